@@ -1,0 +1,18 @@
+"""fbrt: a Python runtime for IEC 61499 function blocks in the style of Eclipse 4diac.
+
+Layering (each layer imports only the layers listed before it; nothing imports upward):
+
+1. ``fbruntime.iec``   IEC 61131-3 values: types, fixed-width arithmetic, literals, conversions.
+2. ``fbruntime.core``  the engine: interfaces, Python blocks, instances, connections, networks,
+                       composites, the ECC, resources (the dispatcher), the device, the clock.
+                       It knows nothing of XML, ST source text, HTTP, SQL or the web page.
+3. ``fbruntime.st``        Structured Text compiled to Python (uses iec, targets core's ECC).
+   ``fbruntime.fourdiac``  4diac XML (.fbt .adp .sub .fct .dtp .gcf .sys) read safely and built
+                           into core types (uses iec, st, core).
+   ``fbruntime.mgmt``      the 4diac management protocol, boot files (uses core, fourdiac).
+4. ``fbruntime.loader``, ``fbruntime.store``, ``fbruntime.orchestrator``, ``fbruntime.pipelines``.
+5. ``fbruntime.api``, ``fbruntime.web``, ``fbruntime.cli``: the outermost shells; nothing imports them.
+
+The event dispatch path lives in ``fbruntime.core.resource`` and is kept free of validation,
+logging and allocation: everything is checked and prebuilt when a network is linked.
+"""

@@ -1,0 +1,63 @@
+"""The persistence layer: types, applications, deployments, pipeline runs, schedules, settings.
+
+A leaf of the package: it imports nothing else from ``fbruntime``, takes plain data and JSON-able
+values in, and gives frozen dataclasses back. SQLAlchemy 2 in async mode over any URL; the default
+is a SQLite file (aiosqlite, WAL) under the data directory, PostgreSQL (asyncpg) is tested too.
+Alembic migrations ship in ``migrations/`` and run from :meth:`Database.migrate`.
+
+Modules: ``models`` (tables), ``db`` (engine, URL, migrations), ``writer`` (the single batching
+writer), one repository module per table group (``typelib``, ``applications``, ``deployments``,
+``runs``, ``schedules``, ``settings``), and ``store`` (the facade holding them all).
+"""
+
+from fbruntime.store.applications import Application, ApplicationRepository
+from fbruntime.store.db import Database, default_url, resolve_url
+from fbruntime.store.deployments import DEVICE, DeploymentRepository, ResourceDeployment
+from fbruntime.store.errors import (
+    Conflict,
+    NotFound,
+    StoreError,
+    StoreWriteError,
+    WriteFailure,
+    WriterClosed,
+)
+from fbruntime.store.repository import UNSET
+from fbruntime.store.runs import INTERRUPTED, LogLine, Run, RunDetail, RunRepository, TaskRun
+from fbruntime.store.schedules import Schedule, ScheduleRepository
+from fbruntime.store.settings import SettingsRepository
+from fbruntime.store.store import Store
+from fbruntime.store.typelib import StoredType, TypeFormat, TypeInfo, TypeRepository
+from fbruntime.store.writer import Writer
+
+__all__ = [
+    "DEVICE",
+    "INTERRUPTED",
+    "UNSET",
+    "Application",
+    "ApplicationRepository",
+    "Conflict",
+    "Database",
+    "DeploymentRepository",
+    "LogLine",
+    "NotFound",
+    "ResourceDeployment",
+    "Run",
+    "RunDetail",
+    "RunRepository",
+    "Schedule",
+    "ScheduleRepository",
+    "SettingsRepository",
+    "Store",
+    "StoreError",
+    "StoreWriteError",
+    "StoredType",
+    "TaskRun",
+    "TypeFormat",
+    "TypeInfo",
+    "TypeRepository",
+    "WriteFailure",
+    "Writer",
+    "WriterClosed",
+    "default_url",
+    "resolve_url",
+]

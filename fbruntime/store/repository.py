@@ -1,0 +1,54 @@
+"""What every repository shares: reads in short sessions, writes through the one writer, a clock.
+
+A repository turns rows into frozen dataclasses before returning, so nothing session-bound leaves
+the store. Writes are small async functions of a session (an ``Op``); the awaited form runs one
+through :meth:`Writer.execute` and the ``*_nowait`` form hands it to :meth:`Writer.submit`, so
+both keep the order in which they were issued.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Final, Literal, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from fbruntime.store.writer import Writer
+
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class _Unset(enum.Enum):
+    UNSET = enum.auto()
+
+
+UNSET: Final = _Unset.UNSET
+"""Marks an update argument that was not given (distinct from None, which clears a field)."""
+
+Unset = Literal[_Unset.UNSET]
+
+
+class Repository:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], writer: Writer, clock: Clock = utcnow
+    ) -> None:
+        self._sessions = sessions
+        self._writer = writer
+        self._clock = clock
+
+    def _now(self) -> datetime:
+        now = self._clock()
+        if now.tzinfo is None:
+            raise ValueError("the store's clock returned a naive datetime; it must return UTC")
+        return now
+
+    async def _read(self, query: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        async with self._sessions() as session:
+            return await query(session)

@@ -1,0 +1,525 @@
+"""Pipeline runs: each run, the state of each of its tasks, and its log lines.
+
+The pipeline executor reports progress with the ``*_nowait`` methods, which never wait for the
+disk; the timestamps are taken when the call is made, not when the row is written. After a crash,
+:meth:`RunRepository.mark_interrupted` (called once at startup, before new runs start) turns every
+run still pending or running into ``interrupted``, along with its unfinished tasks, and keeps
+everything recorded so far.
+"""
+
+from __future__ import annotations
+
+import builtins
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from fbruntime.store.errors import Conflict, NotFound
+from fbruntime.store.models import JsonValue, RunRow, TaskLogRow, TaskRunRow
+from fbruntime.store.repository import UNSET, Repository, Unset
+
+PENDING = "pending"
+RUNNING = "running"
+INTERRUPTED = "interrupted"
+UNFINISHED = (PENDING, RUNNING)
+"""Statuses that mean "not over yet"; the pipeline executor may use any others for the end."""
+
+
+@dataclass(frozen=True)
+class Run:
+    id: str
+    pipeline: str
+    status: str
+    trigger: str | None
+    params: dict[str, Any]
+    error: str | None
+    archive_path: str | None
+    interrupted: bool
+    created_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TaskRun:
+    run_id: str
+    task_id: str
+    status: str
+    attempt: int
+    error: str | None
+    output: JsonValue
+    started_at: datetime | None
+    ended_at: datetime | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class LogLine:
+    id: int
+    run_id: str
+    task_id: str | None
+    ts: datetime
+    level: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RunDetail:
+    run: Run
+    tasks: list[TaskRun]
+    logs: list[LogLine]
+
+
+def _run(row: RunRow) -> Run:
+    return Run(
+        row.id,
+        row.pipeline,
+        row.status,
+        row.trigger,
+        dict(row.params),
+        row.error,
+        row.archive_path,
+        row.interrupted,
+        row.created_at,
+        row.started_at,
+        row.ended_at,
+    )
+
+
+def _task(row: TaskRunRow) -> TaskRun:
+    return TaskRun(
+        row.run_id,
+        row.task_id,
+        row.status,
+        row.attempt,
+        row.error,
+        row.output,
+        row.started_at,
+        row.ended_at,
+        row.updated_at,
+    )
+
+
+def _line(row: TaskLogRow) -> LogLine:
+    return LogLine(row.id, row.run_id, row.task_id, row.ts, row.level, row.message)
+
+
+async def _run_row(session: AsyncSession, run_id: str) -> RunRow:
+    row = await session.get(RunRow, run_id)
+    if row is None:
+        raise NotFound(f"run {run_id!r} does not exist")
+    return row
+
+
+@dataclass(frozen=True)
+class _CreateRun:
+    run_id: str
+    pipeline: str
+    status: str
+    trigger: str | None
+    params: dict[str, Any]
+    archive_path: str | None
+    tasks: tuple[str, ...]
+    at: datetime
+    started_at: datetime | None
+
+    async def __call__(self, session: AsyncSession) -> Run:
+        if await session.get(RunRow, self.run_id) is not None:
+            raise Conflict(f"run {self.run_id!r} already exists")
+        row = RunRow(
+            id=self.run_id,
+            pipeline=self.pipeline,
+            status=self.status,
+            trigger=self.trigger,
+            params=self.params,
+            error=None,
+            archive_path=self.archive_path,
+            interrupted=False,
+            created_at=self.at,
+            started_at=self.started_at,
+            ended_at=None,
+        )
+        session.add(row)
+        for task_id in self.tasks:
+            session.add(
+                TaskRunRow(
+                    run_id=self.run_id,
+                    task_id=task_id,
+                    status=PENDING,
+                    attempt=0,
+                    error=None,
+                    output=None,
+                    updated_at=self.at,
+                )
+            )
+        await session.flush()
+        return _run(row)
+
+
+@dataclass(frozen=True)
+class _UpdateRun:
+    run_id: str
+    status: str | Unset
+    error: str | Unset | None
+    archive_path: str | Unset | None
+    started_at: datetime | Unset | None
+    ended_at: datetime | Unset | None
+
+    async def __call__(self, session: AsyncSession) -> Run:
+        row = await _run_row(session, self.run_id)
+        if self.status is not UNSET:
+            row.status = self.status
+        if self.error is not UNSET:
+            row.error = self.error
+        if self.archive_path is not UNSET:
+            row.archive_path = self.archive_path
+        if self.started_at is not UNSET:
+            row.started_at = self.started_at
+        if self.ended_at is not UNSET:
+            row.ended_at = self.ended_at
+        await session.flush()
+        return _run(row)
+
+
+@dataclass(frozen=True)
+class _SetTask:
+    run_id: str
+    task_id: str
+    status: str
+    attempt: int | Unset
+    error: str | Unset | None
+    output: JsonValue | Unset
+    started_at: datetime | Unset | None
+    ended_at: datetime | Unset | None
+    at: datetime
+
+    async def __call__(self, session: AsyncSession) -> TaskRun:
+        row = await session.get(TaskRunRow, (self.run_id, self.task_id))
+        if row is None:
+            await _run_row(session, self.run_id)  # a clear error rather than a foreign-key one
+            row = TaskRunRow(run_id=self.run_id, task_id=self.task_id, attempt=0)
+            session.add(row)
+        row.status = self.status
+        if self.attempt is not UNSET:
+            row.attempt = self.attempt
+        if self.error is not UNSET:
+            row.error = self.error
+        if self.output is not UNSET:
+            row.output = self.output
+        if self.started_at is not UNSET:
+            row.started_at = self.started_at
+        if self.ended_at is not UNSET:
+            row.ended_at = self.ended_at
+        row.updated_at = self.at
+        await session.flush()
+        return _task(row)
+
+
+@dataclass(frozen=True)
+class _Log:
+    run_id: str
+    task_id: str | None
+    level: str
+    message: str
+    ts: datetime
+
+    async def __call__(self, session: AsyncSession) -> None:
+        session.add(
+            TaskLogRow(
+                run_id=self.run_id,
+                task_id=self.task_id,
+                ts=self.ts,
+                level=self.level,
+                message=self.message,
+            )
+        )
+
+
+class RunRepository(Repository):
+    def _create_op(
+        self,
+        pipeline: str,
+        run_id: str | None,
+        params: dict[str, Any] | None,
+        status: str,
+        trigger: str | None,
+        archive_path: str | None,
+        tasks: Iterable[str],
+        started_at: datetime | None,
+    ) -> _CreateRun:
+        now = self._now()
+        if started_at is None and status == RUNNING:
+            started_at = now
+        return _CreateRun(
+            run_id or uuid.uuid4().hex,
+            pipeline,
+            status,
+            trigger,
+            dict(params or {}),
+            archive_path,
+            tuple(tasks),
+            now,
+            started_at,
+        )
+
+    async def create(
+        self,
+        pipeline: str,
+        *,
+        run_id: str | None = None,
+        params: dict[str, Any] | None = None,
+        status: str = RUNNING,
+        trigger: str | None = None,
+        archive_path: str | None = None,
+        tasks: Iterable[str] = (),
+        started_at: datetime | None = None,
+    ) -> Run:
+        """Record a new run (``tasks`` are recorded as pending); the id is a new uuid if not given."""
+        return await self._writer.execute(
+            self._create_op(
+                pipeline, run_id, params, status, trigger, archive_path, tasks, started_at
+            )
+        )
+
+    def create_nowait(
+        self,
+        pipeline: str,
+        *,
+        run_id: str | None = None,
+        params: dict[str, Any] | None = None,
+        status: str = RUNNING,
+        trigger: str | None = None,
+        archive_path: str | None = None,
+        tasks: Iterable[str] = (),
+        started_at: datetime | None = None,
+    ) -> str:
+        """Like :meth:`create` without waiting; returns the run id at once."""
+        op = self._create_op(
+            pipeline, run_id, params, status, trigger, archive_path, tasks, started_at
+        )
+        self._writer.submit(op)
+        return op.run_id
+
+    async def update(
+        self,
+        run_id: str,
+        *,
+        status: str | Unset = UNSET,
+        error: str | Unset | None = UNSET,
+        archive_path: str | Unset | None = UNSET,
+        started_at: datetime | Unset | None = UNSET,
+        ended_at: datetime | Unset | None = UNSET,
+    ) -> Run:
+        return await self._writer.execute(
+            _UpdateRun(run_id, status, error, archive_path, started_at, ended_at)
+        )
+
+    def update_nowait(
+        self,
+        run_id: str,
+        *,
+        status: str | Unset = UNSET,
+        error: str | Unset | None = UNSET,
+        archive_path: str | Unset | None = UNSET,
+        started_at: datetime | Unset | None = UNSET,
+        ended_at: datetime | Unset | None = UNSET,
+    ) -> None:
+        self._writer.submit(_UpdateRun(run_id, status, error, archive_path, started_at, ended_at))
+
+    async def finish(
+        self,
+        run_id: str,
+        status: str,
+        *,
+        error: str | None = None,
+        archive_path: str | Unset | None = UNSET,
+    ) -> Run:
+        """Record the end of a run now, with its final status and error."""
+        return await self.update(
+            run_id, status=status, error=error, archive_path=archive_path, ended_at=self._now()
+        )
+
+    def finish_nowait(
+        self,
+        run_id: str,
+        status: str,
+        *,
+        error: str | None = None,
+        archive_path: str | Unset | None = UNSET,
+    ) -> None:
+        self.update_nowait(
+            run_id, status=status, error=error, archive_path=archive_path, ended_at=self._now()
+        )
+
+    async def set_task(
+        self,
+        run_id: str,
+        task_id: str,
+        status: str,
+        *,
+        attempt: int | Unset = UNSET,
+        error: str | Unset | None = UNSET,
+        output: JsonValue | Unset = UNSET,
+        started_at: datetime | Unset | None = UNSET,
+        ended_at: datetime | Unset | None = UNSET,
+    ) -> TaskRun:
+        """Record a task's state; fields not given keep their value."""
+        return await self._writer.execute(
+            _SetTask(
+                run_id, task_id, status, attempt, error, output, started_at, ended_at, self._now()
+            )
+        )
+
+    def set_task_nowait(
+        self,
+        run_id: str,
+        task_id: str,
+        status: str,
+        *,
+        attempt: int | Unset = UNSET,
+        error: str | Unset | None = UNSET,
+        output: JsonValue | Unset = UNSET,
+        started_at: datetime | Unset | None = UNSET,
+        ended_at: datetime | Unset | None = UNSET,
+    ) -> None:
+        self._writer.submit(
+            _SetTask(
+                run_id, task_id, status, attempt, error, output, started_at, ended_at, self._now()
+            )
+        )
+
+    async def log(
+        self, run_id: str, message: str, *, task_id: str | None = None, level: str = "INFO"
+    ) -> None:
+        await self._writer.execute(_Log(run_id, task_id, level, message, self._now()))
+
+    def log_nowait(
+        self, run_id: str, message: str, *, task_id: str | None = None, level: str = "INFO"
+    ) -> None:
+        self._writer.submit(_Log(run_id, task_id, level, message, self._now()))
+
+    async def get(self, run_id: str, *, with_logs: bool = True) -> RunDetail | None:
+        """A run with its tasks (by start, then id) and, unless ``with_logs`` is off, its logs."""
+
+        async def query(session: AsyncSession) -> RunDetail | None:
+            row = await session.get(RunRow, run_id)
+            if row is None:
+                return None
+            tasks = await session.scalars(
+                select(TaskRunRow).where(TaskRunRow.run_id == run_id).order_by(TaskRunRow.task_id)
+            )
+            ordered = sorted(
+                (_task(t) for t in tasks),
+                key=lambda t: (t.started_at is None, t.started_at or t.updated_at, t.task_id),
+            )
+            lines = await _logs(session, run_id, None, 0, None) if with_logs else []
+            return RunDetail(_run(row), ordered, lines)
+
+        return await self._read(query)
+
+    async def require(self, run_id: str, *, with_logs: bool = True) -> RunDetail:
+        detail = await self.get(run_id, with_logs=with_logs)
+        if detail is None:
+            raise NotFound(f"run {run_id!r} does not exist")
+        return detail
+
+    async def list(
+        self,
+        *,
+        pipeline: str | None = None,
+        status: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> builtins.list[Run]:
+        """Runs, newest first."""
+
+        async def query(session: AsyncSession) -> builtins.list[Run]:
+            statement = select(RunRow).order_by(RunRow.created_at.desc(), RunRow.id.desc())
+            if pipeline is not None:
+                statement = statement.where(RunRow.pipeline == pipeline)
+            if status is not None:
+                statement = statement.where(RunRow.status == status)
+            rows = await session.scalars(statement.limit(limit).offset(offset))
+            return [_run(row) for row in rows]
+
+        return await self._read(query)
+
+    async def logs(
+        self,
+        run_id: str,
+        *,
+        task_id: str | None = None,
+        after_id: int = 0,
+        limit: int | None = None,
+    ) -> builtins.list[LogLine]:
+        """Log lines in the order written; ``after_id`` lets a follower fetch only new lines."""
+
+        async def query(session: AsyncSession) -> builtins.list[LogLine]:
+            return await _logs(session, run_id, task_id, after_id, limit)
+
+        return await self._read(query)
+
+    async def mark_interrupted(self) -> builtins.list[str]:
+        """Mark runs left unfinished by a crash as interrupted; returns their ids."""
+        now = self._now()
+
+        async def op(session: AsyncSession) -> builtins.list[str]:
+            ids = builtins.list(
+                await session.scalars(select(RunRow.id).where(RunRow.status.in_(UNFINISHED)))
+            )
+            if not ids:
+                return []
+            await session.execute(
+                update(TaskRunRow)
+                .where(TaskRunRow.run_id.in_(ids), TaskRunRow.status.in_(UNFINISHED))
+                .values(status=INTERRUPTED, updated_at=now)
+            )
+            await session.execute(
+                update(RunRow)
+                .where(RunRow.id.in_(ids))
+                .values(status=INTERRUPTED, interrupted=True, ended_at=now)
+            )
+            for run_id in ids:
+                session.add(
+                    TaskLogRow(
+                        run_id=run_id,
+                        task_id=None,
+                        ts=now,
+                        level="WARNING",
+                        message="run interrupted: the runtime stopped while it was in progress",
+                    )
+                )
+            return sorted(ids)
+
+        return await self._writer.execute(op)
+
+    async def delete(self, run_id: str) -> bool:
+        """Remove a run with its tasks and logs."""
+
+        async def op(session: AsyncSession) -> bool:
+            await session.execute(delete(TaskLogRow).where(TaskLogRow.run_id == run_id))
+            await session.execute(delete(TaskRunRow).where(TaskRunRow.run_id == run_id))
+            result = await session.execute(delete(RunRow).where(RunRow.id == run_id))
+            return bool(getattr(result, "rowcount", 0))
+
+        return await self._writer.execute(op)
+
+
+async def _logs(
+    session: AsyncSession, run_id: str, task_id: str | None, after_id: int, limit: int | None
+) -> list[LogLine]:
+    statement = (
+        select(TaskLogRow)
+        .where(TaskLogRow.run_id == run_id, TaskLogRow.id > after_id)
+        .order_by(TaskLogRow.id)
+    )
+    if task_id is not None:
+        statement = statement.where(TaskLogRow.task_id == task_id)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [_line(row) for row in await session.scalars(statement)]

@@ -1,0 +1,81 @@
+"""The store as one object: a database, its writer, and the repositories over them.
+
+This is what the Orchestrator, the Loader and the API hold::
+
+    store = await Store.open(data_dir=path)       # migrates, starts the writer
+    await store.types.save("E_SPLIT", "1.0", xml, format="xml", kind="basic")
+    store.runs.log_nowait(run_id, "fetched 3 rows", task_id="fetch")
+    await store.close()                            # commits what is queued
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+
+from fbruntime.store.applications import ApplicationRepository
+from fbruntime.store.db import Database
+from fbruntime.store.deployments import DeploymentRepository
+from fbruntime.store.repository import Clock, utcnow
+from fbruntime.store.runs import RunRepository
+from fbruntime.store.schedules import ScheduleRepository
+from fbruntime.store.settings import SettingsRepository
+from fbruntime.store.typelib import TypeRepository
+from fbruntime.store.writer import Writer
+
+
+class Store:
+    def __init__(self, db: Database, writer: Writer, clock: Clock = utcnow) -> None:
+        self.db = db
+        self.writer = writer
+        self.types = TypeRepository(db.sessions, writer, clock)
+        self.applications = ApplicationRepository(db.sessions, writer, clock)
+        self.deployments = DeploymentRepository(db.sessions, writer, clock)
+        self.runs = RunRepository(db.sessions, writer, clock)
+        self.schedules = ScheduleRepository(db.sessions, writer, clock)
+        self.settings = SettingsRepository(db.sessions, writer, clock)
+
+    @classmethod
+    async def open(
+        cls,
+        url: str | None = None,
+        *,
+        data_dir: str | Path | None = None,
+        migrate: bool = True,
+        clock: Clock = utcnow,
+        max_batch: int = 200,
+        max_delay: float = 0.05,
+    ) -> Store:
+        """Connect (see :func:`~fbruntime.store.db.resolve_url`), migrate, and start the writer."""
+        db = Database(url, data_dir=data_dir)
+        try:
+            if migrate:
+                await db.migrate()
+        except BaseException:
+            await db.close()
+            raise
+        writer = Writer(db.sessions, max_batch=max_batch, max_delay=max_delay)
+        writer.start()
+        return cls(db, writer, clock)
+
+    async def flush(self) -> None:
+        """Wait until every write issued so far is committed."""
+        await self.writer.flush()
+
+    async def close(self) -> None:
+        """Commit what is queued, then release the connections."""
+        try:
+            await self.writer.close()
+        finally:
+            await self.db.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()

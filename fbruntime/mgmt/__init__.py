@@ -1,1 +1,63 @@
-"""See the package docstring of fbruntime for the layering."""
+"""The 4diac management protocol: how 4diac IDE deploys to fbrt, and how boot files replay.
+
+Layers, each using only those before it:
+
+* `reasons`, `commands`: the vocabulary (FORTE's reply Reasons; one dataclass per command).
+* `framing`: FBDK ASN.1 STRING frames, decoded incrementally from a TCP stream.
+* `requests`: request XML to commands and back; `replies`: a target's `Response` to reply text,
+  byte for byte as FORTE's DEV_MGR writes it.
+* `target`: the `ManagementTarget` protocol, the only seam to the engine; `typenames`: the type
+  names a lookup should try.
+* `server` (asyncio TCP, the DEV_MGR side), `client`, `bootfile` (``.fboot`` read, run, write),
+  `ringboot` (the benchmark's boot file).
+
+Nothing here executes a command: the engine implements `ManagementTarget`.
+"""
+
+from fbruntime.mgmt.bootfile import (
+    BootEntry,
+    BootFileError,
+    format_boot_file,
+    read_boot_file,
+    read_boot_text,
+    run_boot_file,
+    write_boot_file,
+)
+from fbruntime.mgmt.client import ManagementClient, Reply, parse_reply
+from fbruntime.mgmt.commands import Command
+from fbruntime.mgmt.framing import FrameDecoder, FramingError
+from fbruntime.mgmt.reasons import Reason
+from fbruntime.mgmt.replies import Response, format_reply
+from fbruntime.mgmt.requests import Request, RequestError, parse_request, render_request
+from fbruntime.mgmt.ringboot import ring_boot_file
+from fbruntime.mgmt.server import ManagementServer, serve
+from fbruntime.mgmt.target import ManagementTarget
+from fbruntime.mgmt.typenames import normalize_type_name
+
+__all__ = [
+    "BootEntry",
+    "BootFileError",
+    "Command",
+    "FrameDecoder",
+    "FramingError",
+    "ManagementClient",
+    "ManagementServer",
+    "ManagementTarget",
+    "Reason",
+    "Reply",
+    "Request",
+    "RequestError",
+    "Response",
+    "format_boot_file",
+    "format_reply",
+    "normalize_type_name",
+    "parse_reply",
+    "parse_request",
+    "read_boot_file",
+    "read_boot_text",
+    "render_request",
+    "ring_boot_file",
+    "run_boot_file",
+    "serve",
+    "write_boot_file",
+]

@@ -1,0 +1,144 @@
+"""The DEV_MGR server: 4diac IDE (or any management client) talks to a target over TCP.
+
+`serve` listens on asyncio streams. Each connection is read incrementally (`FrameDecoder`) and
+answered in order, one reply per request. Commands from all connections reach the target one at a
+time. A broken frame closes that connection only (after answering the requests completed before
+it); a bad request gets FORTE's error reply; a client leaving mid-request is simply dropped; none
+of these reach past their own connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from types import TracebackType
+
+from fbruntime.mgmt.framing import MAX_STRING_LENGTH, FrameDecoder, encode_reply
+from fbruntime.mgmt.reasons import Reason
+from fbruntime.mgmt.replies import Response, format_reply, short_reply
+from fbruntime.mgmt.requests import RequestError, parse_request
+from fbruntime.mgmt.target import ManagementTarget
+
+DEFAULT_PORT = 61499
+_READ_SIZE = 65536
+
+log = logging.getLogger(__name__)
+
+
+async def respond(target: ManagementTarget, dst: str, text: str) -> str:
+    """The reply text for one request: parse, execute on *target*, format as FORTE would."""
+    try:
+        request = parse_request(text)
+    except RequestError as refused:
+        log.info("refused request to %r: %s", dst, refused.message)
+        return short_reply(refused.request_id, refused.reason)
+    try:
+        response = await target.execute(dst, request.command)
+    except Exception:
+        log.exception("target failed on request %s to %r: %r", request.id, dst, request.command)
+        response = Response(Reason.INVALID_OPERATION)
+    reply = format_reply(request.id, request.command, response)
+    if len(reply.encode("latin-1", errors="xmlcharrefreplace")) > MAX_STRING_LENGTH:
+        log.warning("reply to request %s exceeds one FBDK STRING; answering OVERFLOW", request.id)
+        return short_reply(request.id, Reason.OVERFLOW)
+    return reply
+
+
+class ManagementServer:
+    """A listening management endpoint; `port` is the bound port (useful after binding port 0)."""
+
+    def __init__(self, target: ManagementTarget, max_string_length: int) -> None:
+        self._target = target
+        self._max_string_length = max_string_length
+        self._lock = asyncio.Lock()
+        self._connections: set[asyncio.Task[None]] = set()
+        self._server: asyncio.Server | None = None
+
+    async def _start(self, host: str, port: int) -> None:
+        self._server = await asyncio.start_server(self._serve_connection, host, port)
+
+    @property
+    def sockname(self) -> tuple[str, int]:
+        if self._server is None or not self._server.sockets:
+            raise RuntimeError("the management server is not listening")
+        name = self._server.sockets[0].getsockname()
+        return str(name[0]), int(name[1])
+
+    @property
+    def host(self) -> str:
+        return self.sockname[0]
+
+    @property
+    def port(self) -> int:
+        return self.sockname[1]
+
+    async def handle(self, dst: str, text: str) -> str:
+        """Answer one request, serialised with every other connection's requests."""
+        async with self._lock:
+            return await respond(self._target, dst, text)
+
+    async def close(self) -> None:
+        """Stop listening and drop every open connection."""
+        if self._server is None:
+            return
+        server, self._server = self._server, None
+        server.close()
+        for task in list(self._connections):
+            task.cancel()
+        await asyncio.gather(*self._connections, return_exceptions=True)
+        await server.wait_closed()
+
+    async def __aenter__(self) -> ManagementServer:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _serve_connection(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._connections.add(task)
+        peer = writer.get_extra_info("peername")
+        decoder = FrameDecoder(self._max_string_length)
+        try:
+            while True:
+                data = await reader.read(_READ_SIZE)
+                if not data:
+                    if decoder.mid_request:
+                        log.info("management client %s left in the middle of a request", peer)
+                    break
+                for dst, text in decoder.feed(data):
+                    writer.write(encode_reply(await self.handle(dst, text)))
+                await writer.drain()
+                if decoder.error is not None:
+                    log.warning("closing management client %s: %s", peer, decoder.error)
+                    break
+        except ConnectionError as lost:
+            log.info("management client %s lost: %s", peer, lost)
+        finally:
+            if task is not None:
+                self._connections.discard(task)
+            writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+
+
+async def serve(
+    target: ManagementTarget,
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    *,
+    max_string_length: int = MAX_STRING_LENGTH,
+) -> ManagementServer:
+    """Listen for management connections; port 0 picks a free port (see `ManagementServer.port`)."""
+    server = ManagementServer(target, max_string_length)
+    await server._start(host, port)
+    return server

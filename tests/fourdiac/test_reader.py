@@ -125,7 +125,7 @@ def test_old_basic_fb_reads_header_interface_ecc_and_text_algorithms(write: Writ
     assert cu_alg.text_line == 33
     assert (r_alg.language, r_alg.text) == ("Java", "CV = 0;")
     assert fb.origin.line == 3
-    assert fb.interface.inputs[0].origin.line == 14
+    assert fb.interface.inputs[0].origin.line == 15
 
 
 def test_new_basic_fb_reads_package_cdata_internals_and_methods(write: Writer) -> None:
@@ -226,7 +226,7 @@ def test_other_kinds_dispatch_on_root_tag() -> None:
     }
     for xml, cls in cases.items():
         assert isinstance(read_bytes(xml), cls)
-    function = read_bytes(list(cases)[0])
+    function = read_bytes(next(iter(cases)))
     assert isinstance(function, FunctionType) and function.body is not None
     assert function.body.text.startswith("FUNCTION F")
     assert function.interface.outputs[0].name == ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .base import IecType
 from .errors import IecTypeError, IecValueError
@@ -121,6 +121,11 @@ class StructValue:
     __slots__ = ()
     _type: ClassVar[StructType]
     _names: ClassVar[tuple[str, ...]]
+
+    if TYPE_CHECKING:  # members are dynamic slots; let typed callers write ``v.MEMBER``
+
+        def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     @property
     def iec_type(self) -> StructType:

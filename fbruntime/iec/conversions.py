@@ -118,7 +118,10 @@ def _refusal_reason(src: IecType, dst: IecType) -> str:
         numeric = ("bool", "int", "bits", "real")
         if src.kind in numeric and dst.kind in numeric:
             return f"narrowing conversion, {src.name} values may not fit in {dst.name}"
-        if src.kind == dst.kind or {src.kind, dst.kind} <= {"string", "char"}:
+        texts = ("string", "char")
+        if (src.kind in texts and dst.kind in texts and (src.bits > dst.bits or dst.is_char)) or (
+            src.kind == dst.kind and src.is_long and not dst.is_long
+        ):
             return f"narrowing conversion from {src.name} to {dst.name}"
     return "incompatible types"
 
@@ -201,6 +204,8 @@ def _elementary_convert(src: ElementaryType, dst: ElementaryType, value: Any) ->
         return _from_text(dst, value)
     if src.kind == "char" and dst.kind == "char":
         return dst.coerce(chr(ord(value) & ((1 << dst.bits) - 1)))
+    if src.kind == dst.kind and src.kind in ("duration", "date", "tod", "dt"):
+        return value  # an L* type and its short form: both are nanoseconds
     if src.is_date_like or dst.is_date_like:
         return _date_convert(src, dst, value)
     if dst.is_bool:
@@ -230,8 +235,6 @@ def _elementary_convert(src: ElementaryType, dst: ElementaryType, value: Any) ->
 
 
 def _date_convert(src: ElementaryType, dst: ElementaryType, value: int) -> int:
-    if src.kind == dst.kind:
-        return value  # DATE <-> LDATE, TOD <-> LTOD, DT <-> LDT
     if src.kind == "dt" and dst.kind == "date":
         return value - value % NS_PER_DAY
     if src.kind == "dt" and dst.kind == "tod":

@@ -309,7 +309,15 @@ def _parse_array(s: str, typ: ArrayType) -> list[Any]:
     if len(items) > typ.length:
         raise _Bad(f"{len(items)} elements do not fit in {typ.length}")
     element = typ.element
-    values = [element.default() if item is None else _parse(item, element)[1] for item in items]
+    values = []
+    for index, item in enumerate(items, typ.lower):
+        if item is None:
+            values.append(element.default())
+            continue
+        try:
+            values.append(_parse(item, element)[1])
+        except _Bad as bad:
+            raise _Bad(f"element [{index}]: {bad}") from None
     values.extend(element.default() for _ in range(typ.length - len(values)))
     return values
 
@@ -344,5 +352,8 @@ def _parse_struct(s: str, typ: StructType) -> Any:
         if name in seen:
             raise _Bad(f"member {name} is given twice")
         seen.add(name)
-        setattr(value, name, _parse(match.group(2), typ.member_type(name))[1])
+        try:
+            setattr(value, name, _parse(match.group(2), typ.member_type(name))[1])
+        except _Bad as bad:
+            raise _Bad(f"member {name}: {bad}") from None
     return value

@@ -253,7 +253,7 @@ def test_array_literal_fills_the_array(text: str, value: list[int]) -> None:
         ("[5(1)]", "5 elements do not fit in 4"),
         ("[1,,2]", "empty element"),
         ("1, 2", "expected [...]"),
-        ("[1, 70000]", "value 70000 is out of range for INT (-32768..32767)"),
+        ("[1, 70000]", "element [1]: value 70000 is out of range for INT (-32768..32767)"),
         ("[(1]", "unbalanced brackets"),
     ],
 )
@@ -309,7 +309,11 @@ def test_nested_struct_and_array_literal() -> None:
         ("(NOPE := 1)", "struct Outer has no member 'NOPE'"),
         ("(VAR2 := 1, VAR2 := 2)", "member VAR2 is given twice"),
         ("(VAR2 = 1)", "expected 'member := value' in struct Outer, got 'VAR2 = 1'"),
-        ("(VAR2 := 99999)", "value 99999 is out of range for INT (-32768..32767)"),
+        ("(VAR2 := 99999)", "member VAR2: value 99999 is out of range for INT (-32768..32767)"),
+        (
+            "(In := (X := T#1s))",
+            "member In: member X: a TIME literal does not convert implicitly to INT",
+        ),
     ],
 )
 def test_bad_struct_literal_is_refused(text: str, reason: str) -> None:

@@ -13,8 +13,8 @@ Decisions where FORTE and the IDE leave room:
   * Integer literals out of the type's range are refused (no wrap), except that a based literal
     for a signed type may use the whole bit pattern: ``SINT#16#FF`` is -1, like FORTE.
   * A STRING or WSTRING expected value given without quotes (``Value="executiontime.csv"`` in old
-    4diac files) is taken as the raw text. A double-quoted literal for STRING (or single-quoted for
-    WSTRING) is accepted when its characters fit.
+    4diac files) is taken as the raw text, and so is an unquoted ``STRING#abc``. A double-quoted
+    literal for STRING (or single-quoted for WSTRING) is accepted when its characters fit.
   * A bare integer for TIME is nanoseconds (FORTE's internal unit); ``1s`` without ``T#`` is read
     as a duration too.
   * An array literal with fewer elements than the array leaves the rest at their default; a
@@ -177,6 +177,8 @@ def _parse_body(t: ElementaryType, body: str, *, typed: bool) -> Any:
         return _parse_integer(t, body)
     if kind == "real":
         return _parse_real(t, body)
+    if kind == "string" and body[0] not in ("'", '"'):
+        return t.coerce(body)  # ``STRING#abc``: old 4diac files leave typed strings unquoted
     if kind in ("string", "char"):
         return _parse_chars(t, body)
     try:

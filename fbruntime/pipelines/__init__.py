@@ -1,0 +1,82 @@
+"""TaskFlow pipelines: the client's JSON task-DAG config, checked before anything runs.
+
+A pipeline config (``{"dag_name": ..., "max_retries": ..., "retry_delay": ..., "tasks": [...]}``,
+described with examples in ``FORMAT.md`` next to this file) goes through three stages:
+
+1. **decode** (:mod:`.loading`): JSON text or a file; syntax errors name file, line and column;
+2. **shape** (:mod:`.config`): pydantic models of exactly the client's fields plus the documented
+   extras; unknown fields, wrong JSON types and unsafe ids are refused;
+3. **meaning** (:mod:`.validation`): unique ids, existing dependencies, no cycles, dependent
+   params that refer only to upstream tasks (:mod:`.references`), params that fit the operation
+   (:mod:`.operations`), consistent retry settings (:mod:`.retry`).
+
+Every stage collects all its problems and raises one :class:`PipelineError` listing them. The
+result is a :class:`Pipeline`: the config, its :class:`TaskGraph` (:mod:`.graph`: run order,
+layers, upstream/downstream closures) and a :class:`TaskPlan` per task with everything parsed.
+
+This package is the pure front half of the TaskFlow runner: it performs no I/O other than reading
+the config file, and imports nothing else from fbruntime. The runner compiles a ``Pipeline`` onto
+the engine, executes operations, and uses :func:`delay_for_attempt` and :func:`should_retry`
+with its own clock.
+"""
+
+from .config import PipelineConfig, TaskConfig, parse_config
+from .graph import TaskGraph, find_cycles
+from .loading import load_pipeline, parse_config_json, pipeline_from_json, read_config
+from .operations import NO_DEFAULT, OperationSpec, ParamSpec, ParamType, param_type
+from .plan import ParamTypeError, Pipeline, TaskPlan
+from .problems import PipelineError, Problem
+from .references import (
+    DependentValue,
+    Reference,
+    ReferenceSyntaxError,
+    ResolutionError,
+    Template,
+    evaluate,
+    parse_dependent,
+    parse_reference,
+    parse_template,
+    render,
+    resolve,
+)
+from .retry import RetryPolicy, delay_for_attempt, error_kinds, should_retry
+from .validation import check_pipeline, validate_pipeline
+
+__all__ = [
+    "NO_DEFAULT",
+    "DependentValue",
+    "OperationSpec",
+    "ParamSpec",
+    "ParamType",
+    "ParamTypeError",
+    "Pipeline",
+    "PipelineConfig",
+    "PipelineError",
+    "Problem",
+    "Reference",
+    "ReferenceSyntaxError",
+    "ResolutionError",
+    "RetryPolicy",
+    "TaskConfig",
+    "TaskGraph",
+    "TaskPlan",
+    "Template",
+    "check_pipeline",
+    "delay_for_attempt",
+    "error_kinds",
+    "evaluate",
+    "find_cycles",
+    "load_pipeline",
+    "param_type",
+    "parse_config",
+    "parse_config_json",
+    "parse_dependent",
+    "parse_reference",
+    "parse_template",
+    "pipeline_from_json",
+    "read_config",
+    "render",
+    "resolve",
+    "should_retry",
+    "validate_pipeline",
+]

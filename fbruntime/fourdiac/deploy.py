@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,58 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*(::[A-Za-z_]\w*)*$")
 _NOT_CONSTANTS = {"TRUE", "FALSE"}
 
 IEC_TYPE_NAMES = frozenset(
-    ["BOOL", "SINT", "INT", "DINT", "LINT", "USINT", "UINT", "UDINT", "ULINT", "REAL", "LREAL", "BYTE", "WORD", "DWORD", "LWORD", "TIME", "LTIME", "DATE", "LDATE", "TIME_OF_DAY", "TOD", "LTOD", "LTIME_OF_DAY", "DATE_AND_TIME", "DT", "LDT", "LDATE_AND_TIME", "STRING", "WSTRING", "CHAR", "WCHAR", "ANY", "ANY_ELEMENTARY", "ANY_DERIVED", "ANY_MAGNITUDE", "ANY_NUM", "ANY_REAL", "ANY_INT", "ANY_SIGNED", "ANY_UNSIGNED", "ANY_DURATION", "ANY_BIT", "ANY_CHARS", "ANY_SCHARS", "ANY_WCHARS", "ANY_STRING", "ANY_CHAR", "ANY_DATE", "ANY_STRUCT", "EVENT"]
+    [
+        "BOOL",
+        "SINT",
+        "INT",
+        "DINT",
+        "LINT",
+        "USINT",
+        "UINT",
+        "UDINT",
+        "ULINT",
+        "REAL",
+        "LREAL",
+        "BYTE",
+        "WORD",
+        "DWORD",
+        "LWORD",
+        "TIME",
+        "LTIME",
+        "DATE",
+        "LDATE",
+        "TIME_OF_DAY",
+        "TOD",
+        "LTOD",
+        "LTIME_OF_DAY",
+        "DATE_AND_TIME",
+        "DT",
+        "LDT",
+        "LDATE_AND_TIME",
+        "STRING",
+        "WSTRING",
+        "CHAR",
+        "WCHAR",
+        "ANY",
+        "ANY_ELEMENTARY",
+        "ANY_DERIVED",
+        "ANY_MAGNITUDE",
+        "ANY_NUM",
+        "ANY_REAL",
+        "ANY_INT",
+        "ANY_SIGNED",
+        "ANY_UNSIGNED",
+        "ANY_DURATION",
+        "ANY_BIT",
+        "ANY_CHARS",
+        "ANY_SCHARS",
+        "ANY_WCHARS",
+        "ANY_STRING",
+        "ANY_CHAR",
+        "ANY_DATE",
+        "ANY_STRUCT",
+        "EVENT",
+    ]
 )
 """Names the data-type closure does not look up in the library."""
 
@@ -528,7 +579,7 @@ class _Deployer:
                     continue
                 for fb_key, fb_pin, _ in self.reach(end, ConnectionKind.DATA):
                     fb = r.fbs[fb_key]
-                    fb.pushed[fb_pin] = parameter
+                    fb.pushed[fb_pin] = replace(parameter, name=fb_pin)
 
     def reach(self, start: _End, kind: ConnectionKind | None) -> Iterator[tuple[_Key, str, _Edge]]:
         """Real FB pins reachable from *start* through subapp pins, in connection order."""

@@ -29,7 +29,6 @@ from fbruntime.fourdiac.errors import FourdiacError, Origin, Problem
 from fbruntime.fourdiac.library import FB_TAGS, TypeEntry, TypeLibrary
 from fbruntime.fourdiac.literals import evaluate
 from fbruntime.fourdiac.model import (
-    AdapterType,
     BasicFBType,
     CompositeFBType,
     ConnectionKind,
@@ -790,18 +789,3 @@ class _Deployer:
         return DeployedDevice(
             DEFAULT_DEVICE, DEFAULT_DEVICE_TYPE, device_entry, (), (resource,), origin
         )
-
-
-__all__ = [
-    "DEFAULT_DEVICE",
-    "DEFAULT_RESOURCE",
-    "AdapterType",
-    "DeployedConnection",
-    "DeployedDevice",
-    "DeployedFB",
-    "DeployedParameter",
-    "DeployedResource",
-    "Deployment",
-    "MissingType",
-    "resolve_system",
-]

@@ -584,7 +584,6 @@ class _Deployer:
         """Real FB pins reachable from *start* through subapp pins, in connection order."""
         r = self.r
         seen: set[_End] = {start}
-        stack: list[_End] = [start]
         # Depth-first in document order so fan-out keeps the order the connections were drawn.
         results: list[tuple[_Key, str, _Edge]] = []
 
@@ -600,7 +599,6 @@ class _Deployer:
                     seen.add(destination)
                     walk(destination)
 
-        del stack
         walk(start)
         yield from results
 

@@ -49,12 +49,12 @@ class Store:
         """Connect (see :func:`~fbruntime.store.db.resolve_url`), migrate, and start the writer."""
         db = Database(url, data_dir=data_dir)
         try:
+            writer = Writer(db.sessions, max_batch=max_batch, max_delay=max_delay)
             if migrate:
                 await db.migrate()
         except BaseException:
             await db.close()
             raise
-        writer = Writer(db.sessions, max_batch=max_batch, max_delay=max_delay)
         writer.start()
         return cls(db, writer, clock)
 

@@ -217,6 +217,8 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: tuple[int | str, 
             kind, "<"
         )
         bound = next(iter(ctx.values()))
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)  # float fields report "0.0"; the user wrote 0
         return f"must be {sign} {bound}, got {_shown(value)}"
     if kind in ("too_short", "string_too_short"):
         return "must not be empty"

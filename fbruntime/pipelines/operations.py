@@ -101,11 +101,12 @@ class ParamType:
         expected = self.name
         if self.low is not None and self.high is not None:
             expected += f" ({self.low}..{self.high})"
+        if value is None:
+            return f"expected {expected}, got null"
         shown = repr(value)
         if len(shown) > 60:
             shown = shown[:57] + "..."
-        kind = _kind_of(value)
-        return f"expected {expected}, got {kind} {shown}"
+        return f"expected {expected}, got {_kind_of(value)} {shown}"
 
     def __str__(self) -> str:
         return self.name

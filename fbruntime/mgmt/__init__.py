@@ -29,8 +29,8 @@ from fbruntime.mgmt.framing import FrameDecoder, FramingError
 from fbruntime.mgmt.reasons import Reason
 from fbruntime.mgmt.replies import Response, format_reply
 from fbruntime.mgmt.requests import Request, RequestError, parse_request, render_request
-from fbruntime.mgmt.ringboot import ring_boot_file
-from fbruntime.mgmt.server import ManagementServer, serve
+from fbruntime.mgmt.ringboot import ring_boot_file, ring_commands
+from fbruntime.mgmt.server import ManagementServer, respond, serve
 from fbruntime.mgmt.target import ManagementTarget
 from fbruntime.mgmt.typenames import normalize_type_name
 
@@ -56,7 +56,9 @@ __all__ = [
     "read_boot_file",
     "read_boot_text",
     "render_request",
+    "respond",
     "ring_boot_file",
+    "ring_commands",
     "run_boot_file",
     "serve",
     "write_boot_file",

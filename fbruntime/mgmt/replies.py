@@ -18,7 +18,7 @@ FB name twice), and values are always XML-escaped (FORTE skips that for arrays a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fbruntime.mgmt.commands import (
     ALL,
@@ -145,7 +145,7 @@ class Response:
     """A target's answer to one command."""
 
     reason: Reason = Reason.RDY
-    payload: Payload | None = field(default=None)
+    payload: Payload | None = None
 
     @property
     def ok(self) -> bool:

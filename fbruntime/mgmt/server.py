@@ -52,7 +52,7 @@ class ManagementServer:
         self._target = target
         self._max_string_length = max_string_length
         self._lock = asyncio.Lock()
-        self._connections: set[asyncio.Task[None]] = set()
+        self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
         self._server: asyncio.Server | None = None
 
     async def _start(self, host: str, port: int) -> None:
@@ -84,8 +84,10 @@ class ManagementServer:
             return
         server, self._server = self._server, None
         server.close()
-        for task in list(self._connections):
-            task.cancel()
+        # Closing a connection's transport ends its read loop; cancelling the task instead would
+        # make asyncio's stream callback report the cancellation as an error.
+        for writer in self._connections.values():
+            writer.close()
         await asyncio.gather(*self._connections, return_exceptions=True)
         await server.wait_closed()
 
@@ -105,7 +107,7 @@ class ManagementServer:
     ) -> None:
         task = asyncio.current_task()
         if task is not None:
-            self._connections.add(task)
+            self._connections[task] = writer
         peer = writer.get_extra_info("peername")
         decoder = FrameDecoder(self._max_string_length)
         try:
@@ -125,7 +127,7 @@ class ManagementServer:
             log.info("management client %s lost: %s", peer, lost)
         finally:
             if task is not None:
-                self._connections.discard(task)
+                self._connections.pop(task, None)
             writer.close()
             with contextlib.suppress(ConnectionError):
                 await writer.wait_closed()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import nodes as n
-from .scope import CompiledFunction, find_ci
+from .scope import CompiledFunction, find_ci, find_qualified
 from .stdlib import call_standard
 from .types import NOCONST, Val
 
@@ -34,9 +34,7 @@ def call_expr(em: Emitter, c: n.Call) -> Val:
                 raise em.fail(f"calling {name} gives no value; call it as a statement", c)
             if find_ci(em.algorithms, name) is not None and not c.args:
                 return _algorithm_call(em, name, c)
-            key = find_ci(em.scope.functions, name)
-            if key is None and "::" in name:
-                key = find_ci(em.scope.functions, name.split("::")[-1])
+            key = find_qualified(em.scope.functions, name)
             if key is not None:
                 return _user_function(em, em.scope.functions[key], c)
             found = call_standard(em, name, c)

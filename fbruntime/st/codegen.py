@@ -20,7 +20,7 @@ from fbruntime.iec.elementary import ElementaryType, find_elementary
 
 from . import nodes as n
 from .errors import STError
-from .scope import CallableInterface, STScope, find_ci
+from .scope import CallableInterface, STScope, find_ci, find_qualified
 from .types import (
     BOOL,
     LINT,
@@ -500,9 +500,7 @@ class Emitter:
         if sym is not None:
             return Val(sym.code, sym.type, simple=True)
         consts = self.scope.constants
-        key = find_ci(consts, e.name)
-        if key is None and "::" in e.name:
-            key = find_ci(consts, e.name.split("::")[-1])
+        key = find_qualified(consts, e.name)
         if key is not None:
             t, value = consts[key]
             if t.is_aggregate:

@@ -68,7 +68,7 @@ def binary(em: Emitter, e: n.Binary) -> Val:
     if ka in ("duration", "date", "tod", "dt") or kb in ("duration", "date", "tod", "dt"):
         return time_arith(em, e, op, a, b)
     if not is_numeric(a.type) or not is_numeric(b.type):
-        raise em.fail(f"operator {op} cannot be applied to {a.type.name} and {b.type.name}", e)
+        raise em.fail(f"operator {op} cannot be applied to {a.type_name} and {b.type_name}", e)
     t = _result_type(a, b)
     untyped = a.untyped and b.untyped
     real = is_real(t)
@@ -171,7 +171,7 @@ def _logic(em: Emitter, e: n.Binary, a: Val, b: Val) -> Val:
         if t.is_signed if isinstance(t, ElementaryType) else False:
             clean = False
         return Val(f"({a.code} {pyop} {b.code})", t, untyped=a.untyped and b.untyped, clean=clean)
-    raise em.fail(f"operator {op} cannot be applied to {a.type.name} and {b.type.name}", e)
+    raise em.fail(f"operator {op} cannot be applied to {a.type_name} and {b.type_name}", e)
 
 
 def _compare(em: Emitter, e: n.Binary, a: Val, b: Val) -> Val:
@@ -185,7 +185,7 @@ def _compare(em: Emitter, e: n.Binary, a: Val, b: Val) -> Val:
         or (is_bool(tb) and a.untyped and a.const in (0, 1))
     )
     if not ok:
-        raise em.fail(f"cannot compare {ta.name} with {tb.name}", e)
+        raise em.fail(f"cannot compare {a.type_name} with {b.type_name}", e)
     if e.op in ("<", ">", "<=", ">=") and (is_bool(ta) or ta.is_aggregate):
         raise em.fail(f"operator {e.op} cannot be applied to {ta.name}", e)
     code = f"({a.code} {_PY_COMPARE[e.op]} {b.code})"
@@ -226,4 +226,4 @@ def time_arith(em: Emitter, node: n.Node, op: str, a: Val, b: Val) -> Val:
     if op == "*" and kb == "duration" and is_numeric(a.type):
         code = f"int({a.code} * {b.code})" if is_real(a.type) else f"({a.code} * {b.code})"
         return Val(code, b.type)
-    raise em.fail(f"operator {op} cannot be applied to {a.type.name} and {b.type.name}", node)
+    raise em.fail(f"operator {op} cannot be applied to {a.type_name} and {b.type_name}", node)

@@ -57,6 +57,10 @@ class Parser:
         t = self.tok
         return t.kind == "op" and t.value in ops
 
+    def _next_is(self, op: str) -> bool:
+        nxt = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else self.tok
+        return nxt.kind == "op" and nxt.value == op
+
     def advance(self) -> Token:
         t = self.tokens[self.pos]
         if t.kind != "eof":
@@ -273,8 +277,14 @@ class Parser:
         if isinstance(target, n.Call):
             self._end()
             return n.CallStmt(t.line, t.col, target)
-        if self.tok.kind == "op" and self.tok.value == "=":
-            raise self.error("expected ':=' for an assignment, found '='")
+        if isinstance(target, n.Binary) and target.op == "=":
+            raise STError(
+                "expected ':=' for an assignment, found '='",
+                origin=self.origin,
+                line=target.line + self.line_offset,
+                column=target.col,
+                algorithm=self.algorithm,
+            )
         raise self.error(f"expected ':=' but found {self._describe(self.tok)}")
 
     def parse_if(self) -> n.If:
@@ -525,6 +535,9 @@ class Parser:
         if k in ("int", "real", "typed", "string", "wstring"):
             self.advance()
             return n.Literal(t.line, t.col, k, t.value)
+        if k == "kw" and t.value in ("MOD", "AND", "OR", "XOR") and self._next_is("("):
+            self.advance()  # function form of an operator: MOD(a, b), AND(a, b, c)
+            return n.Name(t.line, t.col, t.value)
         if k == "kw" and t.value in ("TRUE", "FALSE"):
             self.advance()
             return n.Literal(t.line, t.col, "bool", t.value)

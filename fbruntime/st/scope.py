@@ -76,3 +76,15 @@ def find_ci(mapping: Mapping[str, Any], name: str) -> str | None:
         if key.upper() == upper:
             return key
     return None
+
+
+def find_qualified(mapping: Mapping[str, Any], name: str) -> str | None:
+    """Like ``find_ci``, but ``pkg::NAME`` and ``NAME`` find each other (imports are implicit)."""
+    key = find_ci(mapping, name)
+    if key is not None:
+        return key
+    last = name.rsplit("::", 1)[-1].upper()
+    for candidate in mapping:
+        if candidate.rsplit("::", 1)[-1].upper() == last:
+            return candidate
+    return None

@@ -339,8 +339,11 @@ _BINARY_FORMS = {
     "LE": "<=",
     "LT": "<",
     "NE": "<>",
+    "AND": "AND",
+    "OR": "OR",
+    "XOR": "XOR",
 }
-_NARY = frozenset({"ADD", "MUL"})
+_NARY = frozenset({"ADD", "MUL", "AND", "OR", "XOR"})
 _CHAINED = frozenset({"GT", "GE", "EQ", "LE", "LT"})
 
 _CONVERSION = re.compile(r"^(?:(\w+?)_)?TO_(\w+)$")

@@ -48,6 +48,13 @@ class Val:
     fresh: bool = False
     simple: bool = False  # a name or attribute chain: cheap and safe to evaluate twice
 
+    @property
+    def type_name(self) -> str:
+        """The type as users should read it in messages (literals are ANY_INT / ANY_REAL)."""
+        if self.untyped:
+            return "ANY_REAL" if is_real(self.type) else "ANY_INT"
+        return self.type.name
+
 
 def kind(t: IecType) -> str:
     return (
@@ -124,7 +131,7 @@ def assignable(src: Val, dst: IecType) -> str | None:
             return None
     elif isinstance(dst, StructType) and isinstance(st, StructType) and st.name == dst.name:
         return None
-    return f"cannot assign a {st.name} value to {dst.name}"
+    return f"cannot assign a {src.type_name} value to {dst.name}"
 
 
 def mask_code(code: str, t: ElementaryType) -> str:

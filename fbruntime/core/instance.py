@@ -1,0 +1,189 @@
+"""A function block instance: its pin values, its lifecycle state and its fault record.
+
+Pin values live as plain attributes named after the pins (``fb.CV``), and each event output is an
+attribute holding its *emitter* (``fb.CO()``), so handlers and generated Structured Text touch
+nothing slower than an instance attribute. The runtime's own attributes all contain a double
+underscore (``rt__state``): IEC identifiers cannot, so no pin can collide with them.
+
+Emitters are no-ops until the resource links the instance; linking (``fbruntime.core.linker``)
+replaces them with prebuilt functions that copy WITH data into connection buffers and append the
+destinations to the resource's FIFO.
+"""
+
+from __future__ import annotations
+
+import enum
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fbruntime.core.errors import NetworkError
+
+if TYPE_CHECKING:
+    from fbruntime.core.clock import Clock
+    from fbruntime.core.fbtype import FBType
+    from fbruntime.core.resource import Resource
+
+__all__ = ["BlockFault", "FBInstance", "FBState", "noop"]
+
+
+def noop() -> None:
+    """The emitter of an unlinked output and the entry of a stopped block."""
+
+
+class FBState(enum.Enum):
+    IDLE = "idle"
+    RUNNING = "running"
+    STOPPED = "stopped"
+    KILLED = "killed"
+
+
+@dataclass(slots=True)
+class BlockFault:
+    """The last fault of an instance, as shown to whoever watches."""
+
+    event: str
+    message: str
+    kind: str
+    count: int
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "event": self.event,
+            "message": self.message,
+            "kind": self.kind,
+            "count": self.count,
+        }
+
+
+class FBInstance:
+    """Base of every instance. Subclasses say how an event input runs (``rt__handler``)."""
+
+    rt__type: FBType
+    rt__name: str
+    rt__parent: Any
+    rt__resource: Resource | None
+
+    def __init__(self, fbtype: FBType, name: str) -> None:
+        self.rt__type = fbtype
+        self.rt__name = name
+        self.rt__parent = None
+        self.rt__resource = None
+        self.rt__state = FBState.IDLE
+        self.rt__fault: BlockFault | None = None
+        self.rt__fault_count = 0
+        # Written parameters, reapplied after a reset as FORTE's resource does.
+        self.rt__params: dict[str, Any] = {}
+        # Data-connection buffers, one per connected data output, kept across relinks.
+        self.rt__buffers: dict[str, Any] = {}
+        # Entries (what the FIFO calls) per event input, rebuilt at each link.
+        self.rt__entries: dict[str, Callable[[], Any]] = {}
+        # Counted events (only when watched): name -> [count, last time ns].
+        self.rt__event_counts: dict[str, list[int]] = {}
+        self.rt__forced: dict[str, Any] = {}
+        self.rt__reset_values()
+        for ev in fbtype.interface.event_outputs:
+            setattr(self, ev.name, noop)
+
+    # -- what subclasses provide -------------------------------------------------------------
+
+    def rt__handler(self, event: str) -> Callable[[], Any]:
+        """The callable that runs event input ``event`` (sync, or a coroutine function)."""
+        raise NotImplementedError
+
+    def rt__is_async(self, event: str) -> bool:
+        return False
+
+    def rt__on_start(self, warm: bool) -> None:
+        """Called when the resource starts (service blocks: E_RESTART sends COLD/WARM)."""
+
+    def rt__on_stop(self) -> None:
+        """Called when the resource stops, before the queue is drained (E_RESTART sends STOP)."""
+
+    def rt__on_kill(self) -> None:
+        """Called on kill and on stop after draining: cancel timers and tasks."""
+
+    # -- values -------------------------------------------------------------------------------
+
+    def rt__reset_values(self) -> None:
+        """Initial values of the type, then the written parameters (FORTE's RESET)."""
+        for port in self.rt__type.interface.data_ports():
+            setattr(self, port.name, port.initial_value())
+        self.rt__reset_internals()
+        for pin, value in self.rt__params.items():
+            setattr(self, pin, value)
+
+    def rt__reset_internals(self) -> None:
+        """Internal variables of Basic FBs, state of Python blocks: subclasses extend."""
+
+    def rt__set_param(self, pin: str, value: Any) -> None:
+        """Set a parameter now and remember it for resets (``value`` already typed)."""
+        self.rt__params[pin] = value
+        setattr(self, pin, value)
+
+    # -- identity -------------------------------------------------------------------------------
+
+    def rt__path(self) -> str:
+        """Dotted path from the resource: ``Line.Filter``."""
+        parts = [self.rt__name]
+        parent = self.rt__parent
+        while isinstance(parent, FBInstance):
+            parts.append(parent.rt__name)
+            parent = parent.rt__parent
+        return ".".join(reversed(parts))
+
+    def rt__clock(self) -> Clock:
+        res = self.rt__resource
+        if res is None:
+            from fbruntime.core.clock import RealClock
+
+            return RealClock()
+        return res.clock
+
+    def rt__now(self) -> int:
+        return self.rt__clock().wall_ns()
+
+    def rt__monotonic(self) -> int:
+        return self.rt__clock().monotonic_ns()
+
+    # -- synchronous use (internal FBs of Basic FBs, tests, scripts) --------------------------------
+
+    def rt__invoke(self, event: str | None = None) -> None:
+        """Run one event input now, outside any queue; outputs go nowhere.
+
+        FORTE runs the internal FBs of a Basic FB this way. ``None`` picks the only event input.
+        """
+        itf = self.rt__type.interface
+        if event is None:
+            if len(itf.event_inputs) != 1:
+                raise NetworkError(
+                    f"{self.rt__path()}: name the event to invoke; it has "
+                    f"{', '.join(e.name for e in itf.event_inputs) or 'none'}"
+                )
+            event = itf.event_inputs[0].name
+        if itf.event_input(event) is None:
+            raise NetworkError(f"{self.rt__path()} has no event input {event!r}")
+        if self.rt__is_async(event):
+            raise NetworkError(f"{self.rt__path()}.{event} is async and cannot be invoked inline")
+        self.rt__handler(event)()
+
+    # -- faults -------------------------------------------------------------------------------------
+
+    def rt__record_error(self, event: str, exc: BaseException) -> BlockFault:
+        self.rt__fault_count += 1
+        self.rt__fault = BlockFault(
+            event=event,
+            message=str(exc) or type(exc).__name__,
+            kind=type(exc).__name__,
+            count=self.rt__fault_count,
+            detail="".join(traceback.format_exception(exc, limit=6)),
+        )
+        return self.rt__fault
+
+    def rt__clear_fault(self) -> None:
+        self.rt__fault = None
+
+    def __repr__(self) -> str:
+        return f"<{self.rt__type.name} {self.rt__path()} {self.rt__state.value}>"

@@ -1,0 +1,271 @@
+"""Linking: turn a checked network into the prebuilt callables the dispatcher runs.
+
+This is where the hot path is made small. For each event input the linker builds an *entry*: a
+zero-argument callable that samples the WITH inputs from their connection buffers and runs the
+handler. For each event output it builds an *emitter*: it copies the WITH outputs into their
+buffers and extends the FIFO with the destinations' entries. Where there is nothing to sample or
+copy, the entry *is* the handler and the emitter is a C-level ``partial(deque.extend, dests)``.
+Where there is, the code is generated once per shape (the pin names and what is converted) and
+cached, so the dispatcher never loops over descriptions, looks up dicts or builds objects per event.
+
+Monitoring (event counts, tracing, subscriptions, forcing) changes what is generated for the
+watched instance only; an unwatched network pays nothing for it.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from fbruntime.core.composite import CompositeInstance
+from fbruntime.core.connection import Buffer, Connection
+from fbruntime.core.instance import FBInstance, FBState, noop
+from fbruntime.core.network import Network
+
+if TYPE_CHECKING:
+    from fbruntime.core.resource import Resource
+
+__all__ = ["link"]
+
+Entry = Callable[[], Any]
+# (destination attribute, source attribute, converted?) per sampled input
+_SampleKey = tuple[tuple[str, str, bool], ...]
+_entry_factories: dict[tuple[_SampleKey, bool, str | None], Callable[..., Entry]] = {}
+_emitter_factories: dict[tuple[tuple[tuple[str, bool], ...], bool, bool], Callable[..., Entry]] = {}
+
+
+def _attr(obj: str, name: str) -> str:
+    if name.isidentifier() and not keyword.iskeyword(name):
+        return f"{obj}.{name}"
+    raise ValueError(f"pin name {name!r} is not an identifier")
+
+
+def _entry_factory(key: _SampleKey, count: bool, call_attr: str | None) -> Callable[..., Entry]:
+    cache_key = (key, count, call_attr)
+    factory = _entry_factories.get(cache_key)
+    if factory is not None:
+        return factory
+    lines = ["def factory(fb, h, srcs, convs, cnt, clock):"]
+    for i in range(len(key)):
+        lines.append(f"    s{i} = srcs[{i}]; c{i} = convs[{i}]")
+    lines.append("    def entry():")
+    for i, (dst, src, conv) in enumerate(key):
+        value = _attr(f"s{i}", src)
+        lines.append(f"        {_attr('fb', dst)} = {f'c{i}({value})' if conv else value}")
+    if count:
+        lines.append("        cnt[0] += 1; cnt[1] = clock()")
+    lines.append(f"        {_attr('fb', call_attr)}()" if call_attr else "        h()")
+    lines.append("    return entry")
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines), f"<fbrt entry {len(_entry_factories)}>", "exec"), namespace)
+    factory = namespace["factory"]
+    _entry_factories[cache_key] = factory
+    return factory  # type: ignore[no-any-return]
+
+
+def _emitter_factory(
+    key: tuple[tuple[str, bool], ...], hooked: bool, kicked: bool
+) -> Callable[..., Entry]:
+    cache_key = (key, hooked, kicked)
+    factory = _emitter_factories.get(cache_key)
+    if factory is not None:
+        return factory
+    lines = ["def factory(fb, ext, dests, bufs, convs, hook, kick, name):"]
+    for i in range(len(key)):
+        lines.append(f"    b{i} = bufs[{i}]; c{i} = convs[{i}]")
+    lines.append("    def emit():")
+    for i, (src, conv) in enumerate(key):
+        value = _attr("fb", src)
+        lines.append(f"        b{i}.v = {f'c{i}({value})' if conv else value}")
+    lines.append("        ext(dests)")
+    if hooked:
+        lines.append("        hook(fb, name)")
+    if kicked:
+        lines.append("        kick()")
+    lines.append("    return emit")
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines), f"<fbrt emitter {len(_emitter_factories)}>", "exec"), namespace)
+    factory = namespace["factory"]
+    _emitter_factories[cache_key] = factory
+    return factory  # type: ignore[no-any-return]
+
+
+class _NetIndex:
+    """Connections of one network grouped by source, built once per link."""
+
+    def __init__(self, net: Network) -> None:
+        self.net = net
+        self.events: dict[tuple[int, str], list[Connection]] = defaultdict(list)
+        for c in net.event_connections:
+            self.events[(id(c.src_fb), c.src_pin)].append(c)
+        self.data_out: dict[tuple[int, str], list[Connection]] = defaultdict(list)
+        for c in net.data_connections:
+            self.data_out[(id(c.src_fb), c.src_pin)].append(c)
+
+
+def _buffer(inst: FBInstance, pin: str) -> Buffer:
+    buf = inst.rt__buffers.get(pin)
+    if buf is None:
+        port = inst.rt__type.interface.data_port(pin)
+        value = getattr(inst, pin)
+        buf = Buffer(port.type.copy(value) if port is not None else value)
+        inst.rt__buffers[pin] = buf
+    return buf
+
+
+def _sampler(net: Network, inst: FBInstance | None, pin: str) -> tuple[Any, str, Any] | None:
+    """Where a data input (or a composite's output, from inside) reads from, and how."""
+    conn = net.data_source(inst, pin)
+    if conn is None:
+        return None
+    if conn.src_fb is None:  # the composite's own input, seen from inside
+        src_obj: Any = net.owner
+        src_attr = conn.src_pin
+    else:
+        src_obj = _buffer(conn.src_fb, conn.src_pin)
+        src_attr = "v"
+    conv = conn.convert
+    dst_owner = inst if inst is not None else net.owner
+    port = dst_owner.rt__type.interface.data_port(pin) if dst_owner is not None else None
+    if port is not None and port.type.is_aggregate:
+        copy = port.type.copy
+        conv = copy if conv is None else _chain(conv, copy)
+    return src_obj, src_attr, conv
+
+
+def _make_entry(
+    res: Resource,
+    net: Network,
+    owner: FBInstance,
+    with_: tuple[str, ...],
+    handler: Entry | None,
+    call_attr: str | None,
+    counted: list[int] | None,
+    sample_from: FBInstance | None,
+) -> Entry:
+    key: list[tuple[str, str, bool]] = []
+    srcs: list[Any] = []
+    convs: list[Any] = []
+    forced = owner.rt__forced
+    for var in with_:
+        if not var or var in forced:
+            continue
+        found = _sampler(net, sample_from, var)
+        if found is None:
+            continue
+        src_obj, src_attr, conv = found
+        key.append((var, src_attr, conv is not None))
+        srcs.append(src_obj)
+        convs.append(conv)
+    if not key and counted is None and call_attr is None and handler is not None:
+        return handler
+    factory = _entry_factory(tuple(key), counted is not None, call_attr)
+    return factory(owner, handler, srcs, convs, counted, res.clock.monotonic_ns)
+
+
+def link(res: Resource) -> None:
+    """(Re)build every entry and emitter of the resource's network."""
+    top = res.network
+    pairs: list[tuple[FBInstance, Network]] = []
+
+    def collect(net: Network) -> None:
+        for inst in net.instances.values():
+            pairs.append((inst, net))
+            inner = getattr(inst, "rt__network", None)
+            if isinstance(inner, Network):
+                collect(inner)
+
+    collect(top)
+    indexes: dict[int, _NetIndex] = {}
+
+    def index(net: Network) -> _NetIndex:
+        idx = indexes.get(id(net))
+        if idx is None:
+            idx = indexes[id(net)] = _NetIndex(net)
+        return idx
+
+    ext = res.queue.extend
+    # Phase 1: entries (what the FIFO will call) for every event input.
+    for inst, net in pairs:
+        inst.rt__resource = res
+        itf = inst.rt__type.interface
+        if isinstance(inst, CompositeInstance):
+            inst.rt__inner_dests = {e.name: [] for e in itf.event_inputs}
+        running = inst.rt__state is FBState.RUNNING
+        entries: dict[str, Entry] = {}
+        for ev in itf.event_inputs:
+            if not running:
+                entries[ev.name] = noop
+                continue
+            counted = inst.rt__event_counts.get(ev.name)
+            if inst.rt__is_async(ev.name):
+                handler = res.async_starter(inst, ev.name)
+            else:
+                handler = inst.rt__handler(ev.name)
+            entries[ev.name] = _make_entry(res, net, inst, ev.with_, handler, None, counted, inst)
+        inst.rt__entries = entries
+        if isinstance(inst, CompositeInstance):
+            inner = inst.rt__network
+            outs: dict[str, Entry] = {}
+            for ev in itf.event_outputs:
+                # Internal event to the interface: copy the inner values, then emit outside.
+                outs[ev.name] = _make_entry(res, inner, inst, ev.with_, None, ev.name, None, None)
+            inst.rt__output_entries = outs
+
+    def dest_entry(net: Network, c: Connection) -> Entry:
+        if c.dst_fb is None:
+            assert isinstance(net.owner, CompositeInstance)
+            return net.owner.rt__output_entries[c.dst_pin]
+        return c.dst_fb.rt__entries[c.dst_pin]
+
+    hook = res.emit_hook
+    # Phase 2: emitters for every event output, and the composites' inner fan-outs.
+    for inst, net in pairs:
+        idx = index(net)
+        itf = inst.rt__type.interface
+        hooked = res.tracing or bool(getattr(inst, "rt__subscribers", None))
+        kicked = any(inst.rt__is_async(e.name) for e in itf.event_inputs)
+        for ev in itf.event_outputs:
+            dests = [dest_entry(net, c) for c in idx.events.get((id(inst), ev.name), ())]
+            key: list[tuple[str, bool]] = []
+            bufs: list[Buffer] = []
+            convs: list[Any] = []
+            for var in ev.with_:
+                if not var or not idx.data_out.get((id(inst), var)):
+                    continue
+                buf = _buffer(inst, var)
+                port = itf.data_port(var)
+                conv: Any = None
+                if var in inst.rt__forced:
+                    conv = partial(_forced, inst.rt__forced[var])
+                elif port is not None and port.type.is_aggregate:
+                    conv = port.type.copy
+                key.append((var, conv is not None))
+                bufs.append(buf)
+                convs.append(conv)
+            if not key and not hooked and not kicked:
+                emitter: Entry = partial(ext, dests)
+            else:
+                factory = _emitter_factory(tuple(key), hooked, kicked)
+                emitter = factory(inst, ext, dests, bufs, convs, hook, res.kick, ev.name)
+            setattr(inst, ev.name, emitter)
+        if isinstance(inst, CompositeInstance):
+            inner_idx = index(inst.rt__network)
+            for ev in itf.event_inputs:
+                inst.rt__inner_dests[ev.name][:] = [
+                    dest_entry(inst.rt__network, c)
+                    for c in inner_idx.events.get((id(None), ev.name), ())
+                ]
+    # Interface-side data from a composite's inputs needs no buffer: inner blocks read the
+    # composite's latched input directly (FORTE's CInterface2InternalDataConnection).
+
+
+def _chain(first: Callable[[Any], Any], then: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda v: then(first(v))
+
+
+def _forced(value: Any, _current: Any) -> Any:
+    return value

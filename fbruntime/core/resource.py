@@ -1,0 +1,500 @@
+"""A resource: one FIFO event queue and the run-to-completion dispatcher that drains it.
+
+This is FORTE's event chain execution thread (``ecet.cpp``) in Python: pop one entry, call it
+(the entry samples its WITH inputs and runs the block; the block's emitters append destinations to
+the tail), repeat. Breadth-first, FIFO, one event at a time. Unlike FORTE the queue is unbounded,
+so a burst never drops events; the dispatcher yields to asyncio every ``slice_events`` events so
+timers, async handlers and the API stay responsive.
+
+asyncio is only at the boundary: timers, async handlers and calls from outside (API, management,
+other resources) hand callables in through an ``asyncio.Queue`` (``post``); the dispatcher moves
+them to the tail of the FIFO between slices, as FORTE moves its external event list.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from fbruntime.core.clock import Clock, RealClock
+from fbruntime.core.errors import LifecycleError, NetworkError, NoSuchObject
+from fbruntime.core.instance import BlockFault, FBInstance, FBState
+from fbruntime.core.linker import link
+from fbruntime.core.network import Network, TypeLike, coerce_value
+
+__all__ = ["OutputEvent", "Resource", "ResourceState"]
+
+Entry = Callable[[], Any]
+
+
+class ResourceState(enum.Enum):
+    IDLE = "idle"
+    RUNNING = "running"
+    STOPPED = "stopped"
+    KILLED = "killed"
+
+
+@dataclass(frozen=True, slots=True)
+class OutputEvent:
+    """An event a block sent, with the values of its WITH outputs at that moment."""
+
+    path: str
+    event: str
+    values: dict[str, Any]
+    time_ns: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"block": self.path, "event": self.event, "values": self.values}
+
+
+class Resource:
+    """A resource with its network, FIFO, dispatcher and lifecycle."""
+
+    slice_events = 20_000
+
+    def __init__(self, name: str = "RES", *, clock: Clock | None = None) -> None:
+        self.name = name
+        self.clock: Clock = clock or RealClock()
+        self.network = Network()
+        self.network.listener = self.mark_dirty
+        self.queue: deque[Entry] = deque()
+        self.state = ResourceState.IDLE
+        self.device: Any = None
+        self._inbox: asyncio.Queue[Entry | None] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._dirty = True
+        self._idle = True
+        self._idle_event: asyncio.Event | None = None
+        self._warm = False
+        self._tracers: list[Callable[[OutputEvent], None]] = []
+        self._fault_listeners: list[Callable[[FBInstance, BlockFault], None]] = []
+        self._async_running = 0
+        self.tracing = False
+        settle_hook = getattr(self.clock, "add_settle_hook", None)
+        if settle_hook is not None:
+            settle_hook(self.settle)
+
+    # -- building ------------------------------------------------------------------------------
+
+    def add(self, name: str, fbtype: TypeLike | FBInstance, /, **params: Any) -> FBInstance:
+        inst = self.network.add(name, fbtype, **params)
+        self._adopt(inst)
+        return inst
+
+    def connect(self, source: str, destination: str) -> None:
+        self.network.connect(source, destination)
+        self._dirty = True
+
+    def _adopt(self, inst: FBInstance) -> None:
+        stack = [inst]
+        while stack:
+            fb = stack.pop()
+            fb.rt__resource = self
+            inner_net = getattr(fb, "rt__network", None)
+            if isinstance(inner_net, Network):
+                inner_net.listener = self.mark_dirty
+            if self.state is ResourceState.RUNNING:
+                fb.rt__state = FBState.RUNNING
+            inner = getattr(fb, "rt__network", None)
+            if isinstance(inner, Network):
+                stack.extend(inner.instances.values())
+        self._dirty = True
+
+    def mark_dirty(self) -> None:
+        """Something that linking depends on changed (watch, force, state): relink before next slice."""
+        self._dirty = True
+        self.kick()
+
+    # -- addressing ----------------------------------------------------------------------------
+
+    def find(self, path: str) -> tuple[FBInstance, str | None]:
+        """``Line.Filter.Gain`` -> (the Filter instance, "Gain"); ``Line.Filter`` -> (it, None).
+
+        Instance names may themselves contain dots (flattened subapps), so the longest
+        instance name that matches wins at each level; a composite's own pin wins over
+        descending into it.
+        """
+        net = self.network
+        rest = path
+        inst: FBInstance | None = None
+        while rest:
+            parts = rest.split(".")
+            found = None
+            for n in range(len(parts), 0, -1):
+                candidate = ".".join(parts[:n])
+                if candidate in net.instances:
+                    found = net.instances[candidate]
+                    rest = ".".join(parts[n:])
+                    break
+            if found is None:
+                break
+            inst = found
+            inner = getattr(inst, "rt__network", None)
+            if (
+                rest
+                and isinstance(inner, Network)
+                and ("." in rest or inst.rt__type.interface.kind_of(rest) is None)
+            ):
+                net = inner
+                continue
+            break
+        if inst is None:
+            raise NoSuchObject(f"resource {self.name}: no block at {path!r}")
+        if not rest:
+            return inst, None
+        if "." in rest:
+            raise NoSuchObject(f"resource {self.name}: {inst.rt__path()} has no block {rest!r}")
+        if inst.rt__type.interface.kind_of(rest) is None:
+            raise NoSuchObject(
+                f"resource {self.name}: {inst.rt__path()} ({inst.rt__type.name}) has no pin {rest!r}"
+            )
+        return inst, rest
+
+    def read(self, path: str) -> Any:
+        inst, pin = self.find(path)
+        if pin is None or inst.rt__type.interface.data_port(pin) is None:
+            raise NoSuchObject(f"resource {self.name}: {path!r} is not a data pin")
+        return getattr(inst, pin)
+
+    def write(self, path: str, value: Any) -> None:
+        """Set a data pin as a parameter (remembered across resets); literal text is parsed."""
+        inst, pin = self.find(path)
+        port = inst.rt__type.interface.data_port(pin) if pin else None
+        if pin is None or port is None:
+            raise NoSuchObject(f"resource {self.name}: {path!r} is not a data pin")
+        inst.rt__set_param(pin, coerce_value(port.type, value, f"{self.name}.{path}"))
+
+    def fire(self, path: str) -> None:
+        """Trigger an event input from outside, as the management ``$e`` does."""
+        inst, pin = self.find(path)
+        if pin is None or inst.rt__type.interface.event_input(pin) is None:
+            raise NoSuchObject(f"resource {self.name}: {path!r} is not an event input")
+        self.post(lambda: inst.rt__entries[pin]())
+
+    # -- the dispatcher --------------------------------------------------------------------------
+
+    def post(self, entry: Entry) -> None:
+        """Hand an external event in (from this thread's event loop)."""
+        inbox = self._inbox
+        if inbox is None:
+            self.queue.append(entry)
+        else:
+            inbox.put_nowait(entry)
+
+    def kick(self) -> None:
+        """Wake an idle dispatcher after something appended to the FIFO directly."""
+        if self._idle and self._inbox is not None:
+            self._inbox.put_nowait(None)
+
+    def relink_if_needed(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            link(self)
+
+    def run_slice(self, budget: int | None = None) -> None:
+        """Dispatch up to ``budget`` events synchronously.
+
+        The loop is the whole hot path: ``islice(iter(popleft, None), n)`` pops in C and the body
+        only calls the entry. A handler's exception is recorded on its instance and the loop goes
+        on. An IndexError raised by ``popleft`` itself (the FIFO ran dry) has no deeper traceback
+        frame than this one, which tells it from a handler's.
+        """
+        popleft = self.queue.popleft
+        todo = budget or self.slice_events
+        entry: Entry | None = None
+        while True:
+            try:
+                for entry in islice(iter(popleft, None), todo):
+                    entry()
+                return
+            except IndexError as exc:
+                tb = exc.__traceback__
+                if tb is not None and tb.tb_next is None:
+                    return  # the FIFO is empty
+                self._fault(entry, exc)
+            except Exception as exc:
+                self._fault(entry, exc)
+            entry = None
+
+    def drain(self, max_events: int = 100_000_000) -> None:
+        """Run synchronously until the FIFO is empty (scripts, benchmarks, tests)."""
+        self.relink_if_needed()
+        while self.queue and max_events > 0:
+            self.run_slice(min(self.slice_events, max_events))
+            max_events -= self.slice_events
+
+    async def _dispatch(self) -> None:
+        assert self._inbox is not None and self._idle_event is not None
+        inbox = self._inbox
+        q = self.queue
+        while True:
+            if self._dirty:
+                self.relink_if_needed()
+            if not q and inbox.empty():
+                self._idle = True
+                self._idle_event.set()
+                item = await inbox.get()
+                self._idle = False
+                self._idle_event.clear()
+                if item is not None:
+                    q.append(item)
+            while not inbox.empty():
+                item = inbox.get_nowait()
+                if item is not None:
+                    q.append(item)
+            if self._dirty:
+                self.relink_if_needed()
+            if q:
+                self.run_slice()
+            await asyncio.sleep(0)
+
+    async def settle(self) -> None:
+        """Wait until the FIFO and inbox are empty and the dispatcher is idle."""
+        for _ in range(1000):
+            for _ in range(3):
+                await asyncio.sleep(0)
+            if self._task is None or self._idle_event is None:
+                if self.queue and self.state is ResourceState.RUNNING:
+                    self.drain()
+                return
+            if self._idle and not self.queue and (self._inbox is None or self._inbox.empty()):
+                return
+            await self._idle_event.wait()
+
+    # -- faults and monitoring -----------------------------------------------------------------
+
+    def _fault(self, entry: Entry | None, exc: BaseException) -> None:
+        inst, event = _owner_of(entry)
+        if inst is None:
+            return
+        fault = inst.rt__record_error(event, exc)
+        for listener in list(self._fault_listeners):
+            listener(inst, fault)
+
+    def on_fault(self, listener: Callable[[FBInstance, BlockFault], None]) -> None:
+        self._fault_listeners.append(listener)
+
+    def add_tracer(self, tracer: Callable[[OutputEvent], None]) -> None:
+        """Call ``tracer`` for every event any block of this resource sends (slower: opt-in)."""
+        self._tracers.append(tracer)
+        self.tracing = True
+        self.mark_dirty()
+
+    def remove_tracer(self, tracer: Callable[[OutputEvent], None]) -> None:
+        if tracer in self._tracers:
+            self._tracers.remove(tracer)
+        self.tracing = bool(self._tracers)
+        self.mark_dirty()
+
+    def emit_hook(self, inst: FBInstance, event: str) -> None:
+        port = inst.rt__type.interface.event_output(event)
+        values = {v: getattr(inst, v) for v in port.with_ if v} if port else {}
+        ev = OutputEvent(inst.rt__path(), event, values, self.clock.monotonic_ns())
+        for tracer in self._tracers:
+            tracer(ev)
+        for queue in getattr(inst, "rt__subscribers", ()):
+            if queue.full():
+                queue.get_nowait()  # keep the newest; a slow watcher must not stall the FIFO
+            queue.put_nowait(ev)
+
+    async def subscribe(self, path: str, maxsize: int = 1000) -> AsyncIterator[OutputEvent]:
+        """Async-iterate the events one instance sends (its outputs, with their values)."""
+        inst, _ = self.find(path)
+        queue: asyncio.Queue[OutputEvent] = asyncio.Queue(maxsize)
+        subs: list[asyncio.Queue[OutputEvent]] = getattr(inst, "rt__subscribers", [])
+        subs.append(queue)
+        inst.rt__subscribers = subs  # type: ignore[attr-defined]
+        self.mark_dirty()
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            subs.remove(queue)
+            self.mark_dirty()
+
+    def watch_events(self, inst: FBInstance, event: str) -> list[int]:
+        """Count arrivals at an event input (count, last monotonic ns) from now on."""
+        counter = inst.rt__event_counts.setdefault(event, [0, 0])
+        self.mark_dirty()
+        return counter
+
+    # -- async handlers ----------------------------------------------------------------------------
+
+    def async_starter(self, inst: FBInstance, event: str) -> Entry:
+        """The entry part that starts an async handler, honouring the block's concurrency limit."""
+        limit = max(1, int(getattr(inst, "max_concurrency", 1)))
+        port = inst.rt__type.interface.event_input(event)
+        with_vars = tuple(v for v in (port.with_ if port else ()) if v)
+        state: dict[str, Any] = {"active": 0, "pending": deque()}
+        runner = getattr(inst, "rt__async_state", None)
+        if runner is None:
+            runner = inst.rt__async_state = state  # type: ignore[attr-defined]
+        handler = inst.rt__handler(event)
+
+        def launch() -> None:
+            runner["active"] += 1
+            self._async_running += 1
+            coro = handler()
+            task = asyncio.get_running_loop().create_task(run(coro))
+            tasks = getattr(inst, "rt__tasks", None)
+            if tasks is not None:
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+
+        async def run(coro: Awaitable[Any]) -> None:
+            try:
+                await coro
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                fault = inst.rt__record_error(event, exc)
+                for listener in list(self._fault_listeners):
+                    listener(inst, fault)
+            finally:
+                runner["active"] -= 1
+                self._async_running -= 1
+                if runner["pending"] and self.state is ResourceState.RUNNING:
+                    snapshot, start = runner["pending"].popleft()
+                    for k, v in snapshot.items():
+                        setattr(inst, k, v)
+                    start()
+                self.kick()
+
+        def starter() -> None:
+            if runner["active"] < limit:
+                launch()
+            else:
+                runner["pending"].append(({v: getattr(inst, v) for v in with_vars}, launch))
+
+        return starter
+
+    # -- lifecycle (FORTE: Idle -> START -> Running -> STOP -> Stopped; KILL; RESET -> Idle) ------
+
+    def start(self) -> None:
+        """Start the resource: blocks run, E_RESTART sends COLD or WARM, the dispatcher starts."""
+        if self.state is ResourceState.RUNNING:
+            raise LifecycleError(f"resource {self.name} is already running")
+        loop = asyncio.get_running_loop()
+        warm = self._warm
+        self._set_all(FBState.RUNNING)
+        self._inbox = asyncio.Queue()
+        self._idle_event = asyncio.Event()
+        self._idle = False
+        self.state = ResourceState.RUNNING
+        self._dirty = True
+        self.relink_if_needed()
+        for inst in list(self.network.walk()):
+            inst.rt__on_start(warm)
+        self._task = loop.create_task(self._dispatch(), name=f"fbrt resource {self.name}")
+
+    async def stop(self, drain_limit: int = 1_000_000) -> None:
+        """Stop: E_RESTART sends STOP, the chain it starts is delivered, then blocks stop."""
+        if self.state is not ResourceState.RUNNING:
+            raise LifecycleError(f"resource {self.name} is not running ({self.state.value})")
+        for inst in list(self.network.walk()):
+            inst.rt__on_stop()
+        await self._halt(drain_limit)
+        self.state = ResourceState.STOPPED
+        self._warm = True
+        self._set_all(FBState.STOPPED)
+
+    def kill(self) -> None:
+        """Stop at once: the FIFO is dropped, timers and tasks cancelled."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self.queue.clear()
+        for inst in list(self.network.walk()):
+            inst.rt__on_kill()
+        self.state = ResourceState.KILLED
+        self._set_all(FBState.KILLED)
+        self._inbox = None
+
+    def reset(self) -> None:
+        """Back to initial values and written parameters; the next start is COLD."""
+        if self.state is ResourceState.RUNNING:
+            raise LifecycleError(f"resource {self.name} is running; stop it before a reset")
+        self.queue.clear()
+        for inst in list(self.network.walk()):
+            inst.rt__reset_values()
+            inst.rt__clear_fault()
+            for buf_pin, buf in inst.rt__buffers.items():
+                buf.v = getattr(inst, buf_pin)
+        self._warm = False
+        self.state = ResourceState.IDLE
+        self._set_all(FBState.IDLE)
+
+    async def _halt(self, drain_limit: int) -> None:
+        task = self._task
+        if task is not None:
+            await self.settle_bounded(drain_limit)
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        for inst in list(self.network.walk()):
+            inst.rt__on_kill()
+        self.queue.clear()
+        self._inbox = None
+
+    async def settle_bounded(self, limit: int) -> None:
+        for _ in range(max(1, limit // self.slice_events)):
+            await asyncio.sleep(0)
+            if self._idle and not self.queue and self._inbox is not None and self._inbox.empty():
+                return
+            if self._idle_event is not None and not self._idle:
+                await asyncio.sleep(0)
+
+    def _set_all(self, state: FBState) -> None:
+        for inst in self.network.walk():
+            inst.rt__state = state
+        self._dirty = True
+
+    def set_block_state(self, path: str, state: FBState) -> None:
+        """START/STOP/KILL of a single block, as the management protocol allows."""
+        inst, pin = self.find(path)
+        if pin is not None:
+            raise NetworkError(f"{path!r} names a pin, not a block")
+        stack = [inst]
+        while stack:
+            fb = stack.pop()
+            fb.rt__state = state
+            inner = getattr(fb, "rt__network", None)
+            if isinstance(inner, Network):
+                stack.extend(inner.instances.values())
+        self.mark_dirty()
+
+    def __repr__(self) -> str:
+        return f"<Resource {self.name} {self.state.value} {len(self.network.instances)} blocks>"
+
+
+def _owner_of(entry: Entry | None) -> tuple[FBInstance | None, str]:
+    """Which instance and event an entry belongs to, for fault records (cold path)."""
+    if entry is None:
+        return None, ""
+    target = getattr(entry, "__self__", None)
+    if isinstance(target, FBInstance):
+        name = getattr(entry, "__name__", "")
+        return target, name[3:] if name.startswith("on_") else name
+    closure = getattr(entry, "__closure__", None) or ()
+    for cell in closure:
+        try:
+            value = cell.cell_contents
+        except ValueError:
+            continue
+        if isinstance(value, FBInstance):
+            for ev, e in value.rt__entries.items():
+                if e is entry:
+                    return value, ev
+            return value, ""
+        inner_self = getattr(value, "__self__", None)
+        if isinstance(inner_self, FBInstance):
+            return _owner_of(value)
+    return None, ""

@@ -185,5 +185,5 @@ def test_task_settings_override_pipeline_retry_defaults_field_by_field() -> None
 def test_config_is_immutable() -> None:
     config = parse_config(example_config())
     with pytest.raises(ValueError, match="frozen"):
-        config.dag_name = "other"  # type: ignore[misc]
+        config.dag_name = "other"
     assert isinstance(config, PipelineConfig)

@@ -34,7 +34,9 @@ from fbruntime.pipelines import (
         ("m[0][1]", "m", (0, 1)),
     ],
 )
-def test_reference_parses_into_task_and_path(text: str, task_id: str, path: tuple[object]) -> None:
+def test_reference_parses_into_task_and_path(
+    text: str, task_id: str, path: tuple[str | int, ...]
+) -> None:
     assert parse_reference(text) == Reference(task_id, path)
 
 

@@ -5,7 +5,7 @@ Callers on the event path call :meth:`Writer.submit`, which only puts the operat
 transaction once it has ``max_batch`` operations or ``max_delay`` seconds have passed since the first
 one, whichever comes first. Callers that need the result (an API request creating a record) use
 :meth:`Writer.execute`, which goes through the same queue, so writes keep their order, and is
-committed as soon as the queue is momentarily empty rather than after the delay.
+committed at once together with whatever is queued before it, without waiting for the delay.
 
 A failed batch is rolled back and replayed one operation per transaction, so one bad write does not
 take its neighbours down. A failure of an awaited write is raised to its caller; a failure of a
@@ -64,6 +64,9 @@ class Writer:
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         self._unreported: list[WriteFailure] = []
+        # Waiting callers (execute, flush, close) in the queue: commit without the delay.
+        self._waiting = 0
+        self._wake = asyncio.Event()
         self.batches_committed = 0
 
     @property
@@ -84,19 +87,21 @@ class Writer:
         """Queue a write and return at once; a failure surfaces at the next flush or close."""
         self._check_open()
         self._queue.put_nowait(_Item(op, None))
+        if self._queue.qsize() >= self.max_batch:
+            self._wake.set()
 
     async def execute(self, op: Op[T]) -> T:
         """Queue a write, wait until it is committed, and return its result (or raise its error)."""
         self._check_open()
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Item(op, future))
+        self._put_urgent(_Item(op, future))
         return await future
 
     async def flush(self) -> None:
         """Wait until everything submitted so far is committed; raise failures of submitted writes."""
         if self._task is not None and not self._task.done():
             future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            self._queue.put_nowait(_Item(None, future))
+            self._put_urgent(_Item(None, future))
             await future
         self._raise_unreported()
 
@@ -107,9 +112,14 @@ class Writer:
         self._closed = True
         task = self._task
         if task is not None and not task.done():
-            self._queue.put_nowait(_Item(None, None, stop=True))
+            self._put_urgent(_Item(None, None, stop=True))
             await task
         self._raise_unreported()
+
+    def _put_urgent(self, item: _Item) -> None:
+        self._queue.put_nowait(item)
+        self._waiting += 1
+        self._wake.set()
 
     def _check_open(self) -> None:
         if self._closed:
@@ -127,8 +137,11 @@ class Writer:
             batch = await self._collect()
             try:
                 await self._commit([item for item in batch if item.op is not None])
-            except Exception:  # a bug here must not stop all later writes
+            except Exception as error:  # a bug here must not stop all later writes
                 log.exception("store writer: unexpected error while committing a batch")
+                for item in batch:
+                    if item.future is not None and not item.future.done():
+                        item.future.set_exception(error)
             stop = False
             for item in batch:
                 if item.op is None and item.future is not None and not item.future.done():
@@ -138,25 +151,27 @@ class Writer:
                 return
 
     async def _collect(self) -> list[_Item]:
-        """Take one item, then more until the batch is full, urgent, or the delay has passed."""
-        loop = asyncio.get_running_loop()
-        batch = [await self._queue.get()]
-        deadline = loop.time() + self.max_delay
-        while True:
-            while len(batch) < self.max_batch:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except asyncio.QueueEmpty:
-                    break
-            if len(batch) >= self.max_batch or any(item.future or item.stop for item in batch):
-                return batch
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return batch
+        """Take one item; unless something is urgent or a batch is full, let more gather first."""
+        first = await self._queue.get()
+        if (
+            not _urgent(first)
+            and self._waiting == 0
+            and self._queue.qsize() + 1 < self.max_batch
+            and self.max_delay > 0
+        ):
+            self._wake.clear()
             try:
-                batch.append(await asyncio.wait_for(self._queue.get(), remaining))
+                await asyncio.wait_for(self._wake.wait(), self.max_delay)
             except TimeoutError:
-                return batch
+                pass
+        batch = [first]
+        while len(batch) < self.max_batch:
+            try:
+                batch.append(self._queue.get_nowait())
+            except asyncio.QueueEmpty:
+                break
+        self._waiting -= sum(1 for item in batch if _urgent(item))
+        return batch
 
     async def _commit(self, items: list[_Item]) -> None:
         if not items:
@@ -204,6 +219,10 @@ class Writer:
                 self._on_error(failure)
             except Exception:  # a broken callback must not stop the writer
                 log.exception("store writer: on_error callback raised")
+
+
+def _urgent(item: _Item) -> bool:
+    return item.future is not None or item.stop
 
 
 def _resolve(item: _Item, result: Any) -> None:

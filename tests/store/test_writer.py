@@ -53,8 +53,31 @@ async def test_a_lone_submit_is_committed_after_the_delay_without_a_flush(
     committed = asyncio.Event()
     event.listen(store.db.engine.sync_engine, "commit", lambda _c: committed.set())
     store.runs.log_nowait(run.id, "alone")
-    await asyncio.wait_for(committed.wait(), timeout=10)
+    await asyncio.wait_for(committed.wait(), timeout=10)  # no flush asked for yet
+    await store.flush()  # only waits for that commit to finish; nothing is left to write
     assert [line.message for line in await store.runs.logs(run.id)] == ["alone"]
+
+
+async def test_a_full_batch_is_committed_without_waiting_for_the_delay(
+    open_store: OpenStore,
+) -> None:
+    store = await open_store(max_batch=10, max_delay=3600.0)
+    run = await store.runs.create("etl")
+    two_commits = asyncio.Event()
+    commits = [0]
+
+    def on_commit(_connection: Any) -> None:
+        commits[0] += 1
+        if commits[0] == 2:
+            two_commits.set()
+
+    event.listen(store.db.engine.sync_engine, "commit", on_commit)
+    for i in range(25):
+        store.runs.log_nowait(run.id, f"line {i}")
+    await asyncio.wait_for(two_commits.wait(), timeout=10)  # no flush asked for yet
+    await store.flush()
+    assert commits[0] == 3
+    assert len(await store.runs.logs(run.id)) == 25
 
 
 async def test_close_drains_the_queue(open_store: OpenStore) -> None:

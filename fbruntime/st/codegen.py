@@ -237,7 +237,6 @@ class Emitter:
                 if i == 0:
                     self.emit(f"if {c}:", cond)
                 else:
-                    self.indent -= 0
                     self.emit(f"elif {c}:", cond)
                 self.indent += 1
                 self.block(body)
@@ -523,7 +522,8 @@ class Emitter:
             t, value = iec.parse_literal(text)
         except (ValueError, iec.IecError) as exc:
             raise self.fail(f"bad literal {text}: {exc}", e) from None
-        return Val(self.literal_code(value), t, const=value)
+        untyped = e.kind in ("string", "wstring")
+        return Val(self.literal_code(value), t, const=value, untyped=untyped)
 
     def member(self, e: n.Member) -> Val:
         base = e.base

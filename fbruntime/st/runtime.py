@@ -27,7 +27,7 @@ def div_int(a: int, b: int) -> int:
 
 
 def mod_int(a: int, b: int) -> int:
-    """C remainder: the sign follows the dividend. FORTE returns 0 for MOD 0."""
+    """C remainder: the sign follows the dividend; MOD 0 is a fault, like division by zero."""
     if b == 0:
         raise STFault("MOD by zero")
     r = abs(a) % abs(b)
@@ -169,7 +169,32 @@ def s_find(s1: str, s2: str) -> int:
     return s1.find(s2) + 1
 
 
+def from_bcd(value: int) -> int:
+    """Packed BCD (one decimal digit per nibble) to its number; a nibble above 9 is a fault."""
+    result, scale = 0, 1
+    while value:
+        digit = value & 0xF
+        if digit > 9:
+            raise STFault(f"{value:#x} is not a BCD value")
+        result += digit * scale
+        scale *= 10
+        value >>= 4
+    return result
+
+
+def to_bcd(value: int) -> int:
+    if value < 0:
+        raise STFault(f"{value} cannot be written as BCD")
+    result, shift = 0, 0
+    for ch in reversed(str(value)):
+        result |= int(ch) << shift
+        shift += 4
+    return result
+
+
 HELPERS: dict[str, Any] = {
+    "h__from_bcd": from_bcd,
+    "h__to_bcd": to_bcd,
     "h__div": div_int,
     "h__mod": mod_int,
     "h__fdiv": div_real,

@@ -21,7 +21,6 @@ from fbruntime.iec.elementary import ElementaryType, find_elementary
 from . import nodes as n
 from .operators import binary, time_arith
 from .types import (
-    BOOL,
     DINT,
     DT,
     LINT,
@@ -269,10 +268,6 @@ def _bound(upper: bool) -> Handler:
     return handler
 
 
-def _operator(op: str, nary: bool = False, compare: bool = False) -> Handler | None:
-    return None  # marker: handled in call_standard through the syntax tree
-
-
 _FIXED: dict[str, tuple[Handler, tuple[str, ...] | None, int | None]] = {
     "ABS": (_abs, ("IN",), 1),
     "SQRT": (_math("h__sqrt"), ("IN",), 1),
@@ -349,6 +344,8 @@ _CHAINED = frozenset({"GT", "GE", "EQ", "LE", "LT"})
 _CONVERSION = re.compile(r"^(?:(\w+?)_)?TO_(\w+)$")
 _AS_STRING = re.compile(r"^(\w+)_AS_(W?STRING)$")
 _STRING_AS = re.compile(r"^(W?STRING)_AS_(\w+)$")
+_BCD_TO = re.compile(r"^(BYTE|WORD|DWORD|LWORD)_BCD_TO_(\w+)$")
+_TO_BCD = re.compile(r"^(\w+)_TO_BCD_(BYTE|WORD|DWORD|LWORD)$")
 _TIME_IN = re.compile(r"^(L?TIME)_IN_(NS|US|MS|S)_TO_(\w+)$")
 
 
@@ -361,6 +358,11 @@ def call_standard(em: Emitter, name: str, c: n.Call) -> Val | None:
         return handler(em, c, _args(em, c, names, count))
     if upper in _BINARY_FORMS:
         return _binary_form(em, upper, c)
+    m = _BCD_TO.match(upper) or _TO_BCD.match(upper)
+    if m is not None:
+        src, dst = find_elementary(m.group(1)), find_elementary(m.group(2))
+        if src is not None and dst is not None and is_integral(src) and is_integral(dst):
+            return _bcd(em, c, src, dst, to_bcd=upper.count("_TO_BCD_") == 1)
     m = _TIME_IN.match(upper)
     if m is not None:
         return _time_in(em, c, m.group(2), m.group(3))
@@ -443,6 +445,14 @@ def _convert(em: Emitter, c: n.Call, src: ElementaryType | None, dst: Elementary
     return Val(f"{fn}({x.code})", dst)
 
 
+def _bcd(em: Emitter, c: n.Call, src: ElementaryType, dst: ElementaryType, *, to_bcd: bool) -> Val:
+    (x,) = _args(em, c, ("IN",), 1)
+    if not is_integral(x.type):
+        raise em.fail(f"{_fname(c)} needs an integer, not {x.type.name}", c)
+    helper = "h__to_bcd" if to_bcd else "h__from_bcd"
+    return Val(f"({mask_code(f'{helper}({x.code})', dst)})", dst)
+
+
 def _as_string(em: Emitter, c: n.Call, src: ElementaryType | None, dst: ElementaryType) -> Val:
     assert src is not None
     (x,) = _args(em, c, ("IN",), 1)
@@ -479,6 +489,3 @@ def _time_in(em: Emitter, c: n.Call, unit: str, target: str) -> Val:
         return Val(f"h__f32{code}" if dst.bits == 32 else code, dst)
     code = x.code if per == 1 else f"h__div({x.code}, {per})"
     return Val(f"({mask_code(code, dst)})", dst)
-
-
-_ = (BOOL, _operator)

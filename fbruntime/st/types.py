@@ -51,7 +51,7 @@ class Val:
     @property
     def type_name(self) -> str:
         """The type as users should read it in messages (literals are ANY_INT / ANY_REAL)."""
-        if self.untyped:
+        if self.untyped and is_numeric(self.type):
             return "ANY_REAL" if is_real(self.type) else "ANY_INT"
         return self.type.name
 
@@ -119,10 +119,18 @@ def assignable(src: Val, dst: IecType) -> str | None:
             if sk in ("int", "bits", "real"):
                 return None
         elif dk == "string":
-            if sk in ("string", "char") and st.bits == dst.bits:
+            # an unprefixed literal fits either width: old 4diac files quote STRINGs with "..."
+            if sk in ("string", "char") and (st.bits == dst.bits or src.untyped):
                 return None
         elif dk == "char":
             if sk == "char" and st.bits == dst.bits:
+                return None
+            if (
+                sk == "string"
+                and src.untyped
+                and isinstance(src.const, str)
+                and len(src.const) == 1
+            ):
                 return None
         elif dk == sk:
             return None

@@ -14,6 +14,7 @@ COMPILE_ERRORS: list[tuple[str, str, int, int]] = [
     ("X := Y;", "unknown identifier 'Y'", 1, 6),
     ("X := 1;\nX := S;", "cannot assign a STRING value to INT", 2, 6),
     ("S := X;", "cannot assign a INT value to STRING", 1, 6),
+    ("S := WSTRING#'w';", "cannot assign a WSTRING value to STRING", 1, 6),
     ("X := FOO(1);", "unknown function 'FOO'", 1, 6),
     ("X := LIMIT(MN := 1, IN := 2, MAXX := 3);", "LIMIT has no parameter 'MAXX'", 1, 30),
     ("X := ABS(1, 2);", "ABS takes 1 argument(s), not 2", 1, 6),

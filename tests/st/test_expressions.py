@@ -97,6 +97,8 @@ CASES: list[tuple[str, str, Any]] = [
     ("LINT", "TIME_IN_MS_TO_LINT(T#1s500ms)", 1500),
     ("LREAL", "TIME_IN_S_TO_LREAL(T#1500ms)", 1.5),
     ("REAL", "TIME_TO_REAL(T#2ms)", 2.0),
+    ("USINT", "BYTE_BCD_TO_USINT(BYTE#16#42)", 42),
+    ("WORD", "UINT_TO_BCD_WORD(UINT#1234)", 0x1234),
     # strings
     ("STRING", "CONCAT('ab', 'cd', 'e')", "abcde"),
     ("DINT", "LEN('hello')", 5),
@@ -110,6 +112,9 @@ CASES: list[tuple[str, str, Any]] = [
     ("DINT", "FIND('hello', 'z')", 0),
     ("STRING", "'it$'s $$5'", "it's $5"),
     ("WSTRING", '"wide"', "wide"),
+    ("STRING", '"old style"', "old style"),
+    ("WSTRING", "'narrow'", "narrow"),
+    ("CHAR", "'x'", "x"),
     # time arithmetic
     ("TIME", "T#1s + T#500ms", 1_500_000_000),
     ("TIME", "T#1s - T#2s", -NS),

@@ -52,6 +52,11 @@ CASES: list[tuple[str, str, Any]] = [
         "VAR_TEMP a : ARRAY [0..2] OF INT := [1, 2(5)]; END_VAR R := a[0] + a[1] + a[2];",
         11,
     ),
+    (
+        "two-dimensional array",
+        "VAR_TEMP m : ARRAY [0..1, 1..2] OF INT; END_VAR m[1, 2] := 5; m[0, 1] := 2; R := m[1, 2] * m[0, 1];",
+        10,
+    ),
     ("array element assign", "A[2] := 9; R := A[2] + A[1];", 9),
     ("bit write", "W := 0; W.%X3 := TRUE; W.%X0 := TRUE; R := W;", 9),
     ("bit clear", "W := 16#FF; W.%X7 := FALSE; R := W;", 127),

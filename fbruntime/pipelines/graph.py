@@ -110,8 +110,6 @@ def _cycle_in(component: list[int], edges: list[list[int]], ids: list[str]) -> t
 class TaskGraph:
     """An acyclic graph of tasks; ``ValueError`` if the mapping is not one."""
 
-    __slots__ = ("__dict__", "_dependencies", "_dependents", "_ids", "_position")
-
     def __init__(self, dependencies: Mapping[str, Sequence[str]]) -> None:
         self._ids: tuple[str, ...] = tuple(dependencies)
         self._position: dict[str, int] = {task: i for i, task in enumerate(self._ids)}

@@ -256,10 +256,17 @@ class _Checker:
             return None
         if self.graph is not None:
             upstream = self.graph.is_upstream(target, task)
+            downstream = not upstream and self.graph.is_upstream(task, target)
         else:
             upstream = _reaches(dependencies, task, target)
+            downstream = False
         if upstream:
             return None
+        if downstream:
+            return (
+                f"{str(reference)!r} refers to task {target!r}, which runs after {task!r} "
+                f"(it depends on {task!r}), so its result cannot exist yet"
+            )
         return (
             f"{str(reference)!r} refers to task {target!r}, which is not upstream of {task!r} "
             f"(not among its dependencies, direct or indirect), so it may not have run yet; "

@@ -108,9 +108,8 @@ def test_dependency_rules(tasks: list[dict[str, Any]], expected: list[str]) -> N
         (
             {"v": "later"},
             [
-                "task 'b', dependent_params.v: 'later' refers to task 'later', which is not "
-                "upstream of 'b' (not among its dependencies, direct or indirect), so it may "
-                "not have run yet; add 'later' to dependencies"
+                "task 'b', dependent_params.v: 'later' refers to task 'later', which runs after "
+                "'b' (it depends on 'b'), so its result cannot exist yet"
             ],
         ),
         (

@@ -98,10 +98,45 @@ class CompositeInstance(FBInstance):
                 net.connect(src, dst)
         finally:
             fbtype._creating = False  # type: ignore[attr-defined]
+        self._bind_parameters()
         # Internal dest lists per interface event input, filled by the linker.
         self.rt__inner_dests: dict[str, list[Callable[[], Any]]] = {}
         # Entries for internal-to-interface events (the extra hop), built by the linker.
         self.rt__output_entries: dict[str, Callable[[], Any]] = {}
+
+    def _parameter_bindings(self) -> list[tuple[str, FBInstance, str, Any]]:
+        """Composite parameters wired to inner parameters.
+
+        In FORTE a connection into a data input that no event samples is inert. For a template
+        that is exactly how a user says "this inner setting comes from my parameter", so such a
+        connection binds: the composite's value is written through to the inner pin whenever it
+        is set, and after a reset.
+        """
+        itf = self.rt__type.interface
+        own_params = set(itf.parameter_names())
+        bindings = []
+        for c in self.rt__network.data_connections:
+            if c.src_fb is None and c.src_pin in own_params and c.dst_fb is not None:
+                inner_itf = c.dst_fb.rt__type.interface
+                if c.dst_pin in inner_itf.parameter_names():
+                    bindings.append((c.src_pin, c.dst_fb, c.dst_pin, c.convert))
+        return bindings
+
+    def _bind_parameters(self, only: str | None = None) -> None:
+        for src, fb, pin, convert in self._parameter_bindings():
+            if only is None or src == only:
+                value = getattr(self, src)
+                fb.rt__set_param(pin, convert(value) if convert else value)
+
+    def rt__set_param(self, pin: str, value: Any) -> None:
+        super().rt__set_param(pin, value)
+        if hasattr(self, "rt__network"):
+            self._bind_parameters(pin)
+
+    def rt__reset_values(self) -> None:
+        super().rt__reset_values()
+        if hasattr(self, "rt__network"):
+            self._bind_parameters()
 
     def rt__handler(self, event: str) -> Callable[[], Any]:
         dests = self.rt__inner_dests.get(event)

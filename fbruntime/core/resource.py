@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import enum
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -336,19 +336,21 @@ class Resource:
             runner = inst.rt__async_state = state  # type: ignore[attr-defined]
         handler = inst.rt__handler(event)
 
-        def launch() -> None:
+        def launch(snapshot: dict[str, Any]) -> None:
             runner["active"] += 1
             self._async_running += 1
-            coro = handler()
-            task = asyncio.get_running_loop().create_task(run(coro))
+            task = asyncio.get_running_loop().create_task(run(snapshot))
             tasks = getattr(inst, "rt__tasks", None)
             if tasks is not None:
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
 
-        async def run(coro: Awaitable[Any]) -> None:
+        async def run(snapshot: dict[str, Any]) -> None:
+            # The inputs as sampled when this event arrived, not as later events left them.
+            for k, v in snapshot.items():
+                setattr(inst, k, v)
             try:
-                await coro
+                await handler()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -359,17 +361,15 @@ class Resource:
                 runner["active"] -= 1
                 self._async_running -= 1
                 if runner["pending"] and self.state is ResourceState.RUNNING:
-                    snapshot, start = runner["pending"].popleft()
-                    for k, v in snapshot.items():
-                        setattr(inst, k, v)
-                    start()
+                    launch(runner["pending"].popleft())
                 self.kick()
 
         def starter() -> None:
+            snapshot = {v: getattr(inst, v) for v in with_vars}
             if runner["active"] < limit:
-                launch()
+                launch(snapshot)
             else:
-                runner["pending"].append(({v: getattr(inst, v) for v in with_vars}, launch))
+                runner["pending"].append(snapshot)
 
         return starter
 
@@ -470,6 +470,14 @@ class Resource:
             if isinstance(inner, Network):
                 stack.extend(inner.instances.values())
         self.mark_dirty()
+
+    async def __aenter__(self) -> Resource:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.state is ResourceState.RUNNING:
+            self.kill()
+            await asyncio.sleep(0)
 
     def __repr__(self) -> str:
         return f"<Resource {self.name} {self.state.value} {len(self.network.instances)} blocks>"

@@ -1,8 +1,16 @@
 """Alembic environment for the fbrt store.
 
 Two ways in: :meth:`fbruntime.store.db.Database.migrate` hands over an open connection in
-``config.attributes["connection"]`` (the normal path); or a developer runs the ``alembic`` command
-with ``sqlalchemy.url`` set, and an async engine is created here. Offline (SQL script) mode works too.
+``config.attributes["connection"]`` (the normal path); or a developer calls Alembic's commands with
+``fbruntime.store.db.alembic_config(url)``, and an async engine is created here. A new revision after
+changing ``models.py``::
+
+    from alembic import command
+    from fbruntime.store.db import alembic_config
+    command.revision(alembic_config("sqlite+aiosqlite:////tmp/x.db"), "what changed",
+                     autogenerate=True, rev_id="0002")   # then review; migrate the db first
+
+Offline (SQL script) mode works too.
 """
 
 from __future__ import annotations

@@ -1,0 +1,51 @@
+"""E_RDELAY: one EO, DT after the latest START; FORTE's reloadable delay (``E_RDELAY.cpp``).
+
+Unlike E_DELAY, START while a delay is pending restarts it with the new DT. STOP cancels. The
+timer hands EO to the resource's FIFO as an external event. DT is truncated to whole
+milliseconds with a minimum of 1 ms (FORTE's timer resolution; a negative DT also gives 1 ms).
+"""
+
+from typing import Any
+
+from fbruntime.core import Block, DataInput, EventInput, EventOutput, FBState
+
+_MS = 1_000_000
+
+
+class E_RDELAY(Block):
+    name = "E_RDELAY"
+    version = "1.0"
+    description = "Sends EO once, DT after the latest START; STOP cancels"
+
+    START = EventInput(with_=("DT",))
+    STOP = EventInput()
+    EO = EventOutput()
+    DT = DataInput("TIME")
+
+    def setup(self) -> None:
+        self._timer: Any = None
+
+    def on_START(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = self.clock.call_later(max(self.DT // _MS, 1) * _MS, self._expired)
+
+    def on_STOP(self) -> None:
+        self._cancel()
+
+    def _expired(self) -> None:
+        self._timer = None
+        self.post(self._fire)
+
+    def _fire(self) -> None:
+        if self.rt__state is FBState.RUNNING:
+            self.EO()
+
+    def _cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def rt__on_kill(self) -> None:
+        self._cancel()
+        super().rt__on_kill()

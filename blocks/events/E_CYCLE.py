@@ -43,6 +43,9 @@ class E_CYCLE(Block):
         self._cancel()
 
     def _expired(self) -> None:
+        if self.rt__state is not FBState.RUNNING:  # stopped on its own: FORTE unregisters it
+            self._timer = None
+            return
         clock = self.clock
         self._deadline += self._interval
         self._timer = clock.call_later(self._deadline - clock.monotonic_ns(), self._expired)

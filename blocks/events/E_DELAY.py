@@ -38,7 +38,10 @@ class E_DELAY(Block):
 
     def _expired(self) -> None:
         self._timer = None
-        self.post(self._fire)
+        if self.rt__state is FBState.RUNNING:
+            self.post(self._fire)
+        else:  # stopped on its own (management STOP): FORTE unregisters the timer
+            self._active = False
 
     def _fire(self) -> None:
         self._active = False

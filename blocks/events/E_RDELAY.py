@@ -35,7 +35,8 @@ class E_RDELAY(Block):
 
     def _expired(self) -> None:
         self._timer = None
-        self.post(self._fire)
+        if self.rt__state is FBState.RUNNING:
+            self.post(self._fire)
 
     def _fire(self) -> None:
         if self.rt__state is FBState.RUNNING:

@@ -220,3 +220,19 @@ async def test_train_inner_blocks_are_addressable(rig: Rig) -> None:
     await rig.fire("T.START")
     await rig.advance(1)
     assert (rig.read("T.CTR.CV"), rig.read("T.CTR.Q"), rig.read("T.CV")) == (2, True, 1)
+
+
+async def test_cycle_of_a_block_stopped_on_its_own_ends_and_needs_a_new_start(rig: Rig) -> None:
+    rig.add("C", "E_CYCLE", DT="T#100ms")
+    rig.start()
+    await rig.fire("C.START")
+    await rig.advance(0.15)
+    rig.res.set_block_state("C", FBState.STOPPED)
+    await rig.advance(0.5)
+    assert rig.clock.pending_timers == 0
+    rig.res.set_block_state("C", FBState.RUNNING)
+    await rig.advance(0.5)
+    assert times(rig) == [100.0]
+    await rig.fire("C.START")
+    await rig.advance(0.1)
+    assert times(rig) == [100.0, 1250.0]

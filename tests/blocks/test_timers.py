@@ -236,3 +236,14 @@ async def test_cycle_of_a_block_stopped_on_its_own_ends_and_needs_a_new_start(ri
     await rig.fire("C.START")
     await rig.advance(0.1)
     assert times(rig) == [100.0, 1250.0]
+
+
+async def test_train_start_while_pending_restarts_the_count_but_not_the_delay(rig: Rig) -> None:
+    rig.add("T", "E_TRAIN", DT="T#10ms", N=3)
+    rig.start()
+    await rig.fire("T.START")
+    await rig.advance(0.015)
+    await rig.fire("T.START")
+    await rig.advance(1)
+    top = [(e.time_ns // 1_000_000, e.values["CV"]) for e in rig.events if e.path == "T"]
+    assert top == [(10, 0), (20, 0), (30, 1), (40, 2)]

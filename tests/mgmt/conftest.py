@@ -1,4 +1,4 @@
-"""A recording management target and a real server on 127.0.0.1, for the protocol tests."""
+"""A recording target, a real device behind the executor, and real servers on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from fbruntime.core import Device, TestClock
 from fbruntime.mgmt import ManagementClient, ManagementServer, serve
 from fbruntime.mgmt.commands import Command
+from fbruntime.mgmt.executor import DeviceTarget
 from fbruntime.mgmt.replies import OK, Response
+from fbruntime.mgmt.resolver import LibraryResolver, native_resolver
 
 CORPUS = Path("/work/shared/corpus")
 HELLO_WORLD_BOOT = CORPUS / "4diac-fbe/scripts/HelloWorld.fboot"
@@ -47,3 +50,33 @@ async def server(target: RecordingTarget) -> AsyncIterator[ManagementServer]:
 async def client(server: ManagementServer) -> AsyncIterator[ManagementClient]:
     async with ManagementClient("127.0.0.1", server.port) as client:
         yield client
+
+
+# -- a real device behind the executor ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def resolver() -> LibraryResolver:
+    return native_resolver()
+
+
+@pytest.fixture
+def clock() -> TestClock:
+    return TestClock()
+
+
+@pytest.fixture
+async def device_target(resolver: LibraryResolver, clock: TestClock) -> AsyncIterator[DeviceTarget]:
+    target = DeviceTarget(Device("DEV", clock=clock), resolver)
+    yield target
+    target.device.kill()
+
+
+@pytest.fixture
+async def device_client(device_target: DeviceTarget) -> AsyncIterator[ManagementClient]:
+    server = await serve(device_target, port=0)
+    try:
+        async with ManagementClient("127.0.0.1", server.port) as client:
+            yield client
+    finally:
+        await server.close()

@@ -10,8 +10,10 @@ Layers, each using only those before it:
   names a lookup should try.
 * `server` (asyncio TCP, the DEV_MGR side), `client`, `bootfile` (``.fboot`` read, run, write),
   `ringboot` (the benchmark's boot file).
-
-Nothing here executes a command: the engine implements `ManagementTarget`.
+* `resolver` (type names -> FBTypes, the seam for XML types), `testblocks` (TEST_CONDITION),
+  `executor` (`DeviceTarget`: the commands carried out on a ``fbruntime.core.Device``),
+  `deployment` (what was deployed, compacted), `persistence` (store sync and restore),
+  `hosting` (devices from boot files, export).
 """
 
 from fbruntime.mgmt.bootfile import (
@@ -25,10 +27,26 @@ from fbruntime.mgmt.bootfile import (
 )
 from fbruntime.mgmt.client import ManagementClient, Reply, parse_reply
 from fbruntime.mgmt.commands import Command
+from fbruntime.mgmt.deployment import DeploymentRecord, StoredResource
+from fbruntime.mgmt.executor import DeviceTarget
 from fbruntime.mgmt.framing import FrameDecoder, FramingError
+from fbruntime.mgmt.hosting import (
+    device_from_boot_file,
+    export_boot_file,
+    new_target,
+    target_from_boot_file,
+)
+from fbruntime.mgmt.persistence import DeploymentStore, DeploymentSync, restore
 from fbruntime.mgmt.reasons import Reason
 from fbruntime.mgmt.replies import Response, format_reply
 from fbruntime.mgmt.requests import Request, RequestError, parse_request, render_request
+from fbruntime.mgmt.resolver import (
+    ChainResolver,
+    LibraryResolver,
+    TypeResolver,
+    default_resolver,
+    native_resolver,
+)
 from fbruntime.mgmt.ringboot import ring_boot_file, ring_commands
 from fbruntime.mgmt.server import ManagementServer, respond, serve
 from fbruntime.mgmt.target import ManagementTarget
@@ -37,9 +55,15 @@ from fbruntime.mgmt.typenames import normalize_type_name
 __all__ = [
     "BootEntry",
     "BootFileError",
+    "ChainResolver",
     "Command",
+    "DeploymentRecord",
+    "DeploymentStore",
+    "DeploymentSync",
+    "DeviceTarget",
     "FrameDecoder",
     "FramingError",
+    "LibraryResolver",
     "ManagementClient",
     "ManagementServer",
     "ManagementTarget",
@@ -48,8 +72,15 @@ __all__ = [
     "Request",
     "RequestError",
     "Response",
+    "StoredResource",
+    "TypeResolver",
+    "default_resolver",
+    "device_from_boot_file",
+    "export_boot_file",
     "format_boot_file",
     "format_reply",
+    "native_resolver",
+    "new_target",
     "normalize_type_name",
     "parse_reply",
     "parse_request",
@@ -57,9 +88,11 @@ __all__ = [
     "read_boot_text",
     "render_request",
     "respond",
+    "restore",
     "ring_boot_file",
     "ring_commands",
     "run_boot_file",
     "serve",
+    "target_from_boot_file",
     "write_boot_file",
 ]

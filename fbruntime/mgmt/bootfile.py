@@ -117,7 +117,9 @@ async def run_boot_entries(
         try:
             request = parse_request(entry.request)
         except RequestError as refused:
-            raise BootFileError(path, entry.line, refused.message, refused.reason) from None
+            raise BootFileError(
+                path, entry.line, f"{refused.message} ({refused.reason.value})", refused.reason
+            ) from None
         response = await target.execute(entry.dst, request.command)
         if not response.ok:
             where = f"resource {entry.dst!r}" if entry.dst else "the device"

@@ -1,0 +1,329 @@
+"""The Orchestrator: applications created, run, watched and persisted, in a script or a server.
+
+::
+
+    async with await Orchestrator.open(data_dir="data") as orch:   # restores saved applications
+        await orch.create("blink", type_name="E_BLINK", parameters={"DT": "T#250ms"}, start=True)
+        async for item in orch.stream("blink", ["Q"]):
+            print(item)
+
+Every change that must survive a restart (creation, written values, lifecycle state) is in the
+store before the call returns; on :meth:`restore` each application is rebuilt from the same type
+and version, its written values applied again, and started if it was running. Each application
+is isolated in its own :class:`~fbruntime.orchestrator.application.Application`; closing the
+Orchestrator closes them all, leaving nothing running, without recording them as stopped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from fbruntime.core import Clock, RealClock
+from fbruntime.loader import Loader
+from fbruntime.orchestrator.application import Application
+from fbruntime.orchestrator.builders import BUILTIN, AppSpec, Builder, BuiltApp
+from fbruntime.orchestrator.errors import (
+    AppExists,
+    AppNotFound,
+    BadDefinition,
+    OrchestratorError,
+)
+from fbruntime.orchestrator.values import PinValue
+from fbruntime.store import Store
+
+__all__ = ["Orchestrator"]
+
+_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}$")
+
+
+class Orchestrator:
+    def __init__(
+        self,
+        loader: Loader | None = None,
+        store: Store | None = None,
+        *,
+        clock: Clock | None = None,
+        watch_interval: float = 0.1,
+    ) -> None:
+        self.store = store
+        self.loader = loader if loader is not None else Loader(store=store)
+        if self.loader.store is None:
+            self.loader.store = store
+        self.clock: Clock = clock or RealClock()
+        self.watch_interval = watch_interval
+        self._apps: dict[str, Application] = {}
+        self._builders: dict[str, Builder] = dict(BUILTIN)
+        self._owns_store = False
+
+    @classmethod
+    async def open(
+        cls,
+        *,
+        data_dir: str | Path | None = None,
+        database_url: str | None = None,
+        folders: Sequence[str | Path] = (),
+        fourdiac_folders: Sequence[str | Path] = (),
+        clock: Clock | None = None,
+        restore: bool = True,
+    ) -> Orchestrator:
+        """An Orchestrator with its own store (closed with it), its applications restored."""
+        if data_dir is not None:
+            Path(data_dir).expanduser().mkdir(parents=True, exist_ok=True)
+        store = await Store.open(database_url, data_dir=data_dir)
+        loader = Loader(folders, fourdiac_folders=fourdiac_folders, store=store)
+        orch = cls(loader, store, clock=clock)
+        orch._owns_store = True
+        if restore:
+            try:
+                await orch.restore()
+            except BaseException:
+                await orch.close()
+                raise
+        return orch
+
+    async def close(self) -> None:
+        for app in list(self._apps.values()):
+            await app.aclose()
+        self._apps.clear()
+        if self._owns_store and self.store is not None:
+            await self.store.close()
+
+    async def __aenter__(self) -> Orchestrator:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # -- kinds ------------------------------------------------------------------------------------
+
+    def register_kind(self, kind: str, builder: Builder) -> None:
+        """Teach the Orchestrator a new kind of application (pipelines do)."""
+        self._builders[kind] = builder
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(self._builders)
+
+    # -- creating ---------------------------------------------------------------------------------
+
+    async def create(
+        self,
+        name: str,
+        type_name: str | None = None,
+        *,
+        version: str | None = None,
+        kind: str | None = None,
+        definition: Any = None,
+        parameters: dict[str, Any] | None = None,
+        start: bool = False,
+    ) -> Application:
+        """Create an application from a type name, or a ``definition`` of some ``kind``.
+
+        Nothing is kept if any step fails: a bad parameter refuses the whole creation.
+        """
+        if not _NAME.match(name):
+            raise BadDefinition(
+                f"application name {name!r}: use letters, digits, '_', '.' and '-' "
+                "(at most 128, not starting with '.' or '-')"
+            )
+        if name in self._apps:
+            raise AppExists(f"application {name!r} already exists; delete it or pick another name")
+        kind = kind or ("type" if definition is None else "composite")
+        spec = AppSpec(name, kind, type_name, version, definition)
+        built = await self._build(spec)
+        app = self._wrap(spec, built)
+        try:
+            for path, value in (parameters or {}).items():
+                app.write(path, value)
+            if self.store is not None:
+                await self.store.applications.create(
+                    name,
+                    kind,
+                    definition=built.definition,
+                    parameters=dict(app.values),
+                    type_name=built.type_name,
+                    type_version=built.type_version,
+                )
+        except BaseException:
+            await app.aclose()
+            raise
+        self._apps[name] = app
+        if start:
+            await self.start(name)
+        return app
+
+    async def _build(self, spec: AppSpec) -> BuiltApp:
+        builder = self._builders.get(spec.kind)
+        if builder is None:
+            raise BadDefinition(
+                f"application {spec.name!r}: unknown kind {spec.kind!r} "
+                f"(known: {', '.join(self._builders)})"
+            )
+        return await builder(self.loader, spec, self.clock)
+
+    def _wrap(self, spec: AppSpec, built: BuiltApp) -> Application:
+        return Application(
+            spec.name,
+            spec.kind,
+            built.device,
+            root=built.root,
+            type_name=built.type_name,
+            type_version=built.type_version,
+            definition=built.definition,
+            clock=self.clock,
+        )
+
+    async def restore(self) -> list[Application]:
+        """Bring back every stored application as it was; a broken one is listed as failed."""
+        if self.store is None:
+            return []
+        await self.loader.refresh()
+        restored: list[Application] = []
+        for saved in await self.store.applications.list():
+            if saved.name in self._apps:
+                continue
+            spec = AppSpec(
+                saved.name, saved.kind, saved.type_name, saved.type_version, saved.definition
+            )
+            try:
+                app = self._wrap(spec, await self._build(spec))
+            except Exception as exc:
+                app = Application(
+                    saved.name,
+                    saved.kind,
+                    None,
+                    type_name=saved.type_name,
+                    type_version=saved.type_version,
+                    definition=saved.definition,
+                    clock=self.clock,
+                    error=f"cannot be rebuilt: {exc}",
+                )
+                app.values = dict(saved.parameters)
+                self._apps[saved.name] = app
+                restored.append(app)
+                continue
+            problems = []
+            for path, value in saved.parameters.items():
+                try:
+                    app.write(path, value)
+                except OrchestratorError as exc:
+                    problems.append(str(exc))
+            app.state = saved.state if saved.state in ("stopped", "killed") else "created"
+            if saved.state == "running":
+                try:
+                    app.start()
+                except Exception as exc:
+                    problems.append(f"restart failed: {exc}")
+            app.error = "; ".join(problems) or None
+            self._apps[saved.name] = app
+            restored.append(app)
+        return restored
+
+    # -- finding ----------------------------------------------------------------------------------
+
+    def app(self, name: str) -> Application:
+        try:
+            return self._apps[name]
+        except KeyError:
+            raise AppNotFound(f"no application named {name!r}") from None
+
+    def apps(self) -> list[Application]:
+        return [self._apps[n] for n in sorted(self._apps)]
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    async def _persist_state(self, app: Application) -> None:
+        if self.store is not None:
+            await self.store.applications.update(app.name, state=app.state, last_error=app.error)
+
+    async def start(self, name: str) -> Application:
+        app = self.app(name)
+        async with app.lock:
+            try:
+                app.start()
+            finally:
+                await self._persist_state(app)
+        return app
+
+    async def stop(self, name: str) -> Application:
+        app = self.app(name)
+        async with app.lock:
+            await app.stop()
+            await self._persist_state(app)
+        return app
+
+    async def kill(self, name: str) -> Application:
+        app = self.app(name)
+        async with app.lock:
+            app.kill()
+            await self._persist_state(app)
+        return app
+
+    async def reset(self, name: str) -> Application:
+        app = self.app(name)
+        async with app.lock:
+            app.reset()
+            await self._persist_state(app)
+        return app
+
+    async def delete(self, name: str) -> None:
+        app = self.app(name)
+        async with app.lock:
+            await app.aclose()
+            if self.store is not None:
+                await self.store.applications.delete(name)
+            self._apps.pop(name, None)
+
+    # -- values and events ------------------------------------------------------------------------
+
+    def read(self, name: str, path: str) -> PinValue:
+        return self.app(name).read(path)
+
+    async def write(self, name: str, path: str, value: Any) -> PinValue:
+        """Write a pin or parameter; it is stored before this returns, and kept on restore."""
+        app = self.app(name)
+        async with app.lock:
+            app.check_value(path, value)
+            previous = dict(app.values)
+            result = app.write(path, value)
+            if self.store is not None and previous != app.values:
+                try:
+                    await self.store.applications.update(name, parameters=dict(app.values))
+                except BaseException:
+                    app.values = previous
+                    raise
+        return result
+
+    def fire(self, name: str, path: str) -> None:
+        self.app(name).fire(path)
+
+    def watch(self, name: str, paths: Sequence[str]) -> dict[str, Any]:
+        """The current values of some pins, as JSON-ready values."""
+        app = self.app(name)
+        return {p: app.read(p).value for p in paths}
+
+    def stream(
+        self,
+        name: str,
+        paths: Sequence[str] = (),
+        *,
+        interval: float | None = None,
+        events: bool = True,
+        max_items: int | None = None,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Emitted events and changed watched values, sampled every ``interval`` seconds."""
+        return self.app(name).stream(
+            paths,
+            interval=self.watch_interval if interval is None else interval,
+            events=events,
+            max_items=max_items,
+        )

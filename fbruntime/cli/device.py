@@ -1,0 +1,177 @@
+"""``fbrt device``: be a 4diac device, like FORTE: serve the management protocol, boot, persist.
+
+The shell puts the management layer's pieces together: a device and its executor
+(``fbruntime.mgmt``), an optional boot file run first (``--boot``, as FORTE's ``-f``), the
+deployment kept in the project database (``--data-dir`` or ``FBRT_DATABASE_URL``; restored at
+start, written as it changes) and the DEV_MGR server (``--listen``, loopback by default). It runs
+until interrupted or until the device asks to exit (STEST_END, a device KILL); the exit code is the
+device's (1 when a TEST_CONDITION failed). ``--export FILE`` writes the deployment as a ``.fboot``:
+the stored one and exit when nothing else is asked, otherwise the live one when the device ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+
+from fbruntime.mgmt import (
+    BootFileError,
+    DeploymentSync,
+    DeviceTarget,
+    ManagementServer,
+    export_boot_file,
+    new_target,
+    restore,
+    run_boot_file,
+    serve,
+)
+from fbruntime.mgmt.server import DEFAULT_PORT
+
+DEFAULT_LISTEN = f"127.0.0.1:{DEFAULT_PORT}"
+
+__all__ = ["parse_listen", "register", "run_device_server"]
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    """``HOST:PORT``, ``:PORT``, ``PORT`` or ``[v6]:PORT`` -> (host, port); loopback by default."""
+    host, sep, port_text = text.rpartition(":")
+    if not sep:
+        host, port_text = "", text
+    host = host.strip("[]") or "127.0.0.1"
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise typer.BadParameter(f"--listen {text!r}: the port must be a number") from None
+    if not 0 <= port <= 65535:
+        raise typer.BadParameter(f"--listen {text!r}: the port must be within 0..65535")
+    return host, port
+
+
+def _wants_store(data_dir: Path | None) -> bool:
+    return data_dir is not None or bool(os.environ.get("FBRT_DATABASE_URL"))
+
+
+async def run_device_server(
+    *,
+    listen: str | None,
+    boot: Path | None,
+    data_dir: Path | None,
+    export: Path | None,
+    name: str,
+    on_listening: Callable[[ManagementServer], None] | None = None,
+) -> int:
+    """The whole life of ``fbrt device``; returns the process exit code."""
+    from fbruntime.store import Store
+
+    store = await Store.open(data_dir=data_dir) if _wants_store(data_dir) else None
+    target = new_target(name)
+    device = target.device
+    sync: DeploymentSync | None = None
+    server = None
+    try:
+        if store is not None and boot is None:
+            count = await restore(target, store.deployments)
+            if count:
+                typer.echo(f"fbrt device {name}: restored {count} stored commands", err=True)
+        if export is not None and listen is None and boot is None:
+            export_boot_file(target, export)
+            typer.echo(f"fbrt device {name}: exported the deployment to {export}", err=True)
+            return 0
+        if store is not None:
+            sync = DeploymentSync(target, store.deployments)
+            sync.start()
+        if boot is not None:
+            await run_boot_file(boot, target)
+        ended = asyncio.Event()
+        device.on_exit.append(lambda code: ended.set())
+        if device.exit_code is not None:
+            ended.set()
+        if listen is not None:
+            host, port = parse_listen(listen)
+            server = await serve(target, host, port)
+            typer.echo(f"fbrt device {name}: listening on {server.host}:{server.port}", err=True)
+            if on_listening is not None:
+                on_listening(server)
+        await _wait(ended)
+        return _exit_code(target)
+    finally:
+        if server is not None:
+            await server.close()
+        if export is not None and (listen is not None or boot is not None):
+            export_boot_file(target, export)
+        device.kill()
+        if sync is not None:
+            await sync.close()
+        if store is not None:
+            await store.close()
+
+
+def _exit_code(target: DeviceTarget) -> int:
+    code = target.device.exit_code
+    if target.device.failed_conditions:
+        return code or 1
+    return code or 0
+
+
+async def _wait(ended: asyncio.Event) -> None:
+    """Until the device asks to exit or the process is told to stop (Ctrl-C, SIGTERM)."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, ended.set)
+    try:
+        await ended.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("device")
+    def device_command(
+        listen: str | None = typer.Option(
+            None,
+            "--listen",
+            help=f"HOST:PORT to serve the management protocol on [default: {DEFAULT_LISTEN}].",
+        ),
+        serve_protocol: bool = typer.Option(
+            True, "--serve/--no-serve", help="Serve the management protocol at all."
+        ),
+        boot: Path | None = typer.Option(
+            None, "--boot", help="A .fboot boot file to execute first (as FORTE's -f)."
+        ),
+        data_dir: Path | None = typer.Option(
+            None,
+            "--data-dir",
+            help="Keep the deployment in this directory's database (or set FBRT_DATABASE_URL).",
+        ),
+        export: Path | None = typer.Option(
+            None,
+            "--export",
+            help="Write the deployment as a .fboot file (alone: the stored one, then exit).",
+        ),
+        name: str = typer.Option("FORTE_PC", "--name", help="The device name (key in the store)."),
+    ) -> None:
+        """Run a 4diac device: deploy to it from 4diac IDE, or boot it from a .fboot file."""
+        export_only = export is not None and boot is None and listen is None
+        listen_at = None if export_only or not serve_protocol else (listen or DEFAULT_LISTEN)
+        try:
+            code = asyncio.run(
+                run_device_server(
+                    listen=listen_at, boot=boot, data_dir=data_dir, export=export, name=name
+                )
+            )
+        except BootFileError as failure:
+            typer.echo(f"fbrt device: {failure}", err=True)
+            raise typer.Exit(2) from None
+        except OSError as failure:
+            typer.echo(f"fbrt device: cannot serve on {listen_at}: {failure}", err=True)
+            raise typer.Exit(2) from None
+        raise typer.Exit(code)

@@ -7,7 +7,7 @@ generated code calls; ``scope`` describes what ST can see. The engine runs the r
 with the FB instance as their only argument.
 """
 
-from .compiler import compile_algorithms, compile_condition, compile_function
+from .compiler import compile_algorithms, compile_condition, compile_function, compile_guards
 from .errors import STError, STRuntimeError
 from .scope import CallableInterface, CompiledFunction, STScope, VarInfo
 
@@ -21,4 +21,5 @@ __all__ = [
     "compile_algorithms",
     "compile_condition",
     "compile_function",
+    "compile_guards",
 ]

@@ -241,3 +241,41 @@ def compile_function(
         fn=namespace["f__"],
         package=unit.package,
     )
+
+
+def compile_guards(
+    guards: Mapping[str, tuple[str, int]],
+    scope: STScope,
+    *,
+    origin: str = "",
+) -> tuple[dict[str, str | bool], dict[str, Any]]:
+    """Transition guards as Python expression source over ``fb``, for inlining into an ECC.
+
+    ``guards`` maps a caller's key to (ST text, file line). Returns, per key, either the
+    expression source or a constant ``True``/``False`` (``1``, ``TRUE``, constant folding), and
+    the namespace the expressions need (helpers and bound objects): exec the code that uses them
+    in a copy of it. Guards share one module, so bound names never clash. A guard that is not
+    BOOL or that calls a function with output arguments raises STError naming its line.
+    """
+    module = Module(origin)
+    result: dict[str, str | bool] = {}
+    symbols = _symbols(scope)
+    for key, (text, line) in guards.items():
+        offset = max(line - 1, 0)
+        parser = Parser(text, origin=origin, line_offset=offset, algorithm="")
+        expr = parser.parse_expression_only()
+        em = Emitter(module, scope, dict(symbols), algorithm="", algorithms={}, line_offset=offset)
+        v = em.expr(expr)
+        if not is_bool(v.type):
+            if v.untyped and v.const in (0, 1):
+                result[key] = bool(v.const)
+                continue
+            raise em.fail(f"a transition condition must be BOOL, not {v.type.name}", expr)
+        if v.const is not NOCONST:
+            result[key] = bool(v.const)
+            continue
+        if em.post:
+            raise em.fail("a call with output arguments cannot be used in a condition", expr)
+        result[key] = f"({v.code})"
+    namespace: dict[str, Any] = {**HELPERS, **module.namespace}
+    return result, namespace

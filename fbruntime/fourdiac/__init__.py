@@ -4,9 +4,12 @@ Layout: ``xmlread`` (safe parsing), ``model`` (the dataclasses), ``reader`` (XML
 dispatching on the root tag), ``conditions`` (ECC transition conditions), ``library`` (scan,
 index, IDE-style name resolution), ``dns`` (virtual DNS), ``literals`` (typed values through
 fbruntime.iec), ``deploy`` (a ``.sys`` flattened and mapped per device and resource).
-The build step that turns the model into runtime types lives elsewhere.
+``iectypes`` (declared types and values as iec ones), ``generic`` (native F_* with ANY pins),
+``build`` (model to runtime types: :class:`FourdiacTypes`), ``loader`` (a ``.sys``, ``.fbt`` or
+folder built into a running :class:`fbruntime.core.Device`).
 """
 
+from fbruntime.fourdiac.build import FourdiacTypes, XmlGenericType
 from fbruntime.fourdiac.deploy import (
     DeployedConnection,
     DeployedDevice,
@@ -19,6 +22,7 @@ from fbruntime.fourdiac.deploy import (
 )
 from fbruntime.fourdiac.errors import FourdiacError, Origin, Problem
 from fbruntime.fourdiac.library import Resolution, TypeEntry, TypeInfo, TypeLibrary
+from fbruntime.fourdiac.loader import LoadError, LoadResult, load, load_device, resolve_trigger
 from fbruntime.fourdiac.reader import read_bytes, read_file
 
 __all__ = [
@@ -29,6 +33,9 @@ __all__ = [
     "DeployedResource",
     "Deployment",
     "FourdiacError",
+    "FourdiacTypes",
+    "LoadError",
+    "LoadResult",
     "MissingType",
     "Origin",
     "Problem",
@@ -36,7 +43,11 @@ __all__ = [
     "TypeEntry",
     "TypeInfo",
     "TypeLibrary",
+    "XmlGenericType",
+    "load",
+    "load_device",
     "read_bytes",
     "read_file",
     "resolve_system",
+    "resolve_trigger",
 ]

@@ -1,0 +1,71 @@
+"""``fbrt types DIR...``: list the 4diac types of some folders, each with what is wrong with it.
+
+Every FB type is also built (ST compiled, ECC generated), so a listing shows the problems a run
+would hit. ``--json`` prints one JSON document for scripts.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from fbruntime.fourdiac.build import FourdiacTypes
+from fbruntime.fourdiac.errors import FourdiacError
+from fbruntime.fourdiac.library import FB_TAGS
+
+
+def list_types(dirs: list[Path]) -> list[dict[str, Any]]:
+    """One row per file: name, qualified name, version, description, kind, file, problems."""
+    types = FourdiacTypes(dirs, prefer_xml=True)
+    rows = []
+    for info in types.library.list_types():
+        problems = [str(p) for p in info.problems]
+        kind = info.kind.value if info.kind is not None else ""
+        entry = types.library.resolve(info.qualified_name, tags=FB_TAGS)
+        if entry is not None and entry.file == info.file and not problems:
+            try:
+                built = types.build_entry(entry)
+                kind = built.kind
+            except FourdiacError as exc:
+                if types.native_of(info.name) is not None:
+                    kind = f"{kind} (native)"
+                else:
+                    problems.append(str(exc))
+        rows.append(
+            {
+                "name": info.name,
+                "qualified_name": info.qualified_name,
+                "version": info.version,
+                "description": info.description,
+                "kind": kind,
+                "file": info.file,
+                "problems": problems,
+            }
+        )
+    return rows
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("types")
+    def types_command(
+        dirs: Annotated[list[Path], typer.Argument(help="folders (or files) of 4diac types")],
+        as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    ) -> None:
+        """List 4diac types: name, version, description, kind and problems."""
+        rows = list_types(dirs)
+        if as_json:
+            typer.echo(json.dumps(rows, indent=2))
+        else:
+            for row in rows:
+                flag = "!" if row["problems"] else " "
+                typer.echo(
+                    f"{flag} {row['name']:<28} {row['version']:<8} {row['kind']:<12} "
+                    f"{row['description']}"
+                )
+                for problem in row["problems"]:
+                    typer.echo(f"    {problem}")
+        if any(row["problems"] for row in rows):
+            raise typer.Exit(1)

@@ -16,3 +16,43 @@ Layering (each layer imports only the layers listed before it; nothing imports u
 The event dispatch path lives in ``fbruntime.core.resource`` and is kept free of validation,
 logging and allocation: everything is checked and prebuilt when a network is linked.
 """
+
+from fbruntime.core import (
+    Block,
+    BlockFault,
+    CompositeBuilder,
+    CompositeType,
+    DataInput,
+    DataOutput,
+    Device,
+    EventInput,
+    EventOutput,
+    FBState,
+    FBType,
+    OutputEvent,
+    Parameter,
+    RealClock,
+    Resource,
+    ResourceState,
+    TestClock,
+)
+
+__all__ = [
+    "Block",
+    "BlockFault",
+    "CompositeBuilder",
+    "CompositeType",
+    "DataInput",
+    "DataOutput",
+    "Device",
+    "EventInput",
+    "EventOutput",
+    "FBState",
+    "FBType",
+    "OutputEvent",
+    "Parameter",
+    "RealClock",
+    "Resource",
+    "ResourceState",
+    "TestClock",
+]

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import enum
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from fbruntime.core.errors import NetworkError
@@ -25,7 +26,18 @@ if TYPE_CHECKING:
     from fbruntime.core.fbtype import FBType
     from fbruntime.core.resource import Resource
 
-__all__ = ["BlockFault", "FBInstance", "FBState", "noop"]
+__all__ = ["EMPTY", "BlockFault", "FBInstance", "FBState", "noop", "own_dict"]
+
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def own_dict(inst: Any, attr: str) -> dict[Any, Any]:
+    """The instance's own dict for ``attr``, created on first write (see FBInstance)."""
+    current = getattr(inst, attr)
+    if current is EMPTY:
+        current = {}
+        setattr(inst, attr, current)
+    return current  # type: ignore[no-any-return]
 
 
 def noop() -> None:
@@ -66,23 +78,32 @@ class FBInstance:
     rt__parent: Any
     rt__resource: Resource | None
 
+    # Rarely written state lives on the class until an instance needs its own: a resource of
+    # 100,000 blocks must not carry 100,000 empty dicts.
+    rt__fault: BlockFault | None = None
+    rt__fault_count = 0
+    rt__params: Mapping[str, Any] = EMPTY  # written parameters, reapplied after a reset
+    rt__buffers: Mapping[str, Any] = EMPTY  # data-connection buffers of connected outputs
+    rt__event_counts: Mapping[str, list[int]] = EMPTY  # watched event inputs: [count, last ns]
+    rt__forced: Mapping[str, Any] = EMPTY  # forced pins and their values
+
     def __init__(self, fbtype: FBType, name: str) -> None:
         self.rt__type = fbtype
         self.rt__name = name
         self.rt__parent = None
         self.rt__resource = None
         self.rt__state = FBState.IDLE
-        self.rt__fault: BlockFault | None = None
+        # Every instance gets the same attributes in the same order, so CPython shares one
+        # key table across them and keeps pin access specialised; the empty mappings are shared.
+        self.rt__fault = None
         self.rt__fault_count = 0
-        # Written parameters, reapplied after a reset as FORTE's resource does.
-        self.rt__params: dict[str, Any] = {}
-        # Data-connection buffers, one per connected data output, kept across relinks.
-        self.rt__buffers: dict[str, Any] = {}
+        self.rt__params = EMPTY
+        self.rt__buffers = EMPTY
+        self.rt__event_counts = EMPTY
+        self.rt__forced = EMPTY
+        self.rt__tasks: set[Any] | None = None
         # Entries (what the FIFO calls) per event input, rebuilt at each link.
         self.rt__entries: dict[str, Callable[[], Any]] = {}
-        # Counted events (only when watched): name -> [count, last time ns].
-        self.rt__event_counts: dict[str, list[int]] = {}
-        self.rt__forced: dict[str, Any] = {}
         self.rt__reset_values()
         for ev in fbtype.interface.event_outputs:
             setattr(self, ev.name, noop)
@@ -95,6 +116,9 @@ class FBInstance:
 
     def rt__is_async(self, event: str) -> bool:
         return False
+
+    def rt__any_async(self) -> bool:
+        return any(self.rt__is_async(e.name) for e in self.rt__type.interface.event_inputs)
 
     def rt__on_start(self, warm: bool) -> None:
         """Called when the resource starts (service blocks: E_RESTART sends COLD/WARM)."""
@@ -120,7 +144,7 @@ class FBInstance:
 
     def rt__set_param(self, pin: str, value: Any) -> None:
         """Set a parameter now and remember it for resets (``value`` already typed)."""
-        self.rt__params[pin] = value
+        own_dict(self, "rt__params")[pin] = value
         setattr(self, pin, value)
 
     # -- identity -------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from fbruntime.core.composite import CompositeInstance
 from fbruntime.core.connection import Buffer, Connection
-from fbruntime.core.instance import FBInstance, FBState, noop
+from fbruntime.core.instance import FBInstance, FBState, noop, own_dict
 from fbruntime.core.network import Network
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def _buffer(inst: FBInstance, pin: str) -> Buffer:
         port = inst.rt__type.interface.data_port(pin)
         value = getattr(inst, pin)
         buf = Buffer(port.type.copy(value) if port is not None else value)
-        inst.rt__buffers[pin] = buf
+        own_dict(inst, "rt__buffers")[pin] = buf
     return buf
 
 
@@ -188,6 +188,7 @@ def link(res: Resource) -> None:
         return idx
 
     ext = res.queue.extend
+    nothing = partial(ext, ())  # shared by every unconnected output
     # Phase 1: entries (what the FIFO will call) for every event input.
     for inst, net in pairs:
         inst.rt__resource = res
@@ -227,7 +228,7 @@ def link(res: Resource) -> None:
         idx = index(net)
         itf = inst.rt__type.interface
         hooked = res.tracing or bool(getattr(inst, "rt__subscribers", None))
-        kicked = any(inst.rt__is_async(e.name) for e in itf.event_inputs)
+        kicked = inst.rt__any_async()
         for ev in itf.event_outputs:
             dests = [dest_entry(net, c) for c in idx.events.get((id(inst), ev.name), ())]
             key: list[tuple[str, bool]] = []
@@ -247,7 +248,7 @@ def link(res: Resource) -> None:
                 bufs.append(buf)
                 convs.append(conv)
             if not key and not hooked and not kicked:
-                emitter: Entry = partial(ext, dests)
+                emitter: Entry = partial(ext, dests) if dests else nothing
             else:
                 factory = _emitter_factory(tuple(key), hooked, kicked)
                 emitter = factory(inst, ext, dests, bufs, convs, hook, res.kick, ev.name)

@@ -45,6 +45,7 @@ class Network:
         self.event_connections: list[Connection] = []
         self.data_connections: list[Connection] = []
         self._data_sources: dict[tuple[int, str], Connection] = {}
+        self._event_keys: set[tuple[int, str, int, str]] = set()
         self.version = 0
         # Told of every change, so the owning resource relinks before its next slice.
         self.listener: Callable[[], None] | None = None
@@ -78,6 +79,9 @@ class Network:
         self.event_connections = [
             c for c in self.event_connections if c.src_fb is not inst and c.dst_fb is not inst
         ]
+        self._event_keys = {
+            (id(c.src_fb), c.src_pin, id(c.dst_fb), c.dst_pin) for c in self.event_connections
+        }
         keep = [c for c in self.data_connections if c.src_fb is not inst and c.dst_fb is not inst]
         self.data_connections = keep
         self._data_sources = {(id(c.dst_fb), c.dst_pin): c for c in keep}
@@ -142,14 +146,10 @@ class Network:
                 f"{dst_role[0]} pin"
             )
         if src_role[0] == "event":
-            for c in self.event_connections:
-                if (
-                    c.src_fb is src_fb
-                    and c.src_pin == src_pin
-                    and c.dst_fb is dst_fb
-                    and (c.dst_pin == dst_pin)
-                ):
-                    raise ConnectionError_(f"{where}: that connection exists already")
+            key = (id(src_fb), src_pin, id(dst_fb), dst_pin)
+            if key in self._event_keys:
+                raise ConnectionError_(f"{where}: that connection exists already")
+            self._event_keys.add(key)
             conn = Connection("event", source, destination, src_fb, src_pin, dst_fb, dst_pin)
             self.event_connections.append(conn)
             self._changed()
@@ -181,6 +181,7 @@ class Network:
                 if c.source == source and c.destination == destination:
                     lst.remove(c)
                     self._data_sources.pop((id(c.dst_fb), c.dst_pin), None)
+                    self._event_keys.discard((id(c.src_fb), c.src_pin, id(c.dst_fb), c.dst_pin))
                     self._changed()
                     return c
         raise NoSuchObject(f"{self._where()}: no connection from {source} to {destination}")

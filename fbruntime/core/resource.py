@@ -23,7 +23,7 @@ from typing import Any
 
 from fbruntime.core.clock import Clock, RealClock
 from fbruntime.core.errors import LifecycleError, NetworkError, NoSuchObject
-from fbruntime.core.instance import BlockFault, FBInstance, FBState
+from fbruntime.core.instance import BlockFault, FBInstance, FBState, own_dict
 from fbruntime.core.linker import link
 from fbruntime.core.network import Network, TypeLike, coerce_value
 
@@ -65,6 +65,7 @@ class Resource:
         self.queue: deque[Entry] = deque()
         self.state = ResourceState.IDLE
         self.device: Any = None
+        self.exit_code: int | None = None
         self._inbox: asyncio.Queue[Entry | None] | None = None
         self._task: asyncio.Task[None] | None = None
         self._dirty = True
@@ -319,9 +320,31 @@ class Resource:
 
     def watch_events(self, inst: FBInstance, event: str) -> list[int]:
         """Count arrivals at an event input (count, last monotonic ns) from now on."""
-        counter = inst.rt__event_counts.setdefault(event, [0, 0])
+        counts: dict[str, list[int]] = own_dict(inst, "rt__event_counts")
+        counter = counts.setdefault(event, [0, 0])
         self.mark_dirty()
         return counter
+
+    def unwatch_events(self, inst: FBInstance, event: str) -> None:
+        own_dict(inst, "rt__event_counts").pop(event, None)
+        self.mark_dirty()
+
+    def force(self, path: str, value: Any) -> None:
+        """Force a data pin: it keeps ``value`` whatever its connection or block writes send."""
+        inst, pin = self.find(path)
+        port = inst.rt__type.interface.data_port(pin) if pin else None
+        if pin is None or port is None:
+            raise NoSuchObject(f"resource {self.name}: {path!r} is not a data pin")
+        value = coerce_value(port.type, value, f"{self.name}.{path}")
+        own_dict(inst, "rt__forced")[pin] = value
+        setattr(inst, pin, value)
+        self.mark_dirty()
+
+    def unforce(self, path: str) -> None:
+        inst, pin = self.find(path)
+        if pin is not None:
+            own_dict(inst, "rt__forced").pop(pin, None)
+        self.mark_dirty()
 
     # -- async handlers ----------------------------------------------------------------------------
 
@@ -340,10 +363,11 @@ class Resource:
             runner["active"] += 1
             self._async_running += 1
             task = asyncio.get_running_loop().create_task(run(snapshot))
-            tasks = getattr(inst, "rt__tasks", None)
-            if tasks is not None:
-                tasks.add(task)
-                task.add_done_callback(tasks.discard)
+            tasks = inst.rt__tasks
+            if tasks is None:
+                tasks = inst.rt__tasks = set()
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
 
         async def run(snapshot: dict[str, Any]) -> None:
             # The inputs as sampled when this event arrived, not as later events left them.
@@ -379,6 +403,8 @@ class Resource:
         """Start the resource: blocks run, E_RESTART sends COLD or WARM, the dispatcher starts."""
         if self.state is ResourceState.RUNNING:
             raise LifecycleError(f"resource {self.name} is already running")
+        if self.state is ResourceState.KILLED:
+            raise LifecycleError(f"resource {self.name} was killed; reset it before starting")
         loop = asyncio.get_running_loop()
         warm = self._warm
         self._set_all(FBState.RUNNING)
@@ -462,6 +488,12 @@ class Resource:
         inst, pin = self.find(path)
         if pin is not None:
             raise NetworkError(f"{path!r} names a pin, not a block")
+        if state is FBState.STOPPED:
+            inst.rt__on_stop()
+        if state in (FBState.STOPPED, FBState.KILLED):
+            inst.rt__on_kill()
+        elif state is FBState.IDLE:
+            inst.rt__reset_values()
         stack = [inst]
         while stack:
             fb = stack.pop()
@@ -470,6 +502,13 @@ class Resource:
             if isinstance(inner, Network):
                 stack.extend(inner.instances.values())
         self.mark_dirty()
+
+    def request_exit(self, code: int = 0) -> None:
+        """End the run (STEST_END): the device's, or this resource's alone without a device."""
+        if self.device is not None:
+            self.device.request_exit(code)
+        else:
+            self.exit_code = code
 
     async def __aenter__(self) -> Resource:
         return self

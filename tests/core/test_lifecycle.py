@@ -167,12 +167,13 @@ async def test_forced_input_keeps_its_value() -> None:
     res.add("D", Counter, PV=50)
     res.connect("C.CV", "D.PV")
     res.connect("C.CO", "D.CU")
-    d = res.find("D")[0]
-    d.rt__forced["PV"] = 1
-    d.PV = 1  # type: ignore[attr-defined]
-    res.mark_dirty()
+    res.force("D.PV", 1)
     res.start()
     res.fire("C.CU")
     res.fire("C.CU")
     await res.settle()
     assert res.read("D.PV") == 1 and res.read("D.Q") is True
+    res.unforce("D.PV")
+    res.fire("C.CU")
+    await res.settle()
+    assert res.read("D.PV") == 3

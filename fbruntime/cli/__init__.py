@@ -1,0 +1,29 @@
+"""The ``fbrt`` command: a thin shell over the library (typer).
+
+Each sub-command group lives in its own module here and exposes ``register(app)``; this package
+finds them, so adding a command never edits a shared file. Nothing in fbruntime imports the CLI.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import typer
+
+app = typer.Typer(
+    name="fbrt",
+    help="fbrt: run IEC 61499 function block networks (4diac projects and Python blocks).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    if not _info.name.startswith("_"):
+        _module = importlib.import_module(f"{__name__}.{_info.name}")
+        _register = getattr(_module, "register", None)
+        if _register is not None:
+            _register(app)
+
+__all__ = ["app"]

@@ -1,0 +1,5 @@
+"""``python -m fbruntime.cli`` is ``fbrt``."""
+
+from fbruntime.cli import app
+
+app()

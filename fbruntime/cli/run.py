@@ -1,0 +1,224 @@
+"""``fbrt run``: load a system, start it, optionally trigger events, trace and dump, then stop.
+
+What PATH may be is decided by its form: a Python system file (``def build(device)``), a 4diac
+``.sys``/``.fbt`` or project folder (the importer), or a ``.fboot`` boot file (the management
+layer). The loaders for the last two are imported only when needed, so this module stays a thin
+shell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from fbruntime.blockfiles import import_file
+from fbruntime.core import BlockFault, Device, FBInstance, OutputEvent, Resource
+from fbruntime.iec import ElementaryType, IecType, format_value
+
+__all__ = ["json_value", "load_path", "register", "run_device"]
+
+
+def json_value(typ: IecType | None, value: Any) -> Any:
+    """Numbers, booleans and strings as JSON; times, dates, arrays and structs as IEC literals."""
+    if isinstance(typ, ElementaryType) and (
+        typ.is_bool or typ.is_integer or typ.is_real or typ.is_string or typ.is_char
+    ):
+        return value
+    if typ is not None and not getattr(typ, "is_generic", False):
+        return format_value(typ, value)
+    if isinstance(value, bool | int | float | str):
+        return value
+    return repr(value)
+
+
+def load_python_system(path: Path) -> Device:
+    module = import_file(path)
+    build = getattr(module, "build", None)
+    if not callable(build):
+        raise typer.BadParameter(f"{path}: a Python system defines build(device)")
+    device = Device(path.stem)
+    result = build(device)
+    return result if isinstance(result, Device) else device
+
+
+async def load_path(path: Path, type_dirs: list[Path]) -> Device:
+    suffix = path.suffix.lower()
+    if suffix == ".py":
+        return load_python_system(path)
+    if suffix == ".fboot":
+        from fbruntime import mgmt
+
+        loader = getattr(mgmt, "device_from_boot_file", None)
+        if loader is None:
+            raise typer.BadParameter("running .fboot files needs the management layer")
+        device: Device = await loader(path)
+        return device
+    from fbruntime import fourdiac
+
+    loader = getattr(fourdiac, "load_device", None)
+    if loader is None:
+        raise typer.BadParameter(f"{path}: importing 4diac projects is not available yet")
+    device = loader(path, type_dirs)
+    return device
+
+
+def _paths(device: Device) -> Callable[[Resource, str], str]:
+    single = len(device.resources) == 1
+
+    def name(res: Resource, path: str) -> str:
+        return path if single else f"{res.name}.{path}"
+
+    return name
+
+
+def dump(device: Device) -> dict[str, Any]:
+    """Every data output of every block, keyed by its dotted pin path."""
+    name = _paths(device)
+    out: dict[str, Any] = {}
+    for res in device.resources.values():
+        for inst in res.network.walk():
+            for port in inst.rt__type.interface.data_outputs:
+                out[name(res, f"{inst.rt__path()}.{port.name}")] = json_value(
+                    port.type, getattr(inst, port.name)
+                )
+    return out
+
+
+def _trigger(device: Device, path: str) -> None:
+    from fbruntime import fourdiac
+
+    resolver = getattr(fourdiac, "resolve_trigger", None)
+    if resolver is not None:
+        res, fb_path, event = resolver(device, path)
+        res.fire(f"{fb_path}.{event}")
+        return
+    res_name, _, rest = path.partition(".")
+    if res_name in device.resources:
+        device.resources[res_name].fire(rest)
+        return
+    for res in device.resources.values():
+        try:
+            res.fire(path)
+            return
+        except KeyError:
+            continue
+    raise typer.BadParameter(f"--trigger {path}: no such event input in any resource")
+
+
+async def run_device(
+    device: Device,
+    *,
+    seconds: float | None,
+    triggers: list[str],
+    trace: Callable[[str], None] | None,
+) -> int:
+    """Start, trigger, wait (for ``seconds``, STEST_END, or a signal), stop. Returns the exit code."""
+    name = _paths(device)
+    if trace is not None:
+        for res in device.resources.values():
+
+            def tracer(ev: OutputEvent, res: Resource = res) -> None:
+                trace(
+                    json.dumps(
+                        {
+                            "block": name(res, ev.path),
+                            "event": ev.event,
+                            "values": _jsonable(res, ev),
+                        },
+                        separators=(",", ":"),
+                    )
+                )
+
+            res.add_tracer(tracer)
+    for res in device.resources.values():
+
+        def report(inst: FBInstance, fault: BlockFault, res: Resource = res) -> None:
+            where = name(res, inst.rt__path())
+            print(f"fault in {where}.{fault.event}: {fault.kind}: {fault.message}", file=sys.stderr)
+
+        res.on_fault(report)
+    done = asyncio.Event()
+    device.on_exit.append(lambda code: done.set())
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, done.set)
+    device.start()
+    for path in triggers:
+        _trigger(device, path)
+    try:
+        if seconds is None:
+            await done.wait()
+        else:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), seconds)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+    if device.exit_code is None:
+        await device.stop()
+    else:
+        device.kill()
+    if device.failed_conditions:
+        return 1
+    return device.exit_code or 0
+
+
+def _jsonable(res: Resource, ev: OutputEvent) -> dict[str, Any]:
+    try:
+        inst: FBInstance = res.find(ev.path)[0]
+    except KeyError:
+        return {k: json_value(None, v) for k, v in ev.values.items()}
+    itf = inst.rt__type.interface
+    return {
+        k: json_value(p.type if (p := itf.data_port(k)) else None, v) for k, v in ev.values.items()
+    }
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("run")
+    def run(
+        path: Path = typer.Argument(
+            ..., exists=True, help="A Python system (.py), a 4diac .sys/.fbt or folder, or a .fboot"
+        ),
+        types: list[Path] = typer.Option([], "--types", help="Extra type folders (repeatable)"),
+        trigger: list[str] = typer.Option(
+            [],
+            "--trigger",
+            help="Fire an event input after start, e.g. App.Sub.FB.REQ (repeatable)",
+        ),
+        seconds: float | None = typer.Option(
+            None, "--for", help="Run this many seconds, then stop (default: until Ctrl-C)"
+        ),
+        trace: bool = typer.Option(
+            False, "--trace", help="Print each emitted event as a JSON line"
+        ),
+        dump_values: bool = typer.Option(
+            False, "--dump", help="Print every data output as one JSON object at the end"
+        ),
+    ) -> None:
+        """Run a system until --for elapses, STEST_END ends it, or Ctrl-C."""
+
+        async def main() -> int:
+            device = await load_path(path, list(types))
+            code = await run_device(
+                device,
+                seconds=seconds,
+                triggers=list(trigger),
+                trace=(lambda line: print(line, flush=False)) if trace else None,
+            )
+            if dump_values:
+                print(json.dumps(dump(device), indent=None, sort_keys=True))
+            sys.stdout.flush()
+            return code
+
+        raise typer.Exit(asyncio.run(main()))

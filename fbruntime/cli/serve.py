@@ -1,0 +1,82 @@
+"""``fbrt serve`` (the REST control API) and ``fbrt apps`` (list stored applications)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: Annotated[
+            str | None, typer.Option(help="Address to bind (env FBRT_HOST; default 127.0.0.1)")
+        ] = None,
+        port: Annotated[int | None, typer.Option(help="Port (env FBRT_PORT; default 8000)")] = None,
+        data_dir: Annotated[
+            Path | None, typer.Option(help="Data folder (env FBRT_DATA_DIR; default ./data)")
+        ] = None,
+        database_url: Annotated[
+            str | None,
+            typer.Option(help="SQLAlchemy URL (env FBRT_DATABASE_URL; default SQLite in data)"),
+        ] = None,
+        token: Annotated[
+            str | None, typer.Option(help="API token to require (env FBRT_API_TOKEN)")
+        ] = None,
+        new_token: Annotated[
+            bool, typer.Option(help="Generate and print a new API token, forgetting the old one")
+        ] = False,
+        allow_python_upload: Annotated[
+            bool,
+            typer.Option(help="Accept Python block source over HTTP: this runs uploaded code"),
+        ] = False,
+        folder: Annotated[
+            list[Path] | None, typer.Option(help="Extra folder of Python blocks / composites")
+        ] = None,
+        fourdiac_folder: Annotated[
+            list[Path] | None, typer.Option(help="Folder of 4diac type files")
+        ] = None,
+    ) -> None:
+        """Serve the control API (OpenAPI docs at /docs)."""
+        from fbruntime.api.server import serve as run
+        from fbruntime.api.settings import ApiSettings
+
+        settings = ApiSettings.from_env(
+            host=host,
+            port=port,
+            data_dir=data_dir,
+            database_url=database_url,
+            token=token,
+            allow_python_upload=allow_python_upload or None,
+            folders=tuple(folder or ()),
+            fourdiac_folders=tuple(fourdiac_folder or ()),
+        )
+        asyncio.run(run(settings, new_token=new_token))
+
+    @app.command()
+    def apps(
+        data_dir: Annotated[Path | None, typer.Option(help="Data folder")] = None,
+        database_url: Annotated[str | None, typer.Option(help="SQLAlchemy URL")] = None,
+    ) -> None:
+        """List the stored applications (name, kind, type, state)."""
+        from fbruntime.store import Store
+
+        async def listing() -> None:
+            store = await Store.open(database_url, data_dir=data_dir)
+            try:
+                rows = await store.applications.list()
+            finally:
+                await store.close()
+            if not rows:
+                typer.echo("no applications")
+            for a in rows:
+                version = f" {a.type_version}" if a.type_version else ""
+                error = f"  ({a.last_error})" if a.last_error else ""
+                typer.echo(f"{a.name}\t{a.kind}\t{a.type_name or '-'}{version}\t{a.state}{error}")
+
+        asyncio.run(listing())

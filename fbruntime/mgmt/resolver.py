@@ -2,7 +2,8 @@
 
 The executor only needs a callable ``name -> FBType | None`` (`TypeResolver`), so the native
 Python library (`load_library`) serves today and 4diac XML types (``fbruntime.fourdiac``) plug in
-later as one more resolver in a `ChainResolver`. Every lookup tries the candidates of
+as one more resolver in a `ChainResolver` (`FourdiacResolver`, used by `default_resolver` when type
+folders are given). Every lookup tries the candidates of
 `normalize_type_name` (``iec61499::events::E_CTU``, ``iec61499__events__E_CTU``, ``E_CTU``).
 
 A resolver may also list what it can create (``names()``), which answers the QUERY of FB types;
@@ -11,8 +12,9 @@ one without ``names`` simply contributes nothing to that list.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
 
 from fbruntime.core import FBType
 from fbruntime.mgmt.typenames import normalize_type_name
@@ -84,24 +86,26 @@ def native_resolver(library: Mapping[str, FBType] | None = None) -> LibraryResol
     return LibraryResolver(types)
 
 
-def default_resolver() -> TypeResolver:
-    """Native types first, then 4diac XML types when ``fbruntime.fourdiac`` offers a resolver.
+class FourdiacResolver:
+    """4diac XML types (``fbruntime.fourdiac.FourdiacTypes``) behind the resolver seam.
 
-    The fourdiac package is being extended to build runtime types (``FourdiacTypes``); until it
-    exposes one, only the native library resolves.
+    A type that cannot be built answers None (the executor replies UNSUPPORTED_TYPE); why it
+    failed stays in ``types.problems`` for whoever reports it.
     """
+
+    def __init__(self, types: Any) -> None:
+        self.types = types
+
+    def __call__(self, name: str) -> FBType | None:
+        found = self.types.find(name)
+        return found if isinstance(found, FBType) else None
+
+
+def default_resolver(type_dirs: Sequence[str | Path] = ()) -> TypeResolver:
+    """Native types first (they include TEST_CONDITION), then 4diac XML types from *type_dirs*."""
     native = native_resolver()
-    try:
-        from fbruntime import fourdiac
-    except ImportError:  # pragma: no cover - the package ships with fbrt
+    if not type_dirs:
         return native
-    xml_types = getattr(fourdiac, "FourdiacTypes", None)
-    if xml_types is None:
-        return native
-    try:
-        xml = xml_types()
-    except Exception:
-        return native
-    if not callable(xml):
-        return native
-    return ChainResolver(native, xml)
+    from fbruntime.fourdiac import FourdiacTypes
+
+    return ChainResolver(native, FourdiacResolver(FourdiacTypes(type_dirs, native={})))

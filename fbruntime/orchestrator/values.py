@@ -48,7 +48,10 @@ def typed_value(path: str, typ: IecType, value: Any) -> Any:
             return typ.parse(value, where=path)
         if isinstance(value, bool) and typ.name != "BOOL":
             raise BadValue(path, value, typ.name, "a boolean is not a number")
-        return typ.coerce(value)
+        typed = typ.coerce(value)
+        if isinstance(value, int) and isinstance(typed, int) and typed != value:
+            raise BadValue(path, value, typ.name, f"out of range for {typ.name}")
+        return typed
     except BadValue:
         raise
     except IecError as exc:

@@ -1,0 +1,63 @@
+"""Running the API: open the store and the Orchestrator, restore applications, settle the token,
+serve under uvicorn, and close everything (killing every application) when the server ends."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import TextIO
+
+import uvicorn
+from fastapi import APIRouter
+
+from fbruntime.api.app import create_app
+from fbruntime.api.auth import ensure_token
+from fbruntime.api.settings import ApiSettings
+from fbruntime.orchestrator import Orchestrator
+
+__all__ = ["build_server", "serve"]
+
+
+async def build_server(
+    settings: ApiSettings,
+    *,
+    new_token: bool = False,
+    extra_routers: Iterable[APIRouter] = (),
+    out: TextIO = sys.stderr,
+    log_level: str = "info",
+) -> tuple[uvicorn.Server, Orchestrator]:
+    """The server and its Orchestrator (the caller closes the Orchestrator after serving)."""
+    orch = await Orchestrator.open(
+        data_dir=settings.data_dir,
+        database_url=settings.database_url,
+        folders=settings.folders,
+        fourdiac_folders=settings.fourdiac_folders,
+    )
+    orch.watch_interval = settings.watch_interval
+    try:
+        hashed, fresh = await ensure_token(orch.store, settings.token, regenerate=new_token)
+        if fresh is not None:
+            print(
+                f"fbrt: API token (shown once, only its hash is kept): {fresh}",
+                file=out,
+                flush=True,
+            )
+        if not settings.loopback:
+            print(f"fbrt: listening on {settings.host}: every call needs the API token", file=out)
+        app = create_app(orch, replace(settings, token_hash=hashed), extra_routers)
+        config = uvicorn.Config(
+            app, host=settings.host, port=settings.port, log_level=log_level, lifespan="off"
+        )
+        return uvicorn.Server(config), orch
+    except BaseException:
+        await orch.close()
+        raise
+
+
+async def serve(settings: ApiSettings, *, new_token: bool = False) -> None:
+    server, orch = await build_server(settings, new_token=new_token)
+    try:
+        await server.serve()
+    finally:
+        await orch.close()

@@ -1,0 +1,60 @@
+"""Settings of the control API server: from flags, else the environment, else defaults.
+
+Environment: ``FBRT_HOST``, ``FBRT_PORT``, ``FBRT_DATA_DIR``, ``FBRT_DATABASE_URL``,
+``FBRT_API_TOKEN``, ``FBRT_ALLOW_PYTHON_UPLOAD`` (``1``/``true``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ApiSettings", "is_loopback"]
+
+MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    token: str | None = None
+    token_hash: dict[str, str] | None = None
+    allow_python_upload: bool = False
+    max_upload_bytes: int = MAX_UPLOAD_BYTES
+    watch_interval: float = 0.1
+    folders: tuple[Path, ...] = field(default=())
+    fourdiac_folders: tuple[Path, ...] = field(default=())
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.host)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> ApiSettings:
+        """Defaults, then the environment, then every override that is not None."""
+        env = os.environ
+        base = cls(
+            host=env.get("FBRT_HOST", "127.0.0.1"),
+            port=int(env.get("FBRT_PORT", "8000")),
+            data_dir=Path(env.get("FBRT_DATA_DIR", "data")),
+            database_url=env.get("FBRT_DATABASE_URL") or None,
+            token=env.get("FBRT_API_TOKEN") or None,
+            allow_python_upload=env.get("FBRT_ALLOW_PYTHON_UPLOAD", "").lower()
+            in ("1", "true", "yes"),
+        )
+        return replace(base, **{k: v for k, v in overrides.items() if v is not None})

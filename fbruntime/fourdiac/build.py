@@ -190,14 +190,21 @@ def type_generics(
         return head, pin
 
     bases = {name: t for name, t in types.items() if isinstance(t, Specializable)}
+    if not bases:
+        return result
+    touching: dict[str, list[tuple[str | None, str, str | None, str]]] = {}
+    for source, destination in connections:
+        s_fb, s_pin = split(source)
+        d_fb, d_pin = split(destination)
+        for fb in {s_fb, d_fb}:
+            if fb in bases:
+                touching.setdefault(fb, []).append((s_fb, s_pin, d_fb, d_pin))
     for _ in range(8):
         changed = False
         for name, base in bases.items():
             t = result[name]
             known: dict[str, iec.IecType] = {}
-            for source, destination in connections:
-                s_fb, s_pin = split(source)
-                d_fb, d_pin = split(destination)
+            for s_fb, s_pin, d_fb, d_pin in touching.get(name, ()):
                 if d_fb == name and s_fb != name:
                     other = result.get(s_fb) if s_fb is not None else None
                     st = _pin_type_of(other, s_pin) if other is not None else None

@@ -550,16 +550,26 @@ class _Deployer:
         )
 
     def assign(self, targets: list[tuple[str, str]]) -> None:
+        """Each application FB goes where its longest mapped prefix (itself or a subapp) says."""
         r = self.r
-        ordered = sorted(targets, key=lambda t: len(t[0]))
+        by_source: dict[str, str] = {}
+        for source, target in targets:
+            by_source[source] = target  # a later mapping of the same element wins
+        default = f"{DEFAULT_DEVICE}.{DEFAULT_RESOURCE}"
         for (scope, path), fb in r.fbs.items():
             if scope:
                 fb.resource = scope
                 continue
-            fb.resource = f"{DEFAULT_DEVICE}.{DEFAULT_RESOURCE}"
-            for source, target in ordered:
-                if path == source or path.startswith(source + "."):
+            fb.resource = default
+            prefix = path
+            while True:
+                target = by_source.get(prefix)
+                if target is not None:
                     fb.resource = target
+                    break
+                prefix, dot, _ = prefix.rpartition(".")
+                if not dot:
+                    break
 
     def push_subapp_parameters(self) -> None:
         """Write each subapp input's value to the inner pins it feeds (addSubAppParams)."""

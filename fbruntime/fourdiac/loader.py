@@ -160,8 +160,11 @@ def _build_resource(
                 problems.append(
                     Problem(p.origin.file, p.origin.line, "Parameter", f"{fb.name}.{p.pin}: {exc}")
                 )
+    missing = {fb.name for fb in (*res.builtin_fbs, *res.fbs)} - set(resource.network.instances)
     for c in res.connections:
         source, destination = _fix(c.source, returns), _fix(c.destination, returns)
+        if source.rpartition(".")[0] in missing or destination.rpartition(".")[0] in missing:
+            continue  # the FB's own problem is reported already
         try:
             if c.kind is ConnectionKind.ADAPTER:
                 connect_adapters(resource.network.instances, source, destination)

@@ -54,20 +54,18 @@ async def load_path(path: Path, type_dirs: list[Path]) -> Device:
     if suffix == ".py":
         return load_python_system(path)
     if suffix == ".fboot":
-        from fbruntime import mgmt
+        from fbruntime.mgmt import BootFileError, default_resolver, device_from_boot_file
 
-        loader = getattr(mgmt, "device_from_boot_file", None)
-        if loader is None:
-            raise typer.BadParameter("running .fboot files needs the management layer")
-        device: Device = await loader(path)
-        return device
+        try:
+            return await device_from_boot_file(path, resolver=default_resolver(type_dirs))
+        except BootFileError as exc:
+            raise typer.BadParameter(str(exc)) from None
     from fbruntime import fourdiac
 
-    loader = getattr(fourdiac, "load_device", None)
-    if loader is None:
-        raise typer.BadParameter(f"{path}: importing 4diac projects is not available yet")
-    device = loader(path, type_dirs)
-    return device
+    try:
+        return fourdiac.load_device(path, type_dirs)
+    except fourdiac.FourdiacError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def _paths(device: Device) -> Callable[[Resource, str], str]:
@@ -147,6 +145,8 @@ async def run_device(
         res.on_fault(report)
     done = asyncio.Event()
     device.on_exit.append(lambda code: done.set())
+    if device.exit_code is not None:  # a boot file may have ended the run while loading
+        done.set()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):

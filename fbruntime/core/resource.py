@@ -170,6 +170,29 @@ class Resource:
             raise NoSuchObject(f"resource {self.name}: {path!r} is not a data pin")
         inst.rt__set_param(pin, coerce_value(port.type, value, f"{self.name}.{path}"))
 
+    async def call(self, path: str, /, timeout: float | None = 10.0, **inputs: Any) -> OutputEvent:
+        """Use a block (or a whole composite) as a function: set inputs, fire, await its answer.
+
+        ``await res.call("L.REQ", X=1.5)`` sets L.X, fires L.REQ and returns the next event L
+        sends, with its WITH values. The resource must be running.
+        """
+        inst, pin = self.find(path)
+        if pin is None or inst.rt__type.interface.event_input(pin) is None:
+            raise NoSuchObject(f"resource {self.name}: {path!r} is not an event input")
+        for name, value in inputs.items():
+            port = inst.rt__type.interface.data_port(name)
+            if port is None:
+                raise NoSuchObject(f"resource {self.name}: {inst.rt__path()} has no pin {name!r}")
+            setattr(inst, name, coerce_value(port.type, value, f"{inst.rt__path()}.{name}"))
+        stream = self.subscribe(inst.rt__path())
+        waiter = asyncio.ensure_future(stream.__anext__())
+        await asyncio.sleep(0)  # the subscription is in place before the event goes in
+        self.fire(path)
+        try:
+            return await asyncio.wait_for(waiter, timeout)
+        finally:
+            await stream.aclose()
+
     def fire(self, path: str) -> None:
         """Trigger an event input from outside, as the management ``$e`` does."""
         inst, pin = self.find(path)

@@ -145,3 +145,13 @@ def test_composite_describe_lists_its_interface() -> None:
     info = line_type().describe()
     assert info["kind"] == "composite" and info["version"] == "1.1"
     assert [p["name"] for p in info["interface"]["data_inputs"]] == ["X", "K"]
+
+
+async def test_a_composite_is_callable_from_python_code() -> None:
+    res = Resource()
+    res.add("L", line_type(), K=2.0)
+    res.start()
+    answer = await res.call("L.REQ", X=3.0)
+    assert (answer.event, answer.values) == ("CNF", {"Y": 12.0})
+    answer = await res.call("L.REQ", X=0.5)
+    assert answer.values == {"Y": 2.0}

@@ -40,14 +40,14 @@ def _check(request: Request, ctx: ApiContext) -> None:
         raise ApiError(401, "unauthorized", "the API token is wrong")
 
 
-def write_access(request: Request) -> ApiContext:
+async def write_access(request: Request) -> ApiContext:
     """Every mutating call needs the token."""
     ctx = context(request)
     _check(request, ctx)
     return ctx
 
 
-def read_access(request: Request) -> ApiContext:
+async def read_access(request: Request) -> ApiContext:
     """Reads need the token only when the server is reachable beyond loopback."""
     ctx = context(request)
     if not ctx.settings.loopback:

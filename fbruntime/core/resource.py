@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import enum
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -326,7 +326,7 @@ class Resource:
                 queue.get_nowait()  # keep the newest; a slow watcher must not stall the FIFO
             queue.put_nowait(ev)
 
-    async def subscribe(self, path: str, maxsize: int = 1000) -> AsyncIterator[OutputEvent]:
+    async def subscribe(self, path: str, maxsize: int = 1000) -> AsyncGenerator[OutputEvent, None]:
         """Async-iterate the events one instance sends (its outputs, with their values)."""
         inst, _ = self.find(path)
         queue: asyncio.Queue[OutputEvent] = asyncio.Queue(maxsize)

@@ -225,7 +225,10 @@ def type_generics(
                         known[pin] = iec.parse_literal(text)[0]
                     except (iec.IecError, ValueError):
                         pass
-            typed = base.specialize(known)
+            try:
+                typed = base.specialize(known)
+            except FourdiacError:
+                continue  # reported when the instance is created
             if typed is not t:
                 result[name] = typed
                 changed = changed or typed.interface != t.interface

@@ -563,9 +563,9 @@ class _Deployer:
             fb.resource = default
             prefix = path
             while True:
-                target = by_source.get(prefix)
-                if target is not None:
-                    fb.resource = target
+                found = by_source.get(prefix)
+                if found is not None:
+                    fb.resource = found
                     break
                 prefix, dot, _ = prefix.rpartition(".")
                 if not dot:

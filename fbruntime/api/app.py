@@ -15,6 +15,7 @@ from fbruntime.api import routes_apps, routes_types
 from fbruntime.api.auth import hash_token
 from fbruntime.api.context import ApiContext, Reader
 from fbruntime.api.errors import install_error_handlers
+from fbruntime.api.fastpath import FastPath
 from fbruntime.api.settings import ApiSettings
 from fbruntime.orchestrator import Orchestrator
 
@@ -41,7 +42,9 @@ def create_app(
             "(fbruntime.api.auth.ensure_token makes and stores one)"
         )
     app = FastAPI(title="fbrt", version="0.1.0", description=DESCRIPTION, docs_url="/docs")
-    app.state.fbrt = ApiContext(orchestrator, settings, token_hash)
+    ctx = ApiContext(orchestrator, settings, token_hash)
+    app.state.fbrt = ctx
+    app.add_middleware(FastPath, ctx=ctx)
     install_error_handlers(app)
 
     @app.get("/api/health", tags=["health"])

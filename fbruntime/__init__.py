@@ -39,6 +39,8 @@ from fbruntime.core import (
 
 __all__ = [
     "Block",
+    "Loader",
+    "Orchestrator",
     "BlockFault",
     "CompositeBuilder",
     "CompositeType",
@@ -56,3 +58,17 @@ __all__ = [
     "ResourceState",
     "TestClock",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The Loader and the Orchestrator pull in the store (SQLAlchemy) and the importer (lxml):
+    # loaded on first use, so ``from fbruntime import Block`` stays light.
+    if name == "Loader":
+        from fbruntime.loader import Loader
+
+        return Loader
+    if name == "Orchestrator":
+        from fbruntime.orchestrator import Orchestrator
+
+        return Orchestrator
+    raise AttributeError(f"module 'fbruntime' has no attribute {name!r}")

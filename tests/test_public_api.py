@@ -18,6 +18,8 @@ def test_public_api_is_pinned() -> None:
         "EventOutput",
         "FBState",
         "FBType",
+        "Loader",
+        "Orchestrator",
         "OutputEvent",
         "Parameter",
         "RealClock",
@@ -27,6 +29,22 @@ def test_public_api_is_pinned() -> None:
     ]
     for name in fbruntime.__all__:
         assert getattr(fbruntime, name) is not None
+    from fbruntime.loader import Loader
+    from fbruntime.orchestrator import Orchestrator
+
+    assert fbruntime.Loader is Loader and fbruntime.Orchestrator is Orchestrator
+
+
+def test_importing_blocks_does_not_import_the_heavy_layers() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, fbruntime; from fbruntime import Block, Resource; "
+        "print(sorted(m for m in ('sqlalchemy', 'fastapi', 'lxml') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_the_core_imports_nothing_outward() -> None:

@@ -39,8 +39,6 @@ from fbruntime.core import (
 
 __all__ = [
     "Block",
-    "Loader",
-    "Orchestrator",
     "BlockFault",
     "CompositeBuilder",
     "CompositeType",
@@ -51,6 +49,8 @@ __all__ = [
     "EventOutput",
     "FBState",
     "FBType",
+    "Loader",
+    "Orchestrator",
     "OutputEvent",
     "Parameter",
     "RealClock",

@@ -18,10 +18,5 @@ class STEST_END(Block):
 
     def on_REQ(self) -> None:
         res = self.rt__resource
-        if res is None:
-            return
-        device = res.device
-        if device is not None:
-            device.request_exit(0)
-        else:
-            res.exit_code = 0  # type: ignore[attr-defined]
+        if res is not None:
+            res.request_exit(0)

@@ -295,3 +295,56 @@ async def test_small_slices_keep_fifo_order(budget: int) -> None:
     res.fire("S.EI")
     await res.settle()
     assert [e.path for e in events if e.event == "CO"] == ["A", "B", "A", "B", "C", "C"]
+
+
+async def test_max_concurrency_lets_async_runs_overlap() -> None:
+    from .blocks import Waiter
+
+    class Parallel(Waiter):
+        max_concurrency = 3
+
+    clock = TestClock()
+    res = Resource(clock=clock)
+    res.add("SRC", Source)
+    res.add("W", Parallel, DT=1.0)
+    res.add("C", Counter, PV=99)
+    res.connect("SRC.OUT", "W.ID")
+    res.connect("SRC.CNF", "W.REQ")
+    res.connect("W.CNF", "C.CU")
+    res.start()
+    for _ in range(4):
+        res.fire("SRC.REQ")
+        await res.settle()
+    assert res.find("W")[0].started == [1, 2, 3]  # type: ignore[attr-defined]
+    await clock.advance(1.0)
+    assert res.read("C.CV") == 3  # three finished together, the fourth started
+    await clock.advance(1.0)
+    assert res.read("C.CV") == 4
+
+
+async def test_async_emission_joins_the_fifo_when_it_happens() -> None:
+    from fbruntime.core import Block, EventInput, EventOutput
+
+    class TwoStep(Block):
+        REQ = EventInput()
+        FIRST = EventOutput()
+        SECOND = EventOutput()
+
+        async def on_REQ(self) -> None:
+            self.FIRST()
+            await self.sleep(5)
+            self.SECOND()
+
+    clock = TestClock()
+    res = Resource(clock=clock)
+    res.add("T", TwoStep)
+    res.add("A", Counter, PV=9)
+    res.add("B", Counter, PV=9)
+    res.connect("T.FIRST", "A.CU")
+    res.connect("T.SECOND", "B.CU")
+    res.start()
+    res.fire("T.REQ")
+    await clock.advance(1.0)
+    assert (res.read("A.CV"), res.read("B.CV")) == (1, 0)
+    await clock.advance(4.0)
+    assert (res.read("A.CV"), res.read("B.CV")) == (1, 1)

@@ -22,7 +22,17 @@ with its own clock.
 
 from .config import PipelineConfig, TaskConfig, parse_config
 from .graph import TaskGraph, find_cycles
+from .isolation import AttemptTimeout, TaskScope
 from .loading import load_pipeline, parse_config_json, pipeline_from_json, read_config
+from .operation import (
+    Operation,
+    OperationError,
+    OperationRegistry,
+    Services,
+    TaskContext,
+    current_task,
+    spec_of,
+)
 from .operations import NO_DEFAULT, OperationSpec, ParamSpec, ParamType, param_type
 from .plan import ParamTypeError, Pipeline, TaskPlan
 from .problems import PipelineError, Problem
@@ -40,11 +50,16 @@ from .references import (
     resolve,
 )
 from .retry import RetryPolicy, delay_for_attempt, error_kinds, should_retry
+from .runner import PipelineRun, RunStatus, TaskStatus
 from .validation import check_pipeline, validate_pipeline
 
 __all__ = [
     "NO_DEFAULT",
+    "AttemptTimeout",
     "DependentValue",
+    "Operation",
+    "OperationError",
+    "OperationRegistry",
     "OperationSpec",
     "ParamSpec",
     "ParamType",
@@ -52,16 +67,23 @@ __all__ = [
     "Pipeline",
     "PipelineConfig",
     "PipelineError",
+    "PipelineRun",
     "Problem",
     "Reference",
     "ReferenceSyntaxError",
     "ResolutionError",
     "RetryPolicy",
+    "RunStatus",
+    "Services",
     "TaskConfig",
+    "TaskContext",
     "TaskGraph",
     "TaskPlan",
+    "TaskScope",
+    "TaskStatus",
     "Template",
     "check_pipeline",
+    "current_task",
     "delay_for_attempt",
     "error_kinds",
     "evaluate",
@@ -78,5 +100,6 @@ __all__ = [
     "render",
     "resolve",
     "should_retry",
+    "spec_of",
     "validate_pipeline",
 ]

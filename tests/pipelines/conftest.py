@@ -63,3 +63,73 @@ def example_config() -> dict[str, Any]:
 @pytest.fixture
 def operations() -> dict[str, OperationSpec]:
     return dict(EXAMPLE_OPERATIONS)
+
+
+# -- running pipelines: a store on tmp SQLite, the test clock, the shipped operations ---------
+
+from collections.abc import AsyncIterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from fbruntime.core import TestClock  # noqa: E402
+from fbruntime.loader import Loader  # noqa: E402
+from fbruntime.pipelines import OperationRegistry, Services  # noqa: E402
+from fbruntime.pipelines.recording import wall_time  # noqa: E402
+from fbruntime.pipelines.service import PipelineService  # noqa: E402
+from fbruntime.store import Store  # noqa: E402
+
+from .servers import FakeTelegram, JsonApi  # noqa: E402
+
+_REGISTRY: list[OperationRegistry] = []
+
+
+def shipped_operations() -> OperationRegistry:
+    """The operation blocks in blocks/ops, found by the Loader (once per session)."""
+    if not _REGISTRY:
+        _REGISTRY.append(OperationRegistry.from_loader(Loader()))
+    return _REGISTRY[0]
+
+
+@pytest.fixture
+def clock() -> TestClock:
+    return TestClock()
+
+
+@pytest.fixture
+async def store(tmp_path: Path, clock: TestClock) -> AsyncIterator[Store]:
+    opened = await Store.open(data_dir=tmp_path / "db", clock=lambda: wall_time(clock))
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[JsonApi]:
+    server = JsonApi()
+    async with server.server:
+        yield server
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram()
+    async with fake.server:
+        yield fake
+
+
+@pytest.fixture
+async def service(
+    store: Store, tmp_path: Path, clock: TestClock, telegram: FakeTelegram
+) -> AsyncIterator[PipelineService]:
+    made = PipelineService(
+        store,
+        tmp_path / "data",
+        shipped_operations(),
+        clock,
+        services=Services(telegram_api_url=telegram.api_url),
+    )
+    await made.start()
+    try:
+        yield made
+    finally:
+        await made.close()

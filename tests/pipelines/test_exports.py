@@ -7,6 +7,18 @@ def test_public_surface_is_pinned() -> None:
     assert sorted(fbruntime.pipelines.__all__) == sorted(
         [
             "NO_DEFAULT",
+            "AttemptTimeout",
+            "Operation",
+            "OperationError",
+            "OperationRegistry",
+            "PipelineRun",
+            "RunStatus",
+            "Services",
+            "TaskContext",
+            "TaskScope",
+            "TaskStatus",
+            "current_task",
+            "spec_of",
             "DependentValue",
             "OperationSpec",
             "ParamSpec",

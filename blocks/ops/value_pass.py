@@ -1,0 +1,19 @@
+"""value.pass: the result is the ``value`` param (constants, renaming, joining branches)."""
+
+from fbruntime.core import DataInput, DataOutput
+from fbruntime.pipelines import Operation
+
+
+class ValuePass(Operation):
+    name = "value.pass"
+    version = "1.0"
+    description = "Return the value given"
+
+    value = DataInput("ANY", comment="the result")
+    result = DataOutput("ANY")
+
+    param_types = {"value": "any"}
+    optional_params = ("value",)
+
+    def execute(self) -> None:
+        self.result = self.value

@@ -1,0 +1,95 @@
+"""Run archives: the run folder plus a summary, zipped when the run ends.
+
+Layout under the data directory (the client's ``dag/dag_{id}``)::
+
+    dag/dag_<dag_id>/<run_id>/          files the tasks wrote (file.write, task folders)
+    dag/dag_<dag_id>/<run_id>.zip       the archive: those files + run.json + log.txt
+
+``run.json`` is the stored run with its tasks (status, attempts, errors, outputs, timings), so an
+archive is useful on its own, away from the database.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from fbruntime.store import RunDetail
+
+__all__ = ["archive_file", "detail_dict", "run_folder", "write_archive"]
+
+
+def run_folder(data_dir: Path, dag_id: str, run_id: str) -> Path:
+    return data_dir / "dag" / f"dag_{dag_id}" / run_id
+
+
+def archive_file(data_dir: Path, dag_id: str, run_id: str) -> Path:
+    return data_dir / "dag" / f"dag_{dag_id}" / f"{run_id}.zip"
+
+
+def _time(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def detail_dict(detail: RunDetail, *, logs: bool = True) -> dict[str, Any]:
+    """A run with its tasks and logs as JSON-ready data (API, archive, CLI)."""
+    run = detail.run
+    result: dict[str, Any] = {
+        "id": run.id,
+        "pipeline": run.pipeline,
+        "status": run.status,
+        "trigger": run.trigger,
+        "params": run.params,
+        "error": run.error,
+        "interrupted": run.interrupted,
+        "archive": run.archive_path is not None,
+        "created_at": _time(run.created_at),
+        "started_at": _time(run.started_at),
+        "ended_at": _time(run.ended_at),
+        "tasks": [
+            {
+                "id": t.task_id,
+                "status": t.status,
+                "attempts": t.attempt,
+                "error": t.error,
+                "output": t.output,
+                "started_at": _time(t.started_at),
+                "ended_at": _time(t.ended_at),
+            }
+            for t in detail.tasks
+        ],
+    }
+    if logs:
+        result["logs"] = [
+            {
+                "task": line.task_id,
+                "time": _time(line.ts),
+                "level": line.level,
+                "message": line.message,
+            }
+            for line in detail.logs
+        ]
+    return result
+
+
+def write_archive(folder: Path, target: Path, detail: RunDetail) -> Path:
+    """Zip ``folder`` with ``run.json`` and ``log.txt`` into ``target`` (atomically)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".zip.part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("run.json", json.dumps(detail_dict(detail), indent=2, ensure_ascii=False))
+        archive.writestr(
+            "log.txt",
+            "".join(
+                f"{line.ts.isoformat()} {line.level:<7} {line.task_id or '-'}: {line.message}\n"
+                for line in detail.logs
+            ),
+        )
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    archive.write(path, "files/" + path.relative_to(folder).as_posix())
+    partial.replace(target)
+    return target

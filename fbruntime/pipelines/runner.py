@@ -1,0 +1,473 @@
+"""Running a pipeline: compiled onto one engine Resource, operations run by asyncio workers.
+
+One runtime, not two. A run builds a :class:`~fbruntime.core.Resource` holding one *task node*
+per task (an FB instance of a per-shape type, like a Basic FB whose internal FB is the task's
+operation block):
+
+* **dependency = event join.** Each dependency is an event connection ``dep.CNF -> task.START``;
+  the node counts arrivals (fan-in: each arrival is its own run, as in FORTE) and is ready when
+  all of them came. A failed or skipped task sends ``SKIPO`` instead, connected to the
+  dependents' ``SKIP``, so skipping spreads downstream through the FIFO too.
+* **dependent param = data connection.** Every task a node's references read (its dependencies
+  and any task further upstream) feeds the node's data input ``Dn`` from its ``RESULT`` output;
+  ``START`` is WITH all of them, so the values are sampled when the join completes, and the
+  references (``fetch.items[0]``) are evaluated on those sampled values.
+* **the scheduler hands tasks out through an asyncio.Queue.** A ready node puts itself on the
+  run's queue; ``max_parallel`` worker coroutines take tasks from it, so independent tasks run
+  in parallel. A worker runs the attempts of one task: each attempt creates the operation block,
+  sets its input pins from the params, and awaits its REQ handler inside a
+  :class:`~fbruntime.pipelines.isolation.TaskScope` (own folder, timeout on the engine clock,
+  cancellation). Every error is caught, logged and retried per the task's :class:`RetryPolicy`,
+  waiting on the engine clock. The outcome goes back into the FIFO as an external event
+  (``post``) that sets ``RESULT`` and emits ``CNF`` (or ``SKIPO``).
+
+Progress is reported to a :class:`RunRecorder` (the store in production: every transition is a
+``*_nowait`` write batched by the store's writer, so persistence never stalls dispatch).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, Protocol
+
+from fbruntime.core import Clock, DataPort, EventPort, FBInstance, FBType, Interface, Resource
+from fbruntime.iec import IecError, lookup_type
+
+from .isolation import AttemptTimeout, TaskScope
+from .operation import OperationRegistry, Services, TaskContext
+from .plan import ParamTypeError, Pipeline, TaskPlan
+from .retry import delay_for_attempt, should_retry
+
+__all__ = [
+    "TERMINAL",
+    "PipelineRun",
+    "RunRecorder",
+    "RunStatus",
+    "TaskStatus",
+]
+
+_NS = 1_000_000_000
+_ANY = lookup_type("ANY")
+
+
+class TaskStatus(enum.StrEnum):
+    PENDING = "pending"
+    QUEUED = "queued"
+    RUNNING = "running"
+    RETRYING = "retrying"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+class RunStatus(enum.StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+TERMINAL = frozenset(
+    {TaskStatus.SUCCEEDED, TaskStatus.FAILED, TaskStatus.SKIPPED, TaskStatus.CANCELLED}
+)
+
+
+class RunRecorder(Protocol):
+    """Where a run reports; every method returns at once (the store batches the writes)."""
+
+    def task(self, task_id: str, status: str, **fields: Any) -> None: ...
+
+    def log(self, message: str, *, task_id: str | None = None, level: str = "INFO") -> None: ...
+
+
+class NullRecorder:
+    def task(self, task_id: str, status: str, **fields: Any) -> None:
+        pass
+
+    def log(self, message: str, *, task_id: str | None = None, level: str = "INFO") -> None:
+        pass
+
+
+def jsonable(value: object) -> object:
+    """The value as stored: itself if JSON can hold it, else its text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    try:
+        return json.loads(json.dumps(value, ensure_ascii=False))
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def describe_error(error: BaseException) -> str:
+    text = str(error)
+    name = type(error).__name__
+    return f"{name}: {text}" if text and not isinstance(error, AttemptTimeout) else text or name
+
+
+# -- the task node ---------------------------------------------------------------------------
+
+
+class _NodeType(FBType):
+    """The type of a task node with ``inputs`` data inputs (one type per shape)."""
+
+    kind = "service"
+
+    def __init__(self, inputs: int) -> None:
+        names = tuple(f"D{i}" for i in range(inputs))
+        super().__init__(
+            f"PIPELINE_TASK_{inputs}",
+            Interface(
+                event_inputs=(EventPort("START", names), EventPort("SKIP")),
+                event_outputs=(EventPort("CNF", ("RESULT",)), EventPort("SKIPO")),
+                data_inputs=tuple(DataPort(n, _ANY) for n in names),
+                data_outputs=(DataPort("RESULT", _ANY),),
+            ),
+            description="a pipeline task: joins its dependencies, runs its operation",
+        )
+
+    def create(self, name: str) -> FBInstance:
+        return TaskNode(self, name)
+
+
+_node_types: dict[int, _NodeType] = {}
+
+
+def _node_type(inputs: int) -> _NodeType:
+    found = _node_types.get(inputs)
+    if found is None:
+        found = _node_types[inputs] = _NodeType(inputs)
+    return found
+
+
+class TaskNode(FBInstance):
+    """One task in the run's resource (see the module docstring)."""
+
+    run: PipelineRun
+    plan: TaskPlan
+    sources: tuple[str, ...]
+    needed: int
+    arrived: int
+    status: TaskStatus
+    RESULT: Any
+
+    def rt__handler(self, event: str) -> Callable[[], Any]:
+        return self._start if event == "START" else self._skip
+
+    def _start(self) -> None:
+        self.arrived += 1
+        if self.arrived < self.needed or self.status is not TaskStatus.PENDING:
+            return
+        values = {task: getattr(self, f"D{i}") for i, task in enumerate(self.sources)}
+        self.run._ready(self, values)
+
+    def _skip(self) -> None:
+        if self.status is TaskStatus.PENDING:
+            self.run._skipped(self)
+            self.SKIPO()  # type: ignore[attr-defined]
+
+    def finish(self, result: object) -> None:
+        self.RESULT = result
+        self.CNF()  # type: ignore[attr-defined]
+
+    def fail(self) -> None:
+        self.SKIPO()  # type: ignore[attr-defined]
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+
+@dataclass
+class TaskState:
+    status: TaskStatus = TaskStatus.PENDING
+    attempt: int = 0
+    error: str | None = None
+    result: object = None
+    started_ns: int | None = None
+    ended_ns: int | None = None
+
+
+class PipelineRun:
+    """One execution of a pipeline. ``await run.wait()`` gives its final :class:`RunStatus`."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        operations: OperationRegistry,
+        *,
+        run_id: str,
+        run_dir: Path,
+        clock: Clock,
+        services: Services | None = None,
+        recorder: RunRecorder | None = None,
+        max_parallel: int = 16,
+        reuse: Mapping[str, object] | None = None,
+        rng: Any = None,
+    ) -> None:
+        if max_parallel < 1:
+            raise ValueError(f"max_parallel must be at least 1, got {max_parallel}")
+        self.pipeline = pipeline
+        self.operations = operations
+        self.run_id = run_id
+        self.run_dir = run_dir
+        self.clock = clock
+        self.services = services or Services()
+        self.recorder: RunRecorder = recorder or NullRecorder()
+        self.max_parallel = max_parallel
+        self.reuse = dict(reuse or {})
+        self.rng = rng
+        self.states: dict[str, TaskState] = {t: TaskState() for t in pipeline.graph.ids}
+        self.status = RunStatus.RUNNING
+        self.error: str | None = None
+        self.resource = Resource(f"run_{run_id}", clock=clock)
+        self.nodes: dict[str, TaskNode] = {}
+        self._queue: asyncio.Queue[tuple[TaskNode, dict[str, object]] | None] = asyncio.Queue()
+        self._workers: list[asyncio.Task[None]] = []
+        self._open = len(self.states)
+        self._done: asyncio.Event = asyncio.Event()
+        self._cancelling = False
+        self._listeners: list[Callable[[str, TaskState], None]] = []
+        self._compile()
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _compile(self) -> None:
+        graph = self.pipeline.graph
+        network = self.resource.network
+        for task_id in graph.order:
+            plan = self.pipeline.tasks[task_id]
+            referenced = {ref.task_id for ref in plan.references}
+            sources = tuple(t for t in graph.upstream(task_id) if t in referenced)
+            node = network.add(task_id, _node_type(len(sources)))
+            assert isinstance(node, TaskNode)
+            node.run = self
+            node.plan = plan
+            node.sources = sources
+            node.needed = len(plan.dependencies)
+            node.arrived = 0
+            node.status = TaskStatus.PENDING
+            self.nodes[task_id] = node
+            for dep in plan.dependencies:
+                network.connect(f"{dep}.CNF", f"{task_id}.START")
+                network.connect(f"{dep}.SKIPO", f"{task_id}.SKIP")
+            for index, source in enumerate(sources):
+                network.connect(f"{source}.RESULT", f"{task_id}.D{index}")
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def add_listener(self, listener: Callable[[str, TaskState], None]) -> None:
+        """Called with (task id, state) at every task transition (progress displays)."""
+        self._listeners.append(listener)
+
+    def start(self) -> None:
+        """Start the resource and the workers, and hand out the tasks that can start."""
+        self.resource.start()
+        for _ in range(min(self.max_parallel, len(self.states))):
+            self._workers.append(asyncio.get_running_loop().create_task(self._worker()))
+        finishers = []
+        for task_id in self.pipeline.graph.order:
+            if task_id in self.reuse:
+                result = self.reuse[task_id]
+                self._set(task_id, TaskStatus.SUCCEEDED, result=result, reused=True)
+                finishers.append(partial(self.nodes[task_id].finish, result))
+        for finisher in finishers:
+            self.resource.post(finisher)
+        for task_id in self.pipeline.graph.roots:
+            if task_id not in self.reuse:
+                self._ready(self.nodes[task_id], {})
+        if self._open == 0:
+            self._end()
+
+    async def wait(self) -> RunStatus:
+        await self._done.wait()
+        return self.status
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    async def cancel(self, reason: str = "cancelled") -> bool:
+        """Stop the run: running attempts are cancelled, tasks not finished become cancelled."""
+        if self._done.is_set():
+            return False
+        self._cancelling = True
+        self.error = reason
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        for task_id, state in self.states.items():
+            if state.status not in TERMINAL:
+                self._set(task_id, TaskStatus.CANCELLED, error=reason)
+        self.status = RunStatus.CANCELLED
+        self._end()
+        return True
+
+    # -- called from the FIFO (task nodes) ---------------------------------------------------
+
+    def _ready(self, node: TaskNode, values: dict[str, object]) -> None:
+        node.status = TaskStatus.QUEUED
+        self.states[node.rt__name].status = TaskStatus.QUEUED
+        self._queue.put_nowait((node, values))
+
+    def _skipped(self, node: TaskNode) -> None:
+        node.status = TaskStatus.SKIPPED
+        self._set(node.rt__name, TaskStatus.SKIPPED, error="an upstream task failed")
+
+    # -- workers -----------------------------------------------------------------------------
+
+    async def _worker(self) -> None:
+        queue = self._queue
+        while True:
+            item = await queue.get()
+            if item is None:
+                return
+            node, values = item
+            try:
+                await self._execute(node, values)
+            except Exception as error:  # a bug outside the attempt must not hang the run
+                node.status = TaskStatus.FAILED
+                self._set(node.rt__name, TaskStatus.FAILED, error=describe_error(error))
+                self.resource.post(node.fail)
+
+    async def _execute(self, node: TaskNode, values: dict[str, object]) -> None:
+        plan = node.plan
+        task_id = plan.id
+        attempt = 0
+        while True:
+            attempt += 1
+            self._set(task_id, TaskStatus.RUNNING, attempt=attempt)
+            try:
+                result = await self._attempt(node, plan, values, attempt)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                message = describe_error(error)
+                retry = should_retry(plan.retry, attempt, error)
+                self.recorder.log(
+                    f"attempt {attempt} failed: {message}",
+                    task_id=task_id,
+                    level="WARNING" if retry else "ERROR",
+                )
+                if not retry:
+                    node.status = TaskStatus.FAILED
+                    self._set(task_id, TaskStatus.FAILED, error=message)
+                    self.resource.post(node.fail)
+                    return
+                delay = delay_for_attempt(plan.retry, attempt, self.rng)
+                self._set(task_id, TaskStatus.RETRYING, error=message)
+                self.recorder.log(
+                    f"retrying in {delay:g} s (attempt {attempt + 1} of "
+                    f"{plan.retry.max_retries + 1})",
+                    task_id=task_id,
+                )
+                if delay > 0:
+                    await self.clock.sleep(round(delay * _NS))
+                continue
+            node.status = TaskStatus.SUCCEEDED
+            self._set(task_id, TaskStatus.SUCCEEDED, result=result)
+            self.resource.post(partial(node.finish, result))
+            return
+
+    async def _attempt(
+        self, node: TaskNode, plan: TaskPlan, values: dict[str, object], attempt: int
+    ) -> object:
+        context = TaskContext(
+            dag_id=self.pipeline.dag_id,
+            run_id=self.run_id,
+            task_id=plan.id,
+            attempt=attempt,
+            run_dir=self.run_dir,
+            services=self.services,
+            log=partial(self._task_log, plan.id),
+        )
+        async with TaskScope(context, self.clock, plan.timeout):
+            params = plan.params(values)
+            op = self.operations.fbtype(plan.operation).create(plan.id)
+            op.rt__parent = node
+            op.rt__resource = self.resource
+            interface = op.rt__type.interface
+            for name, value in params.items():
+                port = interface.data_port(name)
+                if port is None:
+                    continue
+                try:
+                    setattr(op, name, port.type.coerce(value))
+                except (IecError, TypeError, ValueError) as error:
+                    raise ParamTypeError(plan.id, name, str(error)) from None
+            outcome = op.rt__handler("REQ")()
+            if asyncio.iscoroutine(outcome):
+                await outcome
+            outputs = interface.data_outputs
+            if len(outputs) == 1:
+                return getattr(op, outputs[0].name)
+            return {port.name: getattr(op, port.name) for port in outputs}
+
+    def _task_log(self, task_id: str, message: str, level: str) -> None:
+        self.recorder.log(message, task_id=task_id, level=level)
+
+    # -- bookkeeping -------------------------------------------------------------------------
+
+    def _set(self, task_id: str, status: TaskStatus, **fields: Any) -> None:
+        state = self.states[task_id]
+        was_terminal = state.status in TERMINAL
+        now = self.clock.monotonic_ns()
+        state.status = status
+        record: dict[str, Any] = {}
+        if "attempt" in fields:
+            state.attempt = fields["attempt"]
+            record["attempt"] = state.attempt
+            if state.started_ns is None:
+                state.started_ns = now
+                record["started"] = True
+        if "error" in fields:
+            state.error = fields["error"]
+            record["error"] = state.error
+        if "result" in fields:
+            state.result = fields["result"]
+            record["output"] = jsonable(state.result)
+            state.error = None
+            record["error"] = None
+        if fields.get("reused"):
+            record["reused"] = True
+        if status in TERMINAL:
+            state.ended_ns = now
+            record["ended"] = True
+        self.recorder.task(task_id, status.value, **record)
+        for listener in self._listeners:
+            listener(task_id, state)
+        if status in TERMINAL and not was_terminal:
+            self._open -= 1
+            if self._open == 0 and not self._cancelling:
+                self._end()
+
+    def _end(self) -> None:
+        if self._done.is_set():
+            return
+        if self.status is RunStatus.RUNNING:
+            failed = [t for t, s in self.states.items() if s.status is TaskStatus.FAILED]
+            if failed:
+                self.status = RunStatus.FAILED
+                self.error = "failed tasks: " + ", ".join(failed)
+            else:
+                self.status = RunStatus.SUCCEEDED
+        for _ in self._workers:
+            self._queue.put_nowait(None)
+        self.resource.kill()
+        self._done.set()
+
+    def results(self) -> dict[str, object]:
+        """Results of the tasks that succeeded."""
+        return {t: s.result for t, s in self.states.items() if s.status is TaskStatus.SUCCEEDED}
+
+    def elapsed_s(self) -> float:
+        starts = [s.started_ns for s in self.states.values() if s.started_ns is not None]
+        ends = [s.ended_ns for s in self.states.values() if s.ended_ns is not None]
+        if not starts or not ends:
+            return 0.0
+        return (max(ends) - min(starts)) / _NS

@@ -1,0 +1,421 @@
+"""The pipeline service: configs, runs, archives, schedules and the bot behind one object.
+
+::
+
+    store = await Store.open(data_dir="data")
+    service = PipelineService(store, "data", Loader())     # or an OperationRegistry
+    await service.start()              # marks crashed runs interrupted, loads configs, cron
+    service.upload("weather.json", text)
+    run_id = await service.start_run("weather_to_telegram", {"fetch": {"url": "..."}})
+    await service.wait(run_id)
+    detail = await service.get_run(run_id)      # tasks, attempts, errors, outputs, logs
+    await service.close()
+
+The API router (:mod:`.routes`), the CLI (``fbrt pipeline``), the cron scheduler (:mod:`.cron`)
+and the Telegram bot (:mod:`.telegram_bot`) all go through it, so a run started from any of
+them is the same thing. Runs go to the store as they happen (:mod:`.recording`); when a run ends
+its folder is zipped next to it (:mod:`.archive`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fbruntime.core import Clock, RealClock
+from fbruntime.store import NotFound, Run, RunDetail, Schedule, Store
+
+from .archive import archive_file, run_folder, write_archive
+from .configs import ConfigFolder, StoredConfig
+from .loading import parse_config_json
+from .operation import OperationRegistry, Services
+from .plan import Pipeline
+from .problems import PipelineError, Problem
+from .recording import StoreRecorder, wall_time
+from .runner import PipelineRun
+from .validation import validate_pipeline
+
+__all__ = ["PipelineInfo", "PipelineService", "RunFinished"]
+
+log = logging.getLogger(__name__)
+
+Overrides = Mapping[str, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class PipelineInfo:
+    dag_id: str
+    file_name: str
+    tasks: int
+    operations: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dag_id": self.dag_id,
+            "file_name": self.file_name,
+            "tasks": self.tasks,
+            "operations": list(self.operations),
+        }
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    """What listeners (the bot's notifications) hear when a run ends."""
+
+    run_id: str
+    dag_id: str
+    status: str
+    error: str | None
+    trigger: str | None
+
+
+Listener = Callable[[RunFinished], Awaitable[None] | None]
+
+
+def _info(pipeline: Pipeline, file_name: str) -> PipelineInfo:
+    operations = tuple(dict.fromkeys(t.operation for t in pipeline.config.tasks))
+    return PipelineInfo(pipeline.dag_id, file_name, len(pipeline.graph), operations)
+
+
+class PipelineService:
+    def __init__(
+        self,
+        store: Store,
+        data_dir: str | Path,
+        operations: OperationRegistry | Any,
+        clock: Clock | None = None,
+        *,
+        services: Services | None = None,
+        max_parallel: int = 16,
+        rng: Any = None,
+    ) -> None:
+        self.store = store
+        self.data_dir = Path(data_dir)
+        self.operations = (
+            operations
+            if isinstance(operations, OperationRegistry)
+            else OperationRegistry.from_loader(operations)
+        )
+        self.clock: Clock = clock or RealClock()
+        self.services = services or Services()
+        self.max_parallel = max_parallel
+        self.rng = rng
+        self.configs = ConfigFolder(self.data_dir / "pipelines")
+        self._pipelines: dict[str, tuple[Pipeline, str]] = {}
+        self._runs: dict[str, tuple[PipelineRun, asyncio.Task[str]]] = {}
+        self._listeners: list[Listener] = []
+        self.load_errors: dict[str, str] = {}
+        self.interrupted: list[str] = []
+        self.scheduler: Any = None
+        self.bot: Any = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self, *, scheduler: bool = True) -> None:
+        """Mark runs a crash left unfinished, load the stored configs, start the scheduler."""
+        self.interrupted = await self.store.runs.mark_interrupted()
+        self.reload()
+        if scheduler:
+            from .cron import CronScheduler
+
+            self.scheduler = CronScheduler(self)
+            self.scheduler.start()
+        if self.bot is not None:
+            await self.bot.start()
+
+    async def close(self) -> None:
+        """Stop the scheduler and the bot, cancel what is still running, record it all."""
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+        if self.bot is not None:
+            await self.bot.stop()
+        for run_id in list(self._runs):
+            await self.cancel(run_id, reason="the service stopped")
+        await self.store.flush()
+
+    def reload(self) -> None:
+        """(Re)read every active config; a broken file is kept in ``load_errors``."""
+        self._pipelines.clear()
+        self.load_errors.clear()
+        for stored in self.configs.all_active():
+            try:
+                pipeline = self._validate(stored.path.read_bytes(), str(stored.path))
+            except (OSError, PipelineError) as error:
+                self.load_errors[stored.dag_id] = str(error)
+                continue
+            self._pipelines[pipeline.dag_id] = (pipeline, stored.file_name)
+
+    def add_listener(self, listener: Listener) -> None:
+        """Called with a :class:`RunFinished` when any run ends (sync or async callable)."""
+        self._listeners.append(listener)
+
+    # -- pipelines ---------------------------------------------------------------------------
+
+    def _validate(self, data: bytes | str, source: str) -> Pipeline:
+        config = parse_config_json(data, source=source)
+        return validate_pipeline(config, self.operations, source=source)
+
+    def validate(self, content: bytes | str, file_name: str = "<upload>") -> Pipeline:
+        """Check a config without keeping it; ``PipelineError`` lists every problem."""
+        return self._validate(content, file_name)
+
+    def upload(self, file_name: str, content: bytes | str) -> PipelineInfo:
+        """Validate and keep a config in its dag_id's folder; it becomes the active one."""
+        data = content.encode() if isinstance(content, str) else content
+        pipeline = self._validate(data, file_name)
+        try:
+            stored: StoredConfig = self.configs.save(pipeline.dag_id, file_name, data)
+        except ValueError as error:
+            raise PipelineError(
+                [Problem(None, "file_name", str(error))], source=file_name
+            ) from None
+        self._pipelines[pipeline.dag_id] = (pipeline, stored.file_name)
+        self.load_errors.pop(pipeline.dag_id, None)
+        return _info(pipeline, stored.file_name)
+
+    def list(self) -> builtins.list[PipelineInfo]:
+        return [_info(p, name) for _, (p, name) in sorted(self._pipelines.items())]
+
+    def pipeline(self, dag_id: str) -> Pipeline:
+        found = self._pipelines.get(dag_id)
+        if found is None:
+            known = ", ".join(sorted(self._pipelines)) or "none uploaded"
+            raise NotFound(f"pipeline {dag_id!r} does not exist (known: {known})")
+        return found[0]
+
+    def info(self, dag_id: str) -> PipelineInfo:
+        pipeline = self.pipeline(dag_id)
+        return _info(pipeline, self._pipelines[dag_id][1])
+
+    def with_overrides(self, dag_id: str, overrides: Overrides | None) -> Pipeline:
+        """The pipeline with ``{task: {param: value}}`` replacing independent params, checked."""
+        pipeline = self.pipeline(dag_id)
+        if not overrides:
+            return pipeline
+        config = pipeline.config
+        unknown = [t for t in overrides if t not in pipeline.graph]
+        if unknown:
+            raise PipelineError(
+                [
+                    Problem(t, None, "params given for a task the pipeline does not have")
+                    for t in unknown
+                ],
+                dag=dag_id,
+            )
+        tasks = []
+        for task in config.tasks:
+            extra = overrides.get(task.id)
+            if extra:
+                if not isinstance(extra, Mapping):
+                    raise PipelineError(
+                        [Problem(task.id, "params", "overrides must be an object of params")],
+                        dag=dag_id,
+                    )
+                task = task.model_copy(
+                    update={"independent_params": {**task.independent_params, **extra}}
+                )
+            tasks.append(task)
+        return validate_pipeline(
+            config.model_copy(update={"tasks": tuple(tasks)}),
+            self.operations,
+            source="parameter overrides",
+        )
+
+    # -- runs --------------------------------------------------------------------------------
+
+    async def start_run(
+        self,
+        dag_id: str,
+        params: Overrides | None = None,
+        *,
+        trigger: str = "manual",
+        _reuse: Mapping[str, object] | None = None,
+    ) -> str:
+        """Start a run now and return its id; it goes on in the background."""
+        pipeline = self.with_overrides(dag_id, params)
+        run_id = uuid.uuid4().hex
+        folder = run_folder(self.data_dir, dag_id, run_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        await self.store.runs.create(
+            dag_id,
+            run_id=run_id,
+            params={k: dict(v) for k, v in (params or {}).items()},
+            trigger=trigger,
+            tasks=pipeline.graph.ids,
+            started_at=wall_time(self.clock),
+        )
+        run = PipelineRun(
+            pipeline,
+            self.operations,
+            run_id=run_id,
+            run_dir=folder,
+            clock=self.clock,
+            services=self.services,
+            recorder=StoreRecorder(self.store, run_id, self.clock),
+            max_parallel=self.max_parallel,
+            reuse=_reuse,
+            rng=self.rng,
+        )
+        self.store.runs.log_nowait(run_id, f"run started ({trigger})")
+        run.start()
+        supervisor = asyncio.get_running_loop().create_task(self._supervise(run, trigger))
+        self._runs[run_id] = (run, supervisor)
+        return run_id
+
+    async def _supervise(self, run: PipelineRun, trigger: str) -> str:
+        try:
+            status = await run.wait()
+            runs = self.store.runs
+            runs.log_nowait(
+                run.run_id,
+                f"run {status.value}" + (f": {run.error}" if run.error else ""),
+                level="INFO" if status.value == "succeeded" else "ERROR",
+            )
+            await self.store.flush()
+            await runs.finish(run.run_id, status.value, error=run.error)
+            try:
+                detail = await runs.require(run.run_id)
+                target = archive_file(self.data_dir, run.pipeline.dag_id, run.run_id)
+                await asyncio.to_thread(write_archive, run.run_dir, target, detail)
+                await runs.update(run.run_id, archive_path=str(target))
+            except OSError as error:
+                log.exception("run %s: archive failed", run.run_id)
+                await runs.log(run.run_id, f"archive failed: {error}", level="ERROR")
+        finally:
+            self._runs.pop(run.run_id, None)
+        event = RunFinished(run.run_id, run.pipeline.dag_id, status.value, run.error, trigger)
+        for listener in list(self._listeners):
+            try:
+                outcome = listener(event)
+                if outcome is not None:
+                    await outcome
+            except Exception:  # a broken listener must not hide the run's end
+                log.exception("run %s: a finish listener failed", run.run_id)
+        return status.value
+
+    def active_runs(self, dag_id: str | None = None) -> builtins.list[PipelineRun]:
+        return [
+            run for run, _ in self._runs.values() if dag_id is None or run.pipeline.dag_id == dag_id
+        ]
+
+    def run_handle(self, run_id: str) -> PipelineRun | None:
+        found = self._runs.get(run_id)
+        return found[0] if found else None
+
+    async def wait(self, run_id: str) -> str:
+        """Wait for a run to end (archive written, listeners told); its final status."""
+        found = self._runs.get(run_id)
+        if found is not None:
+            return await asyncio.shield(found[1])
+        detail = await self.store.runs.get(run_id, with_logs=False)
+        if detail is None:
+            raise NotFound(f"run {run_id!r} does not exist")
+        return detail.run.status
+
+    async def run(self, dag_id: str, params: Overrides | None = None) -> RunDetail:
+        """Start a run, wait for its end, return it with its tasks and logs."""
+        run_id = await self.start_run(dag_id, params)
+        await self.wait(run_id)
+        return await self.store.runs.require(run_id)
+
+    async def cancel(self, run_id: str, *, reason: str = "cancelled by request") -> bool:
+        """Cancel a running run; ``False`` if it is not running (``NotFound`` if unknown)."""
+        found = self._runs.get(run_id)
+        if found is None:
+            if await self.store.runs.get(run_id, with_logs=False) is None:
+                raise NotFound(f"run {run_id!r} does not exist")
+            return False
+        run, supervisor = found
+        self.store.runs.log_nowait(run_id, f"cancel requested: {reason}", level="WARNING")
+        cancelled = await run.cancel(reason)
+        await asyncio.shield(supervisor)
+        return cancelled
+
+    async def rerun_failed(self, run_id: str) -> str:
+        """A new run of the same pipeline that reuses what succeeded and runs the rest.
+
+        The tasks that did not succeed (failed, skipped, cancelled, interrupted) run again with
+        everything downstream of them; the others hand on their stored results.
+        """
+        detail = await self.store.runs.get(run_id, with_logs=False)
+        if detail is None:
+            raise NotFound(f"run {run_id!r} does not exist")
+        if run_id in self._runs:
+            raise ValueError(f"run {run_id!r} is still running; cancel it or wait for its end")
+        dag_id = detail.run.pipeline
+        pipeline = self.pipeline(dag_id)
+        succeeded = {t.task_id: t.output for t in detail.tasks if t.status == "succeeded"}
+        again = pipeline.graph.downstream(
+            [t for t in pipeline.graph.ids if t not in succeeded], include_self=True
+        )
+        if not again:
+            raise ValueError(f"run {run_id!r} has no failed tasks to run again")
+        reuse = {t: succeeded[t] for t in pipeline.graph.ids if t not in set(again)}
+        params = {k: v for k, v in detail.run.params.items() if isinstance(v, dict)}
+        return await self.start_run(dag_id, params or None, trigger=f"rerun:{run_id}", _reuse=reuse)
+
+    async def get_run(self, run_id: str) -> RunDetail | None:
+        return await self.store.runs.get(run_id)
+
+    async def list_runs(
+        self, dag_id: str | None = None, *, status: str | None = None, limit: int = 50
+    ) -> builtins.list[Run]:
+        return await self.store.runs.list(pipeline=dag_id, status=status, limit=limit)
+
+    async def archive_path(self, run_id: str) -> Path | None:
+        """The run's ZIP archive, once the run has ended (``NotFound`` for an unknown run)."""
+        detail = await self.store.runs.get(run_id, with_logs=False)
+        if detail is None:
+            raise NotFound(f"run {run_id!r} does not exist")
+        path = detail.run.archive_path
+        if path is None or not Path(path).is_file():
+            return None
+        return Path(path)
+
+    # -- schedules ---------------------------------------------------------------------------
+
+    async def set_schedule(
+        self,
+        dag_id: str,
+        cron: str,
+        *,
+        overlap: str = "skip",
+        catchup_limit: int = 1,
+        params: Overrides | None = None,
+        timezone: str = "UTC",
+    ) -> Schedule:
+        """Run ``dag_id`` on a cron schedule (replacing its schedule, if it had one)."""
+        from .cron import check_schedule
+
+        self.with_overrides(dag_id, params)  # params must fit before they are kept
+        check_schedule(cron, overlap, catchup_limit, timezone)
+        for old in await self.store.schedules.list(pipeline=dag_id):
+            await self.store.schedules.delete(old.id)
+        schedule = await self.store.schedules.add(
+            dag_id,
+            cron,
+            overlap=overlap,
+            catchup_limit=catchup_limit,
+            params={k: dict(v) for k, v in (params or {}).items()},
+            timezone=timezone,
+        )
+        if self.scheduler is not None:
+            self.scheduler.wake()
+        return schedule
+
+    async def clear_schedule(self, dag_id: str) -> bool:
+        removed = False
+        for old in await self.store.schedules.list(pipeline=dag_id):
+            removed = await self.store.schedules.delete(old.id) or removed
+        if self.scheduler is not None:
+            self.scheduler.wake()
+        return removed
+
+    async def schedules(self, dag_id: str | None = None) -> builtins.list[Schedule]:
+        return await self.store.schedules.list(pipeline=dag_id)

@@ -92,8 +92,31 @@ def _project_root(corpus: Path, file: Path) -> Path:
 # --- reference examples -----------------------------------------------------------------------
 
 
-def _golden(opsem: Path, sys_root: Any) -> list[tuple[str, str]]:
-    """(FB name, input event) of each transaction, resolving the EMF hrefs into the .sys."""
+# The IDE's FBNetwork.networkElements holds every FBNetworkElement in file order: groups and
+# network comments count too (lib.ecore: Group and Comment extend FBNetworkElement).
+NETWORK_ELEMENTS = ("FB", "SubApp", "Group", "Comment")
+
+# Cases where the IDE's FB interpreter departs from FORTE. Each maps to the trace FORTE produces
+# (which fbrt must produce) and the reason.
+EXPECTED_REFERENCE_DIFFERENCES: dict[str, tuple[list[str], str]] = {
+    "ReferenceExamples._01_EventConnections.Ex6a.E_PERMIT.EI.opsem": (
+        ["E_PERMIT"],
+        "E_PERMIT.PERMIT has both a Parameter (TRUE) and a connection from SimpleNOT.DO1. The IDE "
+        "interpreter (DefaultRunFBType.sampleDataInput) falls back to the parameter while the "
+        "connection has carried no value yet; FORTE samples the connection buffer, which holds the "
+        "source's initial value FALSE from creation (dataconn.cpp clones the source DO), so the "
+        "first EI is blocked.",
+    ),
+}
+
+
+def _golden(opsem: Path, sys_root: Any) -> list[tuple[str, int]]:
+    """(FB name, input event index) of each transaction, resolving the EMF hrefs into the .sys.
+
+    An href such as ``../X.sys#//@application.0/@fBNetwork/@networkElements.10/@subAppNetwork/
+    @networkElements.0/@interface/@eventInputs.0`` walks EMF containment lists by index:
+    applications, then network elements of each (sub)network, then the instance's event inputs.
+    """
     doc = etree.parse(str(opsem))
     result = []
     for tr in doc.getroot().iter("transactions"):
@@ -102,7 +125,7 @@ def _golden(opsem: Path, sys_root: Any) -> list[tuple[str, str]]:
         href = event.get("href", "") if event is not None else ""
         path = href.partition("#//")[2]
         node = sys_root
-        name = ""
+        name: list[str] = []
         for step in path.split("/"):
             m = re.match(r"@(\w+)\.(\d+)$", step)
             if m is None:
@@ -110,45 +133,54 @@ def _golden(opsem: Path, sys_root: Any) -> list[tuple[str, str]]:
             kind, index = m.group(1), int(m.group(2))
             if kind == "application":
                 node = sys_root.findall("Application")[index]
+                name = [node.get("Name")]
             elif kind == "networkElements":
-                net = node.find("SubAppNetwork") if node.find("SubAppNetwork") is not None else node
-                node = [c for c in net if c.tag in ("FB", "SubApp")][index]
-                name = node.get("Name")
+                net = node.find("SubAppNetwork")
+                if net is None:
+                    net = node
+                node = [c for c in net if c.tag in NETWORK_ELEMENTS][index]
+                name.append(node.get("Name"))
             elif kind == "eventInputs":
-                result.append((name, f"#{index}"))
+                result.append((".".join(name), index))
     return result
 
 
-def check_reference(corpus: Path, unexpected: list[str]) -> tuple[int, int]:
+def check_reference(corpus: Path, unexpected: list[str]) -> tuple[int, int, int]:
     folder = corpus / REFERENCE
     system = folder / "ReferenceExamples.sys"
     if not system.is_file():
-        return 0, 0
-    passed = total = 0
+        return 0, 0, 0
+    passed = justified = total = 0
     root = etree.parse(str(system)).getroot()
     for opsem in sorted((folder / "network_traces").glob("*.opsem")):
         total += 1
         parts = opsem.name[: -len(".opsem")].split(".")
         app, sub, fb, event = parts[1], parts[2], parts[3], parts[4]
+        prefix = f"{app}.{sub}."
         try:
-            golden = [n for n, _ in _golden(opsem, root)]
+            golden = [(n[len(prefix) :], i) for n, i in _golden(opsem, root)]
         except (IndexError, AttributeError) as exc:
             unexpected.append(f"reference {opsem.name}: golden trace not understood ({exc})")
             continue
-        ours = asyncio.run(_run_reference(system, f"{app}.{sub}.{fb}.{event}", f"{app}.{sub}."))
+        ours = asyncio.run(_run_reference(system, f"{app}.{sub}.{fb}.{event}", prefix))
         if ours is None:
             unexpected.append(f"reference {opsem.name}: cannot run")
             continue
-        if [n for n, _ in ours] == golden:
+        forte, _reason = EXPECTED_REFERENCE_DIFFERENCES.get(opsem.name, (None, ""))
+        if forte is not None:
+            if [n for n, _ in ours] == forte:
+                justified += 1
+            else:
+                unexpected.append(f"reference {opsem.name}: FORTE runs {forte}, ran {ours}")
+        elif ours == golden:
             passed += 1
         else:
-            unexpected.append(
-                f"reference {opsem.name}: expected {golden}, ran {[n for n, _ in ours]}"
-            )
-    return passed, total
+            unexpected.append(f"reference {opsem.name}: expected {golden}, ran {ours}")
+    return passed, justified, total
 
 
-async def _run_reference(system: Path, trigger: str, prefix: str) -> list[tuple[str, str]] | None:
+async def _run_reference(system: Path, trigger: str, prefix: str) -> list[tuple[str, int]] | None:
+    """(FB name, input event index) of each event processed after firing ``trigger``."""
     try:
         result = load(system, clock=TestClock(), strict=False)
     except Exception:
@@ -182,7 +214,17 @@ async def _run_reference(system: Path, trigger: str, prefix: str) -> list[tuple[
     processed = [(fb, trigger.rpartition(".")[2])]
     for path, event in emitted:
         processed.extend(connections.get((path, event), []))
-    return [(n[len(prefix) :], e) for n, e in processed if n.startswith(prefix)]
+    instances = res.network.instances
+    return [
+        (n[len(prefix) :], _event_index(instances[n].rt__type, e))
+        for n, e in processed
+        if n.startswith(prefix)
+    ]
+
+
+def _event_index(fbtype: FBType, event: str) -> int:
+    names = [ev.name for ev in fbtype.interface.event_inputs]
+    return names.index(event) if event in names else -1
 
 
 # --- differential ------------------------------------------------------------------------------
@@ -267,13 +309,14 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     unexpected: list[str] = []
     built, failed = check_builds(corpus, unexpected)
-    passed, cases = check_reference(corpus, unexpected)
+    passed, justified, cases = check_reference(corpus, unexpected)
     same, pairs = check_differential(corpus, unexpected)
     for line in unexpected:
         print(line)
     print(
         f"types built {built}, failed {failed} (unexpected {sum(1 for u in unexpected if 'build' in u)}), "
-        f"reference cases passed {passed}/{cases}, differential pairs identical {same}/{pairs}, "
+        f"reference cases passed {passed}/{cases} (+{justified} justified IDE-vs-FORTE), "
+        f"differential pairs identical {same}/{pairs}, "
         f"{time.perf_counter() - start:.1f} s"
     )
     return 1 if unexpected else 0

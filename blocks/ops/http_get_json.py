@@ -29,15 +29,15 @@ class HttpGetJson(Operation):
             response = await client.get(self.url, headers=self.headers, params=self.query)
         if response.status_code >= 400:
             raise OperationError(
-                f"GET {self.url} answered {response.status_code} {response.reason_phrase}",
+                f"GET {response.url} answered {response.status_code} {response.reason_phrase}",
                 kind=f"http.{response.status_code}",
             )
         try:
             self.result = response.json()
         except ValueError:
             raise OperationError(
-                f"GET {self.url} did not answer JSON "
+                f"GET {response.url} did not answer JSON "
                 f"(content-type {response.headers.get('content-type', 'missing')})",
                 kind="http.invalid_json",
             ) from None
-        task.log(f"GET {self.url}: {response.status_code}, {len(response.content)} bytes")
+        task.log(f"GET {response.url}: {response.status_code}, {len(response.content)} bytes")

@@ -17,9 +17,18 @@ KINDS = (
     "adapter",
     "subapp",
     "system",
+    "datatype",
+    "globalconstants",
+    "device",
+    "resource",
+    "segment",
+    "attribute",
     "pipeline",
 )
-"""The kinds a listing shows; XML kinds come from the root element, ``python`` is a Block class."""
+"""The kinds a listing shows; XML kinds come from the file's model, ``python`` is a Block class.
+
+Only Python types, composites and the 4diac FB kinds (basic, simple, composite, service, function)
+load as block types; the other 4diac kinds are listed so a client sees the whole library."""
 
 
 class LoaderError(Exception):
@@ -41,8 +50,9 @@ class UploadRefused(LoaderError):
 class TypeEntry:
     """One available type, or one file that failed to load (``error`` set, ``name`` its stem).
 
-    ``source`` is ``file`` or ``database``; ``origin`` the path or ``database``; ``file_name``
-    and ``class_name`` are the other names the type answers to.
+    ``source`` is ``file`` or ``database``; ``origin`` the path or ``database``; ``file_name``,
+    ``class_name`` and ``aliases`` (a 4diac type's ``pkg::Name`` and ``pkg__Name``) are the other
+    names the type answers to.
     """
 
     name: str

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fbruntime.core import FBType
-from fbruntime.loader import fourdiac_bridge
 from fbruntime.loader.composite_json import (
     CompositeDefinition,
     build_composite,
@@ -38,6 +37,7 @@ from fbruntime.loader.composite_json import (
 )
 from fbruntime.loader.entries import LoaderError, TypeEntry, TypeNotFound, UploadRefused
 from fbruntime.loader.filecache import FileCache, FileRecord
+from fbruntime.loader.fourdiac_bridge import BUILDABLE_KINDS, FourdiacSource, kind_of_root
 from fbruntime.loader.pyfiles import (
     class_name_of,
     default_library_dirs,
@@ -113,6 +113,7 @@ class Loader:
         self._folders: list[Path] = list(default_library_dirs()) if include_library else []
         self._folders += [Path(f).expanduser() for f in folders]
         self._fourdiac: list[Path] = [Path(f).expanduser() for f in fourdiac_folders]
+        self.fourdiac = FourdiacSource(self._fourdiac)
         self.store = store
         self.rescan_interval = rescan_interval
         self._monotonic = monotonic
@@ -196,8 +197,22 @@ class Loader:
         changed |= self._cache.forget_missing(seen)
         self.stats.imports = self._cache.imports
         self._file_candidates = candidates
-        self._fourdiac_entries = fourdiac_bridge.fourdiac_entries(self._fourdiac)
+        self.fourdiac.set_native(self._native_types())
+        changed |= self.fourdiac.scan()
+        self._fourdiac_entries = self.fourdiac.entries
         return changed
+
+    def _native_types(self) -> dict[str, FBType]:
+        """Python and JSON types by name (the best of each), as 4diac networks see them."""
+        best: dict[str, _Candidate] = {}
+        for c in self._file_candidates:
+            if c.fbtype is None:
+                continue
+            old = best.get(c.entry.name)
+            key = (_version_key(c.entry.version), c.order)
+            if old is None or key > (_version_key(old.entry.version), old.order):
+                best[c.entry.name] = c
+        return {name: c.fbtype for name, c in best.items() if c.fbtype is not None}
 
     def _ensure_scanned(self) -> None:
         self.scan()
@@ -312,13 +327,13 @@ class Loader:
         self._ensure_scanned()
         out = [c.entry.error for c in self._file_candidates if c.entry.error]
         out += [r.main_error for r in self._cache.records.values() if r.main_error]
-        out += [e.error for e in self._fourdiac_entries if e.error]
+        out += self.fourdiac.problems
         return out
 
     def _candidates(self, name: str, version: str | None) -> builtins.list[_Candidate]:
         pool = list(self._scanning) if self._scanning is not None else list(self._file_candidates)
         pool += [
-            _Candidate(e, None, 10_000 + i)
+            _Candidate(e, None, -10_000 + i)
             for i, e in enumerate(self._fourdiac_entries)
             if e.error is None
         ]
@@ -328,16 +343,17 @@ class Loader:
             lambda e: e.name == name,
             lambda e: e.class_name == name,
             lambda e: e.file_name is not None and name in (e.file_name, Path(e.file_name).stem),
+            lambda e: name in e.aliases,
             lambda e: e.name.lower() == name.lower(),
         )
         for match in matchers:
             found = [c for c in usable if match(c.entry)]
             if found:
                 if version is not None:
-                    return [c for c in found if c.entry.version == version] or [
+                    return _prefer_native([c for c in found if c.entry.version == version]) or [
                         _Candidate(_no_version(name, version, found), None, -2)
                     ]
-                return found
+                return _prefer_native(found)
         return []
 
     def _pick(self, name: str, version: str | None) -> _Candidate:
@@ -392,7 +408,7 @@ class Loader:
                     "load it first with `await loader.load(...)`"
                 )
             return built
-        return fourdiac_bridge.fourdiac_type(self._fourdiac, entry.name)
+        return self.fourdiac.build(entry)
 
     async def load(self, name: str, version: str | None = None) -> FBType:
         """A type from the folders or the database (the newest version unless one is given)."""
@@ -416,6 +432,16 @@ class Loader:
         built: FBType
         if stored.format == "python":
             built = _type_from_source(stored.source, label)
+        elif stored.format == "xml":
+            if entry.kind not in BUILDABLE_KINDS:
+                raise LoaderError(
+                    f"{label}: {entry.name!r} is stored as a 4diac {entry.kind}, not a block type"
+                    + ("; create an application from it instead" if entry.kind == "system" else "")
+                )
+            path = self._stored_path(stored)
+            if not path.is_file():
+                self.fourdiac.write_version(path, stored.source)
+            built = self.fourdiac.build_file(path)
         elif stored.format == "composite-json":
             definition = parse_definition(stored.source, label)
             for inner, inner_version in definition.inner_type_names():
@@ -438,9 +464,53 @@ class Loader:
         return self.store
 
     async def refresh(self) -> None:
-        """Read the database's index of stored types again (every version)."""
+        """Read the database's index of stored types again (every version).
+
+        Stored 4diac XML is written out for the importer (see
+        :mod:`fbruntime.loader.fourdiac_bridge`): each version once, the newest of each name
+        where other XML can name it.
+        """
+        if self.store is None:
+            return
+        self._db_index = await self.store.types.list(newest_only=False)
+        newest: dict[str, tuple[TypeInfo, Path]] = {}
+        for info in self._db_index:
+            if str(getattr(info.format, "value", info.format)) != "xml":
+                continue
+            path = self._stored_path(info)
+            if not path.is_file():
+                stored = await self.store.types.require(info.name, info.version)
+                self.fourdiac.write_version(path, stored.source)
+            old = newest.get(info.name)
+            if old is None or _version_key(info.version) > _version_key(old[0].version):
+                newest[info.name] = (info, path)
+        if newest or self.fourdiac.stored_dir.is_dir():
+            self.fourdiac.publish_newest({n: p for n, (_, p) in newest.items()})
+
+    def _stored_path(self, info: TypeInfo) -> Path:
+        return self.fourdiac.version_path(info.name, info.version, info.kind, info.content_hash)
+
+    async def system_file(self, name: str, version: str | None = None) -> tuple[Path, TypeEntry]:
+        """The file of a 4diac system listed by the Loader (a folder's or the database's)."""
         if self.store is not None:
-            self._db_index = await self.store.types.list(newest_only=False)
+            await self.refresh()
+        self._ensure_scanned()
+        systems = [
+            e
+            for e in [*self._fourdiac_entries, *(_db_entry(i) for i in self._db_index)]
+            if e.kind == "system" and e.error is None and name in (e.name, *e.aliases)
+        ]
+        if version is not None:
+            systems = [e for e in systems if e.version == version]
+        if not systems:
+            have = ", ".join(sorted({e.name for e in self.list() if e.kind == "system"}))
+            which = f"{name!r}" + ("" if version is None else f" version {version!r}")
+            raise TypeNotFound(f"no 4diac system {which} (systems: {have or 'none'})")
+        best = max(systems, key=lambda e: (_version_key(e.version), e.source == "file"))
+        if best.source == "file":
+            return Path(best.origin), best
+        info = next(i for i in self._db_index if i.name == best.name and i.version == best.version)
+        return self._stored_path(info), best
 
     async def save_python(self, source: str, *, replace: bool = False) -> TypeEntry:
         """Store a Python block file's source; it runs here once to learn the type it defines."""
@@ -496,10 +566,10 @@ class Loader:
         except ValueError as exc:
             raise LoaderError(f"{filename}: {exc}") from None
         header = getattr(element, "header", None)
-        name = str(getattr(element, "name", "") or Path(filename).stem)
+        name = str(getattr(header, "name", "") or Path(filename).stem)
         version = str(getattr(header, "version", "") or "1.0")
         description = str(getattr(header, "description", "") or "")
-        kind = fourdiac_bridge.kind_of_root(getattr(element, "kind", ""))
+        kind = kind_of_root(getattr(element, "kind", ""))
         saved = await store.types.save(
             name,
             version,
@@ -557,6 +627,15 @@ def _db_entry(info: TypeInfo) -> TypeEntry:
         origin=f"database#{info.content_hash[:12]}",
         format=str(info.format.value if hasattr(info.format, "value") else info.format),
     )
+
+
+def _prefer_native(found: builtins.list[_Candidate]) -> builtins.list[_Candidate]:
+    """A Python or JSON type hides 4diac XML of the same name, as FORTE's compiled-in types do;
+    block types hide listed-only 4diac kinds (adapters, systems ...)."""
+    if any(c.entry.source == "file" and c.entry.format != "xml" for c in found):
+        found = [c for c in found if c.entry.format != "xml" or c.entry.source != "file"]
+    buildable = [c for c in found if c.entry.format != "xml" or c.entry.kind in BUILDABLE_KINDS]
+    return buildable or found
 
 
 def _no_version(name: str, version: str, found: Sequence[_Candidate]) -> TypeEntry:

@@ -1,0 +1,232 @@
+"""``/api/web/...``: what the page needs beyond the control API, built on the Orchestrator and
+the pipeline service.
+
+* ``GET /api/web/overview`` and ``/overview/stream``: applications, pipelines and recent runs;
+* ``GET /api/web/apps/{name}/network?level=``: one level of the FB network (blocks, pins,
+  connections, composite border, subapp groups), see :mod:`.structure`;
+* ``GET /api/web/apps/{name}/live?level=&interval=``: server-sent frames of that level's values,
+  event counters and block states, throttled (see :mod:`.live`);
+* ``GET /api/web/runs/{id}`` and ``/stream``: a run's DAG, task states and log lines;
+  ``POST /api/web/pipelines/{dag_id}/runs``, ``POST /api/web/runs/{id}/cancel`` and
+  ``/rerun-failed``; ``GET /api/web/runs/{id}/archive``.
+
+Reads follow the control API's rule (token needed beyond loopback), changes always need it.
+Streams are read with ``fetch`` by the page so the token travels in the header, not the URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from fbruntime.api.context import Reader, Writer
+from fbruntime.api.errors import ApiError
+from fbruntime.orchestrator import Orchestrator, OrchestratorError
+from fbruntime.web.live import watch_level
+from fbruntime.web.runs import overview_runs, pipelines_list, run_logs, run_view
+from fbruntime.web.structure import describe_level
+
+__all__ = ["api_extras_router"]
+
+LIVE_INTERVAL = 0.25
+OVERVIEW_INTERVAL = 1.0
+RUN_INTERVAL = 0.5
+
+
+class StartRun(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    params: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+def _sse(frames: AsyncIterator[dict[str, Any]], kind: str) -> StreamingResponse:
+    async def body() -> AsyncIterator[str]:
+        yield ": stream open\n\n"
+        async for frame in frames:
+            yield f"event: {kind}\ndata: {json.dumps(frame)}\n\n"
+
+    return StreamingResponse(
+        body(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _apps(orch: Orchestrator) -> list[dict[str, Any]]:
+    out = []
+    for app in orch.apps():
+        blocks = app.blocks()
+        out.append(
+            {
+                **app.describe(),
+                "blocks": len(blocks),
+                "faults": sum(1 for b in blocks if b["fault"] is not None),
+            }
+        )
+    return out
+
+
+def api_extras_router(
+    pipeline_service: Any = None,
+    *,
+    live_interval: float = LIVE_INTERVAL,
+    overview_interval: float = OVERVIEW_INTERVAL,
+    run_interval: float = RUN_INTERVAL,
+) -> APIRouter:
+    """The ``/api/web`` routes; ``pipeline_service`` is optional (no pipelines without it)."""
+    router = APIRouter(prefix="/api/web", tags=["web"])
+    service = pipeline_service
+
+    def need_service() -> Any:
+        if service is None:
+            raise ApiError(501, "unsupported", "this server runs no pipeline service")
+        return service
+
+    async def overview(orch: Orchestrator) -> dict[str, Any]:
+        data: dict[str, Any] = {"apps": _apps(orch), "pipelines": None, "runs": None}
+        if service is not None:
+            data["pipelines"] = pipelines_list(service)
+            data["runs"] = await overview_runs(service)
+        return data
+
+    @router.get("/overview")
+    async def get_overview(ctx: Reader) -> Any:
+        return await overview(ctx.orchestrator)
+
+    @router.get("/overview/stream")
+    async def overview_stream(
+        ctx: Reader,
+        max_frames: Annotated[int | None, Query(gt=0)] = None,
+    ) -> StreamingResponse:
+        async def frames() -> AsyncIterator[dict[str, Any]]:
+            last: dict[str, Any] | None = None
+            sent = quiet = 0
+            while max_frames is None or sent < max_frames:
+                data = await overview(ctx.orchestrator)
+                if data != last or quiet >= 10:
+                    last, quiet = data, 0
+                    sent += 1
+                    yield data
+                else:
+                    quiet += 1
+                await asyncio.sleep(overview_interval)
+
+        return _sse(frames(), "overview")
+
+    @router.get("/apps/{name}/network")
+    async def network(ctx: Reader, name: str, level: str = "") -> Any:
+        return describe_level(ctx.orchestrator.app(name), level)
+
+    @router.get("/apps/{name}/live")
+    async def live(
+        ctx: Reader,
+        name: str,
+        level: str = "",
+        interval: Annotated[float | None, Query(ge=0.05, le=10)] = None,
+        max_frames: Annotated[int | None, Query(gt=0)] = None,
+    ) -> StreamingResponse:
+        orch = ctx.orchestrator
+        app = orch.app(name)
+        describe_level(app, level)  # an unknown level is a 404 now, not a broken stream
+
+        def alive() -> Any:
+            try:
+                return orch.app(name)
+            except OrchestratorError:
+                return None
+
+        frames = watch_level(
+            app,
+            level,
+            interval=interval or live_interval,
+            max_frames=max_frames,
+            alive=alive,
+        )
+        return _sse(frames, "live")
+
+    # -- pipelines -----------------------------------------------------------------------------
+
+    @router.get("/runs/{run_id}")
+    async def get_run(ctx: Reader, run_id: str) -> Any:
+        view = await run_view(need_service(), run_id)
+        if view is None:
+            raise ApiError(404, "not_found", f"run {run_id!r} does not exist")
+        return view
+
+    @router.get("/runs/{run_id}/logs")
+    async def get_logs(ctx: Reader, run_id: str, after: int = 0) -> Any:
+        return await run_logs(need_service(), run_id, after)
+
+    @router.get("/runs/{run_id}/stream")
+    async def run_stream(
+        ctx: Reader,
+        run_id: str,
+        after: int = 0,
+        max_frames: Annotated[int | None, Query(gt=0)] = None,
+    ) -> StreamingResponse:
+        svc = need_service()
+        if await run_view(svc, run_id) is None:
+            raise ApiError(404, "not_found", f"run {run_id!r} does not exist")
+
+        async def frames() -> AsyncIterator[dict[str, Any]]:
+            last: dict[str, Any] | None = None
+            last_log = after
+            sent = quiet = 0
+            while max_frames is None or sent < max_frames:
+                view = await run_view(svc, run_id)
+                if view is None:
+                    yield {"gone": True}
+                    return
+                logs = await run_logs(svc, run_id, last_log)
+                if logs:
+                    last_log = logs[-1]["id"]
+                if view != last or logs or quiet >= 10:
+                    frame: dict[str, Any] = {"logs": logs}
+                    if view != last:
+                        frame["run"] = view
+                    last, quiet = view, 0
+                    sent += 1
+                    yield frame
+                else:
+                    quiet += 1
+                await asyncio.sleep(run_interval)
+
+        return _sse(frames(), "run")
+
+    @router.get("/runs/{run_id}/archive")
+    async def archive(ctx: Reader, run_id: str) -> FileResponse:
+        path: Path | None = await need_service().archive_path(run_id)
+        if path is None:
+            raise ApiError(404, "not_found", f"run {run_id!r} has no archive yet (still running?)")
+        return FileResponse(path, media_type="application/zip", filename=f"run-{run_id}.zip")
+
+    @router.post("/pipelines/{dag_id}/runs", status_code=201)
+    async def start_run(ctx: Writer, dag_id: str, body: StartRun | None = None) -> JSONResponse:
+        svc = need_service()
+        try:
+            run_id = await svc.start_run(dag_id, (body.params if body else None) or None)
+        except ValueError as exc:
+            raise ApiError(422, "bad_definition", str(exc)) from None
+        return JSONResponse({"run_id": run_id, "url": f"/web/runs/{run_id}"}, status_code=201)
+
+    @router.post("/runs/{run_id}/cancel")
+    async def cancel_run(ctx: Writer, run_id: str) -> Any:
+        cancelled = await need_service().cancel(run_id, reason="cancelled from the web page")
+        return {"cancelled": cancelled}
+
+    @router.post("/runs/{run_id}/rerun-failed", status_code=201)
+    async def rerun_failed(ctx: Writer, run_id: str) -> JSONResponse:
+        try:
+            new_id = await need_service().rerun_failed(run_id)
+        except ValueError as exc:
+            raise ApiError(409, "wrong_state", str(exc)) from None
+        return JSONResponse({"run_id": new_id, "url": f"/web/runs/{new_id}"}, status_code=201)
+
+    return router

@@ -1,0 +1,243 @@
+"""Live values of one level, sampled at a fixed rate, so the browser's load never follows the
+event rate: a resource running millions of events a second costs the page the same few frames a
+second as an idle one.
+
+Per sample the watcher reads every data pin of the level's blocks (and of the border, inside a
+composite), the event counters, each block's state and fault, and the application's state, and
+yields only what changed since the last frame. Counting is done by the engine itself:
+
+* event inputs with :meth:`Resource.watch_events` (the linker builds a counting entry for the
+  watched input only);
+* event outputs by an :class:`EmitCounter` placed among the instance's subscribers, which the
+  linker calls only for instances that have one, so unwatched blocks pay nothing.
+
+Counters are shared between pages watching the same pin and removed by the last one to leave
+(a counter someone else installed, say the management protocol's watch, is left alone).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fbruntime.core import FBInstance, Resource
+from fbruntime.orchestrator import Application
+from fbruntime.orchestrator.values import pin_value
+from fbruntime.web.structure import Level, join, resolve_level
+
+__all__ = ["EmitCounter", "LevelWatch", "watch_level"]
+
+MAX_TEXT = 200
+
+
+class EmitCounter:
+    """Counts the events an instance sends; quacks like the subscriber queues the engine feeds."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def full(self) -> bool:
+        return False
+
+    def get_nowait(self) -> None:  # never called: never full
+        return None
+
+    def put_nowait(self, ev: Any) -> None:
+        self.counts[ev.event] = self.counts.get(ev.event, 0) + 1
+
+
+@dataclass
+class _Shared:
+    refs: int
+    mine: bool
+    counter: Any
+
+
+_INPUT_COUNTERS: dict[tuple[int, str], _Shared] = {}
+_EMIT_COUNTERS: dict[int, _Shared] = {}
+
+
+def _watch_input(res: Resource, inst: FBInstance, event: str) -> list[int]:
+    key = (id(inst), event)
+    shared = _INPUT_COUNTERS.get(key)
+    if shared is None:
+        existing = inst.rt__event_counts.get(event)
+        counter = existing if existing is not None else res.watch_events(inst, event)
+        shared = _INPUT_COUNTERS[key] = _Shared(0, existing is None, counter)
+    shared.refs += 1
+    return shared.counter  # type: ignore[no-any-return]
+
+
+def _unwatch_input(res: Resource, inst: FBInstance, event: str) -> None:
+    key = (id(inst), event)
+    shared = _INPUT_COUNTERS.get(key)
+    if shared is None:
+        return
+    shared.refs -= 1
+    if shared.refs <= 0:
+        del _INPUT_COUNTERS[key]
+        if shared.mine:
+            res.unwatch_events(inst, event)
+
+
+def _watch_emits(res: Resource, inst: FBInstance) -> EmitCounter:
+    shared = _EMIT_COUNTERS.get(id(inst))
+    if shared is None:
+        counter = EmitCounter()
+        subs: list[Any] = getattr(inst, "rt__subscribers", None) or []
+        subs.append(counter)
+        inst.rt__subscribers = subs  # type: ignore[attr-defined]
+        res.mark_dirty()
+        shared = _EMIT_COUNTERS[id(inst)] = _Shared(0, True, counter)
+    shared.refs += 1
+    return shared.counter  # type: ignore[no-any-return]
+
+
+def _unwatch_emits(res: Resource, inst: FBInstance) -> None:
+    shared = _EMIT_COUNTERS.get(id(inst))
+    if shared is None:
+        return
+    shared.refs -= 1
+    if shared.refs <= 0:
+        del _EMIT_COUNTERS[id(inst)]
+        subs: list[Any] = getattr(inst, "rt__subscribers", None) or []
+        if shared.counter in subs:
+            subs.remove(shared.counter)
+        res.mark_dirty()
+
+
+@dataclass
+class LevelWatch:
+    """The pins, counters and blocks of one level; :meth:`sample` reads them all once."""
+
+    app: Application
+    level: Level
+    pins: list[tuple[str, FBInstance, str, Any]] = field(default_factory=list)
+    inputs: list[tuple[str, FBInstance, str, list[int]]] = field(default_factory=list)
+    emits: list[tuple[str, FBInstance, str, EmitCounter]] = field(default_factory=list)
+    blocks: list[tuple[str, FBInstance]] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, app: Application, path: str) -> LevelWatch:
+        level = resolve_level(app, path)
+        watch = cls(app, level)
+        res = level.resource
+        if res is None:
+            return watch
+        members = [(p, inst) for _, inst, p in level.blocks]
+        if level.owner is not None:
+            members.append((level.owner_path, level.owner))
+        for bpath, inst in members:
+            watch.blocks.append((bpath, inst))
+            itf = inst.rt__type.interface
+            for port in itf.data_ports():
+                watch.pins.append((join(bpath, port.name), inst, port.name, port.type))
+            for ev in itf.event_inputs:
+                counter = _watch_input(res, inst, ev.name)
+                watch.inputs.append((join(bpath, ev.name), inst, ev.name, counter))
+            if itf.event_outputs:
+                emit = _watch_emits(res, inst)
+                for ev in itf.event_outputs:
+                    watch.emits.append((join(bpath, ev.name), inst, ev.name, emit))
+        return watch
+
+    def close(self) -> None:
+        res = self.level.resource
+        if res is None:
+            return
+        for _, inst, event, _ in self.inputs:
+            _unwatch_input(res, inst, event)
+        for inst in {id(i): i for _, i, _, _ in self.emits}.values():
+            _unwatch_emits(res, inst)
+        self.inputs.clear()
+        self.emits.clear()
+
+    def sample(self) -> dict[str, Any]:
+        values: dict[str, str] = {}
+        for path, inst, pin, typ in self.pins:
+            try:
+                text = pin_value(path, typ, getattr(inst, pin)).literal
+            except Exception as exc:  # a block may hold a value its type cannot print
+                text = f"<{type(exc).__name__}>"
+            values[path] = text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+        counts: dict[str, int] = {}
+        for path, _, _, counter in self.inputs:
+            counts[path] = counter[0]
+        for path, _, event, emit in self.emits:
+            counts[path] = emit.counts.get(event, 0)
+        blocks: dict[str, dict[str, Any]] = {}
+        for path, inst in self.blocks:
+            fault = inst.rt__fault
+            blocks[path] = {
+                "state": inst.rt__state.value,
+                "fault": None if fault is None else fault.as_dict(),
+            }
+        return {
+            "app": {"state": self.app.state, "error": self.app.error},
+            "values": values,
+            "counts": counts,
+            "blocks": blocks,
+        }
+
+
+def _diff(new: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+    if old is None:
+        return {"full": True, **new}
+    out: dict[str, Any] = {"full": False}
+    if new["app"] != old["app"]:
+        out["app"] = new["app"]
+    for key in ("values", "counts", "blocks"):
+        changed = {k: v for k, v in new[key].items() if old[key].get(k) != v}
+        if changed:
+            out[key] = changed
+    return out
+
+
+async def watch_level(
+    app: Application,
+    path: str,
+    *,
+    interval: float,
+    max_frames: int | None = None,
+    alive: Any = None,
+) -> AsyncIterator[dict[str, Any]]:
+    """Frames for the page: a full one first, then what changed, at most one per ``interval``.
+
+    A frame is sent at least every ten intervals even when nothing changed, so a client (or a
+    proxy) can tell a quiet system from a dead connection. ``alive`` is the Orchestrator's
+    current Application for the name: when it is replaced or deleted, the stream ends.
+    """
+    watch = LevelWatch.open(app, path)
+    last: dict[str, Any] | None = None
+    sent = 0
+    quiet = 0
+    try:
+        while max_frames is None or sent < max_frames:
+            if alive is not None and alive() is not app:
+                yield {"gone": True}
+                return
+            frame = _diff(watch.sample(), last)
+            if last is None or len(frame) > 1 or quiet >= 10:
+                last = _merge(last, frame)
+                quiet = 0
+                sent += 1
+                yield frame
+            else:
+                quiet += 1
+            await asyncio.sleep(interval)
+    finally:
+        watch.close()
+
+
+def _merge(last: dict[str, Any] | None, frame: dict[str, Any]) -> dict[str, Any]:
+    if last is None or frame.get("full"):
+        return {k: v for k, v in frame.items() if k != "full"}
+    merged = dict(last)
+    if "app" in frame:
+        merged["app"] = frame["app"]
+    for key in ("values", "counts", "blocks"):
+        if key in frame:
+            merged[key] = {**last[key], **frame[key]}
+    return merged

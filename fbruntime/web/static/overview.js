@@ -1,0 +1,80 @@
+// The overview: applications, pipelines and recent runs, kept current by /api/web/overview/stream.
+
+import { act, api, el, fmtTime, follow, pill } from "./common.js";
+
+function appsTable(apps) {
+  if (!apps.length) return el("p", { class: "muted" }, "No applications. Create one with the API (POST /api/apps) or fbrt.");
+  return el("table", { class: "grid", id: "apps-table" },
+    el("thead", {}, el("tr", {},
+      el("th", { scope: "col" }, "Name"), el("th", { scope: "col" }, "Kind"),
+      el("th", { scope: "col" }, "Type"), el("th", { scope: "col" }, "State"),
+      el("th", { scope: "col" }, "Blocks"), el("th", { scope: "col" }, "Problem"),
+      el("th", { scope: "col" }, "Actions"))),
+    el("tbody", {}, apps.map((a) => el("tr", { dataset: { app: a.name, state: a.state } },
+      el("th", { scope: "row" }, el("a", { href: "/web/apps/" + encodeURIComponent(a.name) }, a.name)),
+      el("td", {}, a.kind),
+      el("td", {}, (a.type_name || "–") + (a.type_version ? " " + a.type_version : "")),
+      el("td", {}, pill(a.state)),
+      el("td", {}, String(a.blocks) + (a.faults ? ", " + a.faults + " with a fault" : "")),
+      el("td", { class: a.error ? "error" : "muted" }, a.error || "–"),
+      el("td", {}, a.state === "running"
+        ? el("button", { type: "button", "aria-label": "Stop " + a.name, onclick: () => act("stop " + a.name, () => api("POST", "/api/apps/" + encodeURIComponent(a.name) + "/stop")) }, "Stop")
+        : el("button", { type: "button", "aria-label": "Start " + a.name, onclick: () => act("start " + a.name, () => api("POST", "/api/apps/" + encodeURIComponent(a.name) + "/start")) }, "Start"))))));
+}
+
+function pipelinesTable(pipes) {
+  if (pipes === null) return el("p", { class: "muted" }, "This server runs no pipeline service.");
+  if (!pipes.length) return el("p", { class: "muted" }, "No pipelines uploaded.");
+  return el("table", { class: "grid", id: "pipelines-table" },
+    el("thead", {}, el("tr", {},
+      el("th", { scope: "col" }, "Pipeline"), el("th", { scope: "col" }, "Tasks"),
+      el("th", { scope: "col" }, "Operations"), el("th", { scope: "col" }, "Actions"))),
+    el("tbody", {}, pipes.map((p) => el("tr", { dataset: { pipeline: p.dag_id } },
+      el("th", { scope: "row" }, p.dag_id),
+      el("td", {}, p.error ? el("span", { class: "error" }, p.error) : String(p.tasks)),
+      el("td", {}, (p.operations || []).join(", ") || "–"),
+      el("td", {}, p.error ? "–" : el("button", {
+        type: "button", "aria-label": "Start a run of " + p.dag_id,
+        onclick: async () => {
+          const out = await act("start " + p.dag_id, () => api("POST", "/api/web/pipelines/" + encodeURIComponent(p.dag_id) + "/runs", {}));
+          if (out && out.url) location.href = out.url;
+        },
+      }, "Start run"))))));
+}
+
+function runsTable(runs) {
+  if (runs === null) return el("p", { class: "muted" }, "–");
+  if (!runs.length) return el("p", { class: "muted" }, "No runs yet.");
+  return el("table", { class: "grid", id: "runs-table" },
+    el("thead", {}, el("tr", {},
+      el("th", { scope: "col" }, "Run"), el("th", { scope: "col" }, "Pipeline"),
+      el("th", { scope: "col" }, "State"), el("th", { scope: "col" }, "Trigger"),
+      el("th", { scope: "col" }, "Created"), el("th", { scope: "col" }, "Ended"),
+      el("th", { scope: "col" }, "Error"))),
+    el("tbody", {}, runs.map((r) => el("tr", { dataset: { run: r.id, state: r.status } },
+      el("th", { scope: "row" }, el("a", { href: "/web/runs/" + encodeURIComponent(r.id) }, r.id.slice(0, 8))),
+      el("td", {}, r.pipeline), el("td", {}, pill(r.status)), el("td", {}, r.trigger || "–"),
+      el("td", {}, fmtTime(r.created_at)), el("td", {}, fmtTime(r.ended_at)),
+      el("td", { class: r.error ? "error" : "muted" }, r.error || "–")))));
+}
+
+let lastJson = "";
+
+// Re-render only on change, and give focus back to the control that had it.
+function render(data) {
+  const json = JSON.stringify(data);
+  if (json === lastJson) return;
+  lastJson = json;
+  const focused = document.activeElement;
+  const key = focused && (focused.getAttribute("aria-label") || focused.getAttribute("href"));
+  document.getElementById("apps").replaceChildren(appsTable(data.apps));
+  document.getElementById("pipelines").replaceChildren(pipelinesTable(data.pipelines));
+  document.getElementById("runs").replaceChildren(runsTable(data.runs));
+  if (key && focused && !document.body.contains(focused)) {
+    for (const c of document.querySelectorAll("main a, main button")) {
+      if (c.getAttribute("aria-label") === key || c.getAttribute("href") === key) { c.focus(); break; }
+    }
+  }
+}
+
+follow(() => "/api/web/overview/stream", { onFrame: render, what: "overview" });

@@ -1,0 +1,222 @@
+"""The shape of one level of an application's FB network, as the page draws it.
+
+A *level* is a place the user can look into: the application's top (its one block, the inside of
+its composite, or the resources of a system), a resource's network, or the inside of a composite
+instance. Paths are the Application's own (``Filter.GAIN`` for an app made from a type,
+``RES.Block.PIN`` for a system), so every pin path here can be given straight back to the
+values and events routes of the control API.
+
+Subapps of 4diac systems are flattened by the importer into dotted instance names
+(``App.Sub.FB``); a level groups such names by their next segment into *group* boxes that open
+like composites, so the user still sees the structure they drew in the IDE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fbruntime.core import FBInstance, Network, Resource
+from fbruntime.core.interface import Interface
+from fbruntime.orchestrator import Application, PinNotFound, WrongState
+
+__all__ = ["Level", "describe_level", "interface_dict", "join", "resolve_level"]
+
+
+def join(*parts: str) -> str:
+    return ".".join(p for p in parts if p)
+
+
+@dataclass
+class Level:
+    """What a level shows: its blocks (instance, app path) and the network they live in."""
+
+    path: str
+    resource: Resource | None
+    network: Network | None
+    owner: FBInstance | None  # the composite whose inside this is (its pins are the border)
+    owner_path: str
+    blocks: list[tuple[str, FBInstance, str]]  # (name shown, instance, app path)
+    groups: list[tuple[str, str]]  # (name shown, level path) of flattened subapps
+    resources: list[str]  # a system's top level lists its resources
+    prefix: str  # the instance-name prefix of a flattened subapp level ("App.Sub.")
+
+
+def _device(app: Application) -> Any:
+    if app.device is None:
+        raise WrongState(f"application {app.name!r} failed to load: {app.error}")
+    return app.device
+
+
+def resolve_level(app: Application, path: str) -> Level:
+    """The level at ``path`` (``""`` is the application's top); PinNotFound if there is none."""
+    device = _device(app)
+    path = path.strip(".")
+    if app.root is not None:
+        res = next(iter(device.resources.values()))
+        inst, pin = res.find(join(app.root, path))
+        if pin is not None:
+            raise PinNotFound(f"application {app.name!r}: {path!r} is a pin, not a block")
+        return _inside(res, inst, path, app_prefix="")
+    if not path:
+        return Level("", None, None, None, "", [], [], list(device.resources), "")
+    res_name, _, rest = path.partition(".")
+    res = device.resources.get(res_name)
+    if res is None:
+        raise PinNotFound(f"application {app.name!r}: no resource named {res_name!r}")
+    if not rest:
+        return _flat(res, res.network, res_name, "")
+    if any(name.startswith(rest + ".") for name in res.network.instances):
+        return _flat(res, res.network, path, rest + ".")
+    try:
+        inst, pin = res.find(rest)
+    except Exception as exc:
+        raise PinNotFound(f"application {app.name!r}: {exc}") from None
+    if pin is not None:
+        raise PinNotFound(f"application {app.name!r}: {path!r} is a pin, not a block")
+    return _inside(res, inst, path, app_prefix=res_name)
+
+
+def _inside(res: Resource, inst: FBInstance, path: str, app_prefix: str) -> Level:
+    inner = getattr(inst, "rt__network", None)
+    if not isinstance(inner, Network):
+        # A basic block: the level shows the block alone.
+        return Level(path, res, None, None, "", [(inst.rt__name, inst, path)], [], [], "")
+    blocks = [(name, child, join(path, name)) for name, child in inner.instances.items()]
+    return Level(path, res, inner, inst, path, blocks, [], [], "")
+
+
+def _flat(res: Resource, net: Network, path: str, prefix: str) -> Level:
+    """A resource network, or a flattened subapp of it: dotted names grouped by next segment."""
+    blocks: list[tuple[str, FBInstance, str]] = []
+    groups: dict[str, str] = {}
+    res_name = res.name
+    for name, inst in net.instances.items():
+        if not name.startswith(prefix):
+            continue
+        rest = name[len(prefix) :]
+        head, dot, _ = rest.partition(".")
+        if dot and _is_group(net, prefix + head):
+            groups.setdefault(head, join(res_name, prefix + head))
+        else:
+            blocks.append((rest, inst, join(res_name, name)))
+    return Level(path, res, net, None, "", blocks, list(groups.items()), [], prefix)
+
+
+def _is_group(net: Network, name: str) -> bool:
+    # An instance may itself be named with dots; only a prefix no instance has is a group.
+    return name not in net.instances
+
+
+def interface_dict(itf: Interface) -> dict[str, Any]:
+    def events(ports: Any) -> list[dict[str, Any]]:
+        return [{"name": p.name, "with": [w for w in p.with_ if w]} for p in ports]
+
+    def data(ports: Any) -> list[dict[str, Any]]:
+        return [{"name": p.name, "type": p.type.name} for p in ports]
+
+    return {
+        "event_inputs": events(itf.event_inputs),
+        "event_outputs": events(itf.event_outputs),
+        "data_inputs": data(itf.data_inputs),
+        "data_outputs": data(itf.data_outputs),
+        "inouts": data(itf.inouts),
+        "sockets": [{"name": p.name, "type": p.type_name} for p in itf.sockets],
+        "plugs": [{"name": p.name, "type": p.type_name} for p in itf.plugs],
+    }
+
+
+def _block(name: str, inst: FBInstance, path: str) -> dict[str, Any]:
+    fault = inst.rt__fault
+    return {
+        "id": path,
+        "name": name,
+        "path": path,
+        "type": inst.rt__type.name,
+        "kind": inst.rt__type.kind,
+        "state": inst.rt__state.value,
+        "fault": None if fault is None else fault.as_dict(),
+        "openable": isinstance(getattr(inst, "rt__network", None), Network),
+        "interface": interface_dict(inst.rt__type.interface),
+    }
+
+
+def _crumbs(app: Application, path: str) -> list[dict[str, str]]:
+    crumbs = [{"label": app.name, "path": ""}]
+    parts = [p for p in path.split(".") if p] if path else []
+    for i, part in enumerate(parts):
+        crumbs.append({"label": part, "path": ".".join(parts[: i + 1])})
+    return crumbs
+
+
+def describe_level(app: Application, path: str) -> dict[str, Any]:
+    """The level as JSON: blocks with their pins, groups, the border, and the connections."""
+    level = resolve_level(app, path)
+    by_id = {id(inst): p for _, inst, p in level.blocks}
+    group_of: dict[int, str] = {}
+    if level.network is not None:
+        for head, gpath in level.groups:
+            for name, inst in level.network.instances.items():
+                if name.startswith(level.prefix + head + "."):
+                    group_of[id(inst)] = gpath
+    connections: list[dict[str, Any]] = []
+    if level.network is not None:
+        seen: set[tuple[str, str, str, str, str]] = set()
+        for conn in [*level.network.event_connections, *level.network.data_connections]:
+            src = _end(conn.src_fb, conn.src_pin, by_id, group_of, level)
+            dst = _end(conn.dst_fb, conn.dst_pin, by_id, group_of, level)
+            if src is None or dst is None:
+                continue
+            if src[0] == dst[0] and src[0] in group_of.values():
+                continue  # inside one group: drawn when the group is opened
+            key = (conn.kind, *src, *dst)
+            if key in seen:
+                continue
+            seen.add(key)
+            connections.append(
+                {
+                    "kind": conn.kind,
+                    "from": {"block": src[0], "pin": src[1]},
+                    "to": {"block": dst[0], "pin": dst[1]},
+                }
+            )
+    border = None
+    if level.owner is not None:
+        border = {
+            "path": level.owner_path,
+            "type": level.owner.rt__type.name,
+            "interface": interface_dict(level.owner.rt__type.interface),
+        }
+    return {
+        "app": app.name,
+        "kind": app.kind,
+        "level": level.path,
+        "crumbs": _crumbs(app, level.path),
+        "state": app.state,
+        "error": app.error,
+        "border": border,
+        "blocks": [_block(name, inst, p) for name, inst, p in level.blocks],
+        "groups": [{"id": g, "name": name, "path": g} for name, g in level.groups],
+        "resources": [{"id": r, "name": r, "path": r} for r in level.resources],
+        "connections": connections,
+    }
+
+
+def _end(
+    inst: FBInstance | None,
+    pin: str,
+    by_id: dict[int, str],
+    group_of: dict[int, str],
+    level: Level,
+) -> tuple[str, str] | None:
+    """The box an end is drawn on (a block, a group, the border ``""``) and its pin; None when
+    the end lies outside the level."""
+    if inst is None:
+        return ("", pin) if level.owner is not None else None
+    if id(inst) in by_id:
+        return by_id[id(inst)], pin
+    group = group_of.get(id(inst))
+    if group is not None:
+        inner = inst.rt__name[len(group.partition(".")[2]) + 1 :]
+        return group, f"{inner}.{pin}"
+    return None

@@ -1,0 +1,205 @@
+"""Fixtures: a real uvicorn server (the ``fbrt serve`` app plus the web routers) on a free
+127.0.0.1 port, in the test's own event loop, and a headless chromium driven by Playwright.
+
+The browser tests skip, saying why, when Playwright or the system chromium is missing.
+Screenshots go to ``artifacts/web/`` at the repository root (git-ignored) for people to look at.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from fbruntime.api import ApiSettings, create_app
+from fbruntime.loader import Loader
+from fbruntime.orchestrator import Orchestrator
+from fbruntime.store import Store
+from fbruntime.web import web_routers
+
+TOKEN = "web-test-token-42"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "web"
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+COUNTER = """
+from fbruntime.core import Block, DataOutput, EventInput, EventOutput, Parameter
+
+
+class Counter(Block):
+    name = "Counter"
+    version = "1.0"
+    description = "counts CU by STEP"
+
+    CU = EventInput()
+    CO = EventOutput(with_=("CV",))
+    STEP = Parameter("INT", 1)
+    CV = DataOutput("DINT")
+
+    def on_CU(self) -> None:
+        self.CV += self.STEP
+        self.CO()
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class WebServer:
+    """The app served by uvicorn; :meth:`stop` and :meth:`start` keep the Orchestrator."""
+
+    orch: Orchestrator
+    app: Any
+    port: int
+    service: Any = None
+    _server: uvicorn.Server | None = None
+    _task: asyncio.Task[None] | None = field(default=None)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        config = uvicorn.Config(
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="critical",
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+        )
+        self._server = uvicorn.Server(config)
+        self._task = asyncio.get_running_loop().create_task(self._server.serve())
+        while not self._server.started:
+            if self._task.done():
+                self._task.result()
+            await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        if self._server is None or self._task is None:
+            return
+        self._server.should_exit = True
+        await self._task
+        self._server = self._task = None
+
+
+def blocks_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "blocks"
+    folder.mkdir(exist_ok=True)
+    (folder / "Counter.py").write_text(COUNTER)
+    return folder
+
+
+@pytest.fixture
+async def orch(tmp_path: Path) -> AsyncIterator[Orchestrator]:
+    store = await Store.open(data_dir=tmp_path / "data")
+    o = Orchestrator(Loader([blocks_folder(tmp_path)], store=store, rescan_interval=0), store)
+    o._owns_store = True
+    try:
+        yield o
+    finally:
+        await o.close()
+
+
+def pipeline_service(orch: Orchestrator, tmp_path: Path) -> Any:
+    """The pipeline service over the same store, or None while that package is unfinished."""
+    try:
+        from fbruntime.pipelines.service import PipelineService
+    except ImportError:
+        return None
+    assert orch.store is not None
+    return PipelineService(orch.store, tmp_path / "data", orch.loader)
+
+
+@pytest.fixture
+async def server(orch: Orchestrator, tmp_path: Path) -> AsyncIterator[WebServer]:
+    service = pipeline_service(orch, tmp_path)
+    if service is not None:
+        await service.start(scheduler=False)
+    app = create_app(orch, ApiSettings(token=TOKEN), web_routers(orch, service))
+    web = WebServer(orch, app, free_port(), service)
+    await web.start()
+    try:
+        yield web
+    finally:
+        await web.stop()
+        if service is not None:
+            await service.close()
+
+
+@pytest.fixture
+async def client(server: WebServer) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as c:
+        yield c
+
+
+# -- the browser ----------------------------------------------------------------------------------
+
+
+def browser_missing() -> str | None:
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install playwright)"
+    if not CHROMIUM.exists() and shutil.which("chromium") is None:
+        return "the system chromium is missing (apt-get install -y chromium)"
+    return None
+
+
+@pytest.fixture
+async def page(server: WebServer) -> AsyncIterator[Any]:
+    reason = browser_missing()
+    if reason is not None:
+        pytest.skip(reason)
+    from playwright.async_api import async_playwright
+
+    executable = CHROMIUM if CHROMIUM.exists() else Path(shutil.which("chromium") or "")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(executable), args=LAUNCH_ARGS)
+        context = await browser.new_context(viewport={"width": 1400, "height": 900})
+        p = await context.new_page()
+        errors: list[str] = []
+        p.on("pageerror", lambda exc: errors.append(str(exc)))
+        p.js_errors = errors  # the tests assert the page threw nothing
+        try:
+            yield p
+        finally:
+            with contextlib.suppress(Exception):
+                await context.close()
+            await browser.close()
+
+
+async def use_token(page: Any) -> None:
+    await page.get_by_label("API token").fill(TOKEN)
+    await page.get_by_role("button", name="Use token").click()
+    await page.get_by_text("token set for this tab").wait_for()
+
+
+async def shot(page: Any, name: str) -> Path:
+    path = ARTIFACTS / f"{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    return path

@@ -4,6 +4,7 @@
 
     async with await Orchestrator.open(data_dir="data") as orch:   # restores saved applications
         await orch.create("blink", type_name="E_BLINK", parameters={"DT": "T#250ms"}, start=True)
+        await orch.create_system("plant", path="project/Plant.sys", start=True)
         async for item in orch.stream("blink", ["Q"]):
             print(item)
 
@@ -12,6 +13,10 @@ store before the call returns; on :meth:`restore` each application is rebuilt fr
 and version, its written values applied again, and started if it was running. Each application
 is isolated in its own :class:`~fbruntime.orchestrator.application.Application`; closing the
 Orchestrator closes them all, leaving nothing running, without recording them as stopped.
+
+``slice_events`` (when set) bounds how many events each application's resources dispatch
+before letting the event loop serve anything else (the API, timers): smaller keeps request
+latency low beside a busy application, at some cost to that application's event rate.
 """
 
 from __future__ import annotations
@@ -48,8 +53,10 @@ class Orchestrator:
         *,
         clock: Clock | None = None,
         watch_interval: float = 0.1,
+        slice_events: int | None = None,
     ) -> None:
         self.store = store
+        self.slice_events = slice_events
         self.loader = loader if loader is not None else Loader(store=store)
         if self.loader.store is None:
             self.loader.store = store
@@ -69,13 +76,14 @@ class Orchestrator:
         fourdiac_folders: Sequence[str | Path] = (),
         clock: Clock | None = None,
         restore: bool = True,
+        slice_events: int | None = None,
     ) -> Orchestrator:
         """An Orchestrator with its own store (closed with it), its applications restored."""
         if data_dir is not None:
             Path(data_dir).expanduser().mkdir(parents=True, exist_ok=True)
         store = await Store.open(database_url, data_dir=data_dir)
         loader = Loader(folders, fourdiac_folders=fourdiac_folders, store=store)
-        orch = cls(loader, store, clock=clock)
+        orch = cls(loader, store, clock=clock, slice_events=slice_events)
         orch._owns_store = True
         if restore:
             try:
@@ -161,6 +169,42 @@ class Orchestrator:
             await self.start(name)
         return app
 
+    async def create_system(
+        self,
+        name: str,
+        *,
+        xml: str | bytes | None = None,
+        filename: str = "upload.sys",
+        path: str | Path | None = None,
+        system: str | None = None,
+        version: str | None = None,
+        parameters: dict[str, Any] | None = None,
+        start: bool = False,
+    ) -> Application:
+        """An application from a 4diac ``.sys`` or ``.fbt``: its XML (``filename`` says which),
+        a file or folder on disk (read again on restore), or a system the Loader lists by name.
+
+        Paths in a system's application are ``RES.FB.PIN`` (FB names as mapped, e.g.
+        ``R.App.count.CV``); in a ``.fbt``'s they are relative to the one instance.
+        """
+        definition: dict[str, Any] = {}
+        if xml is not None:
+            text = xml.decode("utf-8", errors="replace") if isinstance(xml, bytes) else xml
+            definition = {"xml": text, "file": filename}
+        if path is not None:
+            definition["path"] = str(path)
+        if system is not None:
+            definition["system"] = system
+            if version is not None:
+                definition["version"] = version
+        if len(definition.keys() & {"xml", "path", "system"}) != 1:
+            raise BadDefinition(
+                f"application {name!r}: give exactly one of xml=, path= and system="
+            )
+        return await self.create(
+            name, kind="system", definition=definition, parameters=parameters, start=start
+        )
+
     async def _build(self, spec: AppSpec) -> BuiltApp:
         builder = self._builders.get(spec.kind)
         if builder is None:
@@ -171,6 +215,9 @@ class Orchestrator:
         return await builder(self.loader, spec, self.clock)
 
     def _wrap(self, spec: AppSpec, built: BuiltApp) -> Application:
+        if self.slice_events is not None:
+            for res in built.device.resources.values():
+                res.slice_events = self.slice_events
         return Application(
             spec.name,
             spec.kind,

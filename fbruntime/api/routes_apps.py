@@ -4,7 +4,8 @@ and the server-sent event stream of emitted events and watched values."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -51,17 +52,45 @@ async def create_app(ctx: Writer, body: CreateApp) -> Any:
 
 @router.post("/system", status_code=201)
 async def create_system_app(
-    ctx: Writer, request: Request, name: str, filename: str = "upload.sys", start: bool = False
+    ctx: Writer,
+    request: Request,
+    name: str,
+    filename: str = "upload.sys",
+    system: str | None = None,
+    version: str | None = None,
+    path: str | None = None,
+    start: bool = False,
 ) -> Any:
-    """From an uploaded 4diac system (.sys XML as the body)."""
-    data = await read_limited(request, ctx.settings.max_upload_bytes)
-    app = await ctx.orchestrator.create(
-        name,
-        kind="system",
-        definition={"xml": data.decode("utf-8", errors="replace"), "file": filename},
-        start=start,
-    )
+    """From a 4diac system or composite type: the XML as the body (``filename`` ending in .sys
+    or .fbt), or ``system`` naming one listed under /api/types (kind ``system``), or ``path``
+    to a .sys, .fbt or project folder inside one of the server's 4diac folders."""
+    orch = ctx.orchestrator
+    if system is not None or path is not None:
+        if system is not None and path is not None:
+            raise ApiError(422, "validation", "give 'system' or 'path', not both")
+        if path is not None:
+            path = str(_inside_4diac_folders(orch.loader.fourdiac_folders, path))
+        app = await orch.create_system(name, system=system, version=version, path=path, start=start)
+    else:
+        data = await read_limited(request, ctx.settings.max_upload_bytes)
+        if not data.strip():
+            raise ApiError(
+                422, "validation", "send the system's XML as the body, or name it with 'system'"
+            )
+        app = await orch.create_system(name, xml=data, filename=filename, start=start)
     return _state(app, blocks=True)
+
+
+def _inside_4diac_folders(folders: Sequence[Path], path: str) -> Path:
+    """A path the server may read: only inside the folders it was told hold 4diac files."""
+    for folder in folders:
+        candidate = (folder / path).resolve()
+        if candidate.is_relative_to(folder.resolve()) and candidate.exists():
+            return candidate
+    where = ", ".join(str(f) for f in folders) or "none configured"
+    raise ApiError(
+        404, "not_found", f"{path!r} is not a file or folder inside the 4diac folders ({where})"
+    )
 
 
 @router.get("/{name}")

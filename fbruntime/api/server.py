@@ -33,6 +33,7 @@ async def build_server(
         database_url=settings.database_url,
         folders=settings.folders,
         fourdiac_folders=settings.fourdiac_folders,
+        slice_events=settings.slice_events,
     )
     orch.watch_interval = settings.watch_interval
     try:

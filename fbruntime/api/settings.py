@@ -1,7 +1,11 @@
 """Settings of the control API server: from flags, else the environment, else defaults.
 
 Environment: ``FBRT_HOST``, ``FBRT_PORT``, ``FBRT_DATA_DIR``, ``FBRT_DATABASE_URL``,
-``FBRT_API_TOKEN``, ``FBRT_ALLOW_PYTHON_UPLOAD`` (``1``/``true``).
+``FBRT_API_TOKEN``, ``FBRT_ALLOW_PYTHON_UPLOAD`` (``1``/``true``), ``FBRT_SLICE_EVENTS``.
+
+``slice_events`` is how many events an application's resource dispatches before the event loop
+serves requests again (see :class:`fbruntime.orchestrator.Orchestrator`); the default keeps API
+latency low beside a busy application.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 __all__ = ["ApiSettings", "is_loopback"]
 
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
+SLICE_EVENTS = 20_000
 
 
 def is_loopback(host: str) -> bool:
@@ -39,6 +44,7 @@ class ApiSettings:
     watch_interval: float = 0.1
     folders: tuple[Path, ...] = field(default=())
     fourdiac_folders: tuple[Path, ...] = field(default=())
+    slice_events: int | None = SLICE_EVENTS
 
     @property
     def loopback(self) -> bool:
@@ -56,5 +62,6 @@ class ApiSettings:
             token=env.get("FBRT_API_TOKEN") or None,
             allow_python_upload=env.get("FBRT_ALLOW_PYTHON_UPLOAD", "").lower()
             in ("1", "true", "yes"),
+            slice_events=int(env.get("FBRT_SLICE_EVENTS", str(SLICE_EVENTS))),
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -41,6 +41,14 @@ def register(app: typer.Typer) -> None:
         fourdiac_folder: Annotated[
             list[Path] | None, typer.Option(help="Folder of 4diac type files")
         ] = None,
+        slice_events: Annotated[
+            int | None,
+            typer.Option(
+                min=1,
+                help="Events a resource runs before the server answers requests again "
+                "(env FBRT_SLICE_EVENTS); smaller: lower API latency, slower busy apps",
+            ),
+        ] = None,
     ) -> None:
         """Serve the control API (OpenAPI docs at /docs)."""
         from fbruntime.api.server import serve as run
@@ -55,6 +63,7 @@ def register(app: typer.Typer) -> None:
             allow_python_upload=allow_python_upload or None,
             folders=tuple(folder or ()),
             fourdiac_folders=tuple(fourdiac_folder or ()),
+            slice_events=slice_events,
         )
         asyncio.run(run(settings, new_token=new_token))
 

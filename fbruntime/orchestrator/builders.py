@@ -147,10 +147,7 @@ async def _system_source(
         return path, {**definition, "path": str(path)}, None
     name = str(definition["system"])
     version = definition.get("version")
-    try:
-        path, entry = await loader.system_file(name, None if version is None else str(version))
-    except LoaderError as exc:
-        raise BadDefinition(f"application {app!r}: {exc}") from None
+    path, entry = await loader.system_file(name, None if version is None else str(version))
     if entry.source == "file":
         return path, {"system": entry.name, "path": str(path)}, entry.version or None
     return path, {"system": entry.name, "version": entry.version}, entry.version

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fbruntime.core import FBInstance, Network, Resource
+from fbruntime.core import FBInstance, Network, NoSuchObject, Resource
 from fbruntime.core.interface import Interface
 from fbruntime.orchestrator import Application, PinNotFound, WrongState
 
@@ -54,7 +54,10 @@ def resolve_level(app: Application, path: str) -> Level:
     path = path.strip(".")
     if app.root is not None:
         res = next(iter(device.resources.values()))
-        inst, pin = res.find(join(app.root, path))
+        try:
+            inst, pin = res.find(join(app.root, path))
+        except NoSuchObject as exc:
+            raise PinNotFound(f"application {app.name!r}: {exc}") from None
         if pin is not None:
             raise PinNotFound(f"application {app.name!r}: {path!r} is a pin, not a block")
         return _inside(res, inst, path, app_prefix="")
@@ -70,7 +73,7 @@ def resolve_level(app: Application, path: str) -> Level:
         return _flat(res, res.network, path, rest + ".")
     try:
         inst, pin = res.find(rest)
-    except Exception as exc:
+    except NoSuchObject as exc:
         raise PinNotFound(f"application {app.name!r}: {exc}") from None
     if pin is not None:
         raise PinNotFound(f"application {app.name!r}: {path!r} is a pin, not a block")

@@ -35,7 +35,7 @@ function drawDag(run) {
     const g = new dagre.graphlib.Graph();
     g.setGraph({ rankdir: "LR", nodesep: 18, ranksep: 60, marginx: 12, marginy: 12 });
     g.setDefaultEdgeLabel(() => ({}));
-    for (const t of run.tasks) g.setNode(t.id, { width: Math.max(130, t.id.length * 7.5 + 40), height: 46 });
+    for (const t of run.tasks) g.setNode(t.id, { width: Math.max(200, t.id.length * 8.5 + 30), height: 46 });
     for (const t of run.tasks) for (const d of t.depends_on) if (g.hasNode(d)) g.setEdge(d, t.id);
     dagre.layout(g);
     const info = g.graph();

@@ -1,0 +1,229 @@
+"""The /api/web routes and the pages over HTTP (no browser): network levels, throttled live
+frames, static files, redirects and the token rule."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from fbruntime.api import ApiSettings, create_app
+from fbruntime.core import Block, DataInput, DataOutput, Device, EventInput, EventOutput
+from fbruntime.orchestrator import Application, Orchestrator
+from fbruntime.web import STATIC_DIR, web_routers
+from tests.web.conftest import AUTH, TOKEN
+
+
+class Relay(Block):
+    name = "Relay"
+    version = "1.0"
+    REQ = EventInput(with_=("IN",))
+    CNF = EventOutput(with_=("OUT",))
+    IN = DataInput("INT")
+    OUT = DataOutput("INT")
+
+    def on_REQ(self) -> None:
+        self.OUT = self.IN + 1
+        self.CNF()
+
+
+@pytest.fixture
+async def web(orch: Orchestrator) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(orch, ApiSettings(token=TOKEN), web_routers(orch, None, live_interval=0.05))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+def frames(text: str) -> list[dict[str, Any]]:
+    out = []
+    for block in text.split("\n\n"):
+        data = [line[5:].strip() for line in block.splitlines() if line.startswith("data:")]
+        if data:
+            out.append(json.loads("\n".join(data)))
+    return out
+
+
+def system_app(orch: Orchestrator) -> Application:
+    """A system as the 4diac importer leaves it: subapp members flattened to dotted names."""
+    device = Device("plant", clock=orch.clock)
+    res = device.add_resource("RES")
+    res.add("Source", Relay)
+    res.add("Line.In", Relay)
+    res.add("Line.Sub.Out", Relay)
+    res.connect("Source.CNF", "Line.In.REQ")
+    res.connect("Source.OUT", "Line.In.IN")
+    res.connect("Line.In.CNF", "Line.Sub.Out.REQ")
+    app = Application("plant", "system", device, clock=orch.clock)
+    orch._apps["plant"] = app
+    return app
+
+
+async def test_root_redirects_to_the_overview_page(web: httpx.AsyncClient) -> None:
+    response = await web.get("/")
+    assert response.status_code == 307
+    assert response.headers["location"] == "/web/"
+    page = await web.get("/web/")
+    assert page.status_code == 200
+    assert '<label for="token">API token</label>' in page.text
+    assert "/web/static/overview.js" in page.text
+
+
+async def test_page_escapes_names_from_the_url(web: httpx.AsyncClient) -> None:
+    page = await web.get('/web/apps/%3Cb%20onclick%3D"x"%3E')
+    assert page.status_code == 200
+    assert '<b onclick="x">' not in page.text
+    assert "&lt;b onclick=&quot;x&quot;&gt;" in page.text
+
+
+@pytest.mark.parametrize(
+    ("path", "media"),
+    [
+        ("common.js", "text/javascript"),
+        ("fbrt.css", "text/css"),
+        ("vendor/dagre.min.js", "text/javascript"),
+        ("vendor/dagre.LICENSE.txt", "text/plain"),
+    ],
+)
+async def test_static_files_are_served_from_the_package(
+    web: httpx.AsyncClient, path: str, media: str
+) -> None:
+    response = await web.get(f"/web/static/{path}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media)
+    assert response.content == (STATIC_DIR / path).read_bytes()
+
+
+async def test_static_route_refuses_paths_outside_its_folder(web: httpx.AsyncClient) -> None:
+    response = await web.get("/web/static/..%2F__init__.py")
+    assert response.status_code == 404
+
+
+async def test_composite_level_lists_inner_blocks_border_and_connections(
+    orch: Orchestrator, web: httpx.AsyncClient
+) -> None:
+    await orch.create("blink", "E_BLINK")
+    net = (await web.get("/api/web/apps/blink/network")).json()
+    assert {b["name"] for b in net["blocks"]} == {"Cycle", "Flip"}
+    assert net["border"]["type"] == "E_BLINK"
+    ends = {
+        (c["kind"], c["from"]["block"], c["from"]["pin"], c["to"]["block"], c["to"]["pin"])
+        for c in net["connections"]
+    }
+    assert ("event", "", "START", "Cycle", "START") in ends
+    assert ("data", "Flip", "Q", "", "Q") in ends
+    flip = next(b for b in net["blocks"] if b["name"] == "Flip")
+    assert [p["name"] for p in flip["interface"]["event_inputs"]] == ["CLK"]
+    assert flip["interface"]["data_outputs"] == [{"name": "Q", "type": "BOOL"}]
+    assert flip["openable"] is False
+
+
+async def test_system_level_groups_flattened_subapps(
+    orch: Orchestrator, web: httpx.AsyncClient
+) -> None:
+    system_app(orch)
+    top = (await web.get("/api/web/apps/plant/network")).json()
+    assert [r["name"] for r in top["resources"]] == ["RES"]
+    res = (await web.get("/api/web/apps/plant/network", params={"level": "RES"})).json()
+    assert [b["name"] for b in res["blocks"]] == ["Source"]
+    assert res["groups"] == [{"id": "RES.Line", "name": "Line", "path": "RES.Line"}]
+    assert {
+        "kind": "event",
+        "from": {"block": "RES.Source", "pin": "CNF"},
+        "to": {"block": "RES.Line", "pin": "In.REQ"},
+    } in res["connections"]
+    line = (await web.get("/api/web/apps/plant/network", params={"level": "RES.Line"})).json()
+    assert [b["name"] for b in line["blocks"]] == ["In"]
+    assert line["blocks"][0]["path"] == "RES.Line.In"
+    assert line["groups"] == [{"id": "RES.Line.Sub", "name": "Sub", "path": "RES.Line.Sub"}]
+    assert [c["label"] for c in line["crumbs"]] == ["plant", "RES", "Line"]
+
+
+async def test_unknown_level_is_not_found(orch: Orchestrator, web: httpx.AsyncClient) -> None:
+    await orch.create("blink", "E_BLINK")
+    response = await web.get("/api/web/apps/blink/network", params={"level": "Nope"})
+    assert response.status_code == 404
+    assert "Nope" in response.json()["detail"]
+    live = await web.get("/api/web/apps/blink/live", params={"level": "Nope"})
+    assert live.status_code == 404
+
+
+async def test_live_frames_carry_values_counters_and_then_only_changes(
+    orch: Orchestrator, web: httpx.AsyncClient
+) -> None:
+    await orch.create("count", "Counter", parameters={"STEP": 3}, start=True)
+    first = frames((await web.get("/api/web/apps/count/live", params={"max_frames": 1})).text)
+    assert first == [
+        {
+            "full": True,
+            "app": {"state": "running", "error": None},
+            "values": {"STEP": "3", "CV": "0"},
+            "counts": {"CU": 0, "CO": 0},
+            "blocks": {"": {"state": "running", "fault": None}},
+        }
+    ]
+
+
+async def test_live_counters_count_events_in_and_out_and_are_removed_after(
+    orch: Orchestrator, web: httpx.AsyncClient
+) -> None:
+    from fbruntime.web.live import LevelWatch
+
+    app = await orch.create("count", "Counter", start=True)
+    watch = LevelWatch.open(app, "")
+    device = app.device
+    assert device is not None
+    await device.settle()  # the watch takes effect when the resource relinks
+    for _ in range(3):
+        orch.fire("count", "CU")
+    await device.settle()
+    sample = watch.sample()
+    assert sample["counts"] == {"CU": 3, "CO": 3}
+    assert sample["values"]["CV"] == "3"
+    watch.close()
+    res, inst, _ = app.resolve("")
+    assert "CU" not in inst.rt__event_counts
+    assert not getattr(inst, "rt__subscribers", None)
+    assert res is not None
+
+
+async def test_two_watchers_share_counters_and_the_last_removes_them(
+    orch: Orchestrator,
+) -> None:
+    from fbruntime.web.live import LevelWatch
+
+    app = await orch.create("count", "Counter", start=True)
+    one, two = LevelWatch.open(app, ""), LevelWatch.open(app, "")
+    assert app.device is not None
+    await app.device.settle()
+    orch.fire("count", "CU")
+    await app.device.settle()
+    one.close()
+    orch.fire("count", "CU")
+    await app.device.settle()
+    assert two.sample()["counts"] == {"CU": 2, "CO": 2}
+    two.close()
+    _, inst, _ = app.resolve("")
+    assert "CU" not in inst.rt__event_counts
+
+
+async def test_overview_lists_apps_and_says_there_are_no_pipelines(
+    orch: Orchestrator, web: httpx.AsyncClient
+) -> None:
+    await orch.create("count", "Counter")
+    data = (await web.get("/api/web/overview")).json()
+    assert [(a["name"], a["state"], a["blocks"]) for a in data["apps"]] == [("count", "created", 1)]
+    assert data["pipelines"] is None
+    run = await web.get("/api/web/runs/abc")
+    assert run.status_code == 501
+    assert "pipeline service" in run.json()["detail"]
+
+
+async def test_starting_a_run_needs_the_token(web: httpx.AsyncClient) -> None:
+    refused = await web.post("/api/web/pipelines/x/runs", json={})
+    assert refused.status_code == 401
+    with_token = await web.post("/api/web/pipelines/x/runs", json={}, headers=AUTH)
+    assert with_token.status_code == 501

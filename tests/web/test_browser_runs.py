@@ -1,0 +1,102 @@
+"""A pipeline run in the browser: the DAG in colour, the retry of a failing task, the final
+state, the log following live, the archive link, and rerunning the failed tasks."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from playwright.async_api import expect
+
+from tests.web.conftest import WebServer, shot, use_token
+
+FLAKY = {
+    "dag_name": "nightly_report",
+    "max_retries": 1,
+    "retry_delay": 1.5,
+    "tasks": [
+        {"id": "greeting", "operation": "value.pass", "independent_params": {"value": "hello"}},
+        {
+            "id": "load",
+            "operation": "file.read",
+            "independent_params": {"file": "missing.txt"},
+            "dependencies": ["greeting"],
+        },
+        {
+            "id": "publish",
+            "operation": "value.pass",
+            "dependent_params": {"value": "load"},
+            "dependencies": ["load"],
+        },
+        {"id": "side", "operation": "value.pass", "independent_params": {"value": 1}},
+    ],
+}
+
+
+def needs_service(server: WebServer) -> Any:
+    if server.service is None:
+        pytest.skip("the pipeline service (fbruntime.pipelines.service) is not available yet")
+    return server.service
+
+
+async def test_failing_task_is_retried_then_fails_and_downstream_is_skipped(
+    server: WebServer, page: Any
+) -> None:
+    service = needs_service(server)
+    service.upload("nightly.json", json.dumps(FLAKY))
+    run_id = await service.start_run("nightly_report")
+    await page.goto(server.url + f"/web/runs/{run_id}")
+    load = page.locator('g.task[data-task="load"]')
+    await expect(load).to_have_attribute("data-status", "retrying")
+    await expect(page.locator("#logs")).to_contain_text("attempt 1 failed")
+    await expect(page.get_by_role("button", name="Rerun failed tasks")).to_be_disabled()
+    await expect(page.locator("#archive")).to_be_hidden()  # no archive before the end
+    await shot(page, "run-retrying")
+    await expect(page.locator("#run-state")).to_have_text("failed", timeout=15000)
+    await expect(load).to_have_attribute("data-status", "failed")
+    await expect(page.locator('g.task[data-task="publish"]')).to_have_attribute(
+        "data-status", "skipped"
+    )
+    await expect(page.locator('g.task[data-task="greeting"]')).to_have_attribute(
+        "data-status", "succeeded"
+    )
+    row = page.locator('#tasks-table tr[data-task="load"]')
+    await expect(row).to_contain_text("2")  # two attempts
+    await expect(row).to_contain_text("missing.txt")
+    await expect(page.locator("#logs")).to_contain_text("attempt 2 failed")
+    archive = page.get_by_role("link", name="Download archive (ZIP)")
+    await expect(archive).to_be_visible()
+    href = await archive.get_attribute("href")
+    async with page.expect_download() as download:
+        await archive.click()
+    assert (await download.value).suggested_filename.endswith(".zip")
+    assert href == f"/api/web/runs/{run_id}/archive"
+    await shot(page, "run-failed")
+    assert page.js_errors == []
+
+
+async def test_overview_starts_a_run_and_rerun_failed_starts_another(
+    server: WebServer, page: Any
+) -> None:
+    service = needs_service(server)
+    service.upload("nightly.json", json.dumps(FLAKY))
+    await page.goto(server.url + "/web/")
+    await use_token(page)
+    await page.get_by_role("button", name="Start a run of nightly_report").click()
+    await page.wait_for_url(re.compile(r"/web/runs/[0-9a-f]+$"))
+    first = page.url.rsplit("/", 1)[1]
+    await expect(page.locator("#run-state")).to_have_text("failed", timeout=15000)
+    rerun = page.get_by_role("button", name="Rerun failed tasks")
+    await expect(rerun).to_be_enabled()
+    await rerun.click()
+    await page.wait_for_url(lambda url: not url.endswith(first))
+    second = page.url.rsplit("/", 1)[1]
+    assert re.fullmatch(r"[0-9a-f]+", second)
+    await expect(page.locator('g.task[data-task="greeting"]')).to_have_attribute(
+        "data-status", "succeeded"
+    )
+    await expect(page.locator("#logs")).to_contain_text("reused")
+    await expect(page.locator("#run-meta")).to_contain_text(f"rerun:{first}")
+    await shot(page, "run-rerun")

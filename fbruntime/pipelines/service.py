@@ -250,6 +250,7 @@ class PipelineService:
             tasks=pipeline.graph.ids,
             started_at=wall_time(self.clock),
         )
+        recorder = StoreRecorder(self.store, run_id, self.clock)
         run = PipelineRun(
             pipeline,
             self.operations,
@@ -257,26 +258,26 @@ class PipelineService:
             run_dir=folder,
             clock=self.clock,
             services=self.services,
-            recorder=StoreRecorder(self.store, run_id, self.clock),
+            recorder=recorder,
             max_parallel=self.max_parallel,
             reuse=_reuse,
             rng=self.rng,
         )
-        self.store.runs.log_nowait(run_id, f"run started ({trigger})")
+        recorder.log(f"run started ({trigger})")
         run.start()
-        supervisor = asyncio.get_running_loop().create_task(self._supervise(run, trigger))
+        supervisor = asyncio.get_running_loop().create_task(self._supervise(run, recorder, trigger))
         self._runs[run_id] = (run, supervisor)
         return run_id
 
-    async def _supervise(self, run: PipelineRun, trigger: str) -> str:
+    async def _supervise(self, run: PipelineRun, recorder: StoreRecorder, trigger: str) -> str:
         try:
             status = await run.wait()
             runs = self.store.runs
-            runs.log_nowait(
-                run.run_id,
+            recorder.log(
                 f"run {status.value}" + (f": {run.error}" if run.error else ""),
                 level="INFO" if status.value == "succeeded" else "ERROR",
             )
+            recorder.flush()
             await self.store.flush()
             await runs.finish(run.run_id, status.value, error=run.error)
             try:
@@ -332,7 +333,7 @@ class PipelineService:
                 raise NotFound(f"run {run_id!r} does not exist")
             return False
         run, supervisor = found
-        self.store.runs.log_nowait(run_id, f"cancel requested: {reason}", level="WARNING")
+        run.recorder.log(f"cancel requested: {reason}", level="WARNING")
         cancelled = await run.cancel(reason)
         await asyncio.shield(supervisor)
         return cancelled

@@ -191,6 +191,11 @@ async def test_rerun_from_failure_reuses_what_succeeded(
     assert len(telegram.texts_to(42)) == 1
     reused = [line.task_id for line in detail.logs if "reused" in line.message]
     assert reused == ["fetch", "format"]
+    assert {t.task_id: t.status for t in detail.tasks} == {
+        "fetch": "succeeded",
+        "format": "succeeded",
+        "send": "succeeded",
+    }
     with pytest.raises(ValueError, match="has no failed tasks"):
         await service.rerun_failed(rerun_id)
 
@@ -255,6 +260,7 @@ async def test_a_run_interrupted_by_a_crash_is_marked_on_restart(
     run = service.run_handle(run_id)
     assert run is not None
     await reach(run, "wait", TaskStatus.RUNNING)
+    run.recorder.flush()  # type: ignore[attr-defined]  # its batching window has passed
     await store.close()  # the process dies here: the service never ends the run
     for worker in run._workers:
         worker.cancel()

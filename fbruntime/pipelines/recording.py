@@ -35,10 +35,11 @@ __all__ = ["StoreRecorder", "wall_time"]
 
 log = logging.getLogger(__name__)
 
-_TASKS = TaskRunRow.__table__
+_TASKS = TaskRunRow.__table__  # a Table; typed as FromClause by SQLAlchemy
+_TASK_TABLE: Any = _TASKS
 # Plain Core executemany: one statement for every changed row, no ORM bookkeeping per row.
 _UPDATE_TASK = (
-    update(_TASKS)
+    update(_TASK_TABLE)
     .where(_TASKS.c.run_id == bindparam("b_run_id"), _TASKS.c.task_id == bindparam("b_task_id"))
     .values(
         {

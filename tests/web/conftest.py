@@ -21,8 +21,9 @@ import pytest
 import uvicorn
 
 from fbruntime.api import ApiSettings, create_app
+from fbruntime.core import Block, DataInput, DataOutput, Device, EventInput, EventOutput
 from fbruntime.loader import Loader
-from fbruntime.orchestrator import Orchestrator
+from fbruntime.orchestrator import Application, Orchestrator
 from fbruntime.store import Store
 from fbruntime.web import web_routers
 
@@ -59,6 +60,68 @@ class Counter(Block):
         self.CV += self.STEP
         self.CO()
 """
+
+
+class Relay(Block):
+    name = "Relay"
+    version = "1.0"
+    REQ = EventInput(with_=("IN",))
+    CNF = EventOutput(with_=("OUT",))
+    IN = DataInput("INT")
+    OUT = DataOutput("INT")
+
+    def on_REQ(self) -> None:
+        self.OUT = self.IN + 1
+        self.CNF()
+
+
+class Boom(Block):
+    name = "Boom"
+    version = "1.0"
+    REQ = EventInput()
+
+    def on_REQ(self) -> None:
+        raise ValueError("sensor offline")
+
+
+def system_app(orch: Orchestrator) -> Application:
+    """A system as the 4diac importer leaves it: subapp members flattened to dotted names."""
+    device = Device("plant", clock=orch.clock)
+    res = device.add_resource("RES")
+    res.add("Source", Relay)
+    res.add("Line.In", Relay)
+    res.add("Line.Sub.Out", Relay)
+    res.connect("Source.CNF", "Line.In.REQ")
+    res.connect("Source.OUT", "Line.In.IN")
+    res.add("Line.Sub.Check", Boom)
+    res.connect("Line.In.CNF", "Line.Sub.Out.REQ")
+    res.connect("Line.In.OUT", "Line.Sub.Out.IN")
+    res.connect("Line.Sub.Out.CNF", "Line.Sub.Check.REQ")
+    app = Application("plant", "system", device, clock=orch.clock)
+    orch._apps["plant"] = app
+    return app
+
+
+class Spin(Block):
+    """Sends CNF for every REQ; wired CNF -> REQ it keeps its resource as busy as it can be."""
+
+    name = "Spin"
+    version = "1.0"
+    REQ = EventInput()
+    CNF = EventOutput()
+
+    def on_REQ(self) -> None:
+        self.CNF()
+
+
+def spinning_app(orch: Orchestrator) -> Application:
+    device = Device("spin", clock=orch.clock)
+    res = device.add_resource("RES")
+    res.add("Spin", Spin)
+    res.connect("Spin.CNF", "Spin.REQ")
+    app = Application("spin", "system", device, clock=orch.clock)
+    orch._apps["spin"] = app
+    return app
 
 
 def free_port() -> int:

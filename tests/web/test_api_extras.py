@@ -11,23 +11,9 @@ import httpx
 import pytest
 
 from fbruntime.api import ApiSettings, create_app
-from fbruntime.core import Block, DataInput, DataOutput, Device, EventInput, EventOutput
-from fbruntime.orchestrator import Application, Orchestrator
+from fbruntime.orchestrator import Orchestrator
 from fbruntime.web import STATIC_DIR, web_routers
-from tests.web.conftest import AUTH, TOKEN
-
-
-class Relay(Block):
-    name = "Relay"
-    version = "1.0"
-    REQ = EventInput(with_=("IN",))
-    CNF = EventOutput(with_=("OUT",))
-    IN = DataInput("INT")
-    OUT = DataOutput("INT")
-
-    def on_REQ(self) -> None:
-        self.OUT = self.IN + 1
-        self.CNF()
+from tests.web.conftest import AUTH, TOKEN, spinning_app, system_app
 
 
 @pytest.fixture
@@ -45,21 +31,6 @@ def frames(text: str) -> list[dict[str, Any]]:
         if data:
             out.append(json.loads("\n".join(data)))
     return out
-
-
-def system_app(orch: Orchestrator) -> Application:
-    """A system as the 4diac importer leaves it: subapp members flattened to dotted names."""
-    device = Device("plant", clock=orch.clock)
-    res = device.add_resource("RES")
-    res.add("Source", Relay)
-    res.add("Line.In", Relay)
-    res.add("Line.Sub.Out", Relay)
-    res.connect("Source.CNF", "Line.In.REQ")
-    res.connect("Source.OUT", "Line.In.IN")
-    res.connect("Line.In.CNF", "Line.Sub.Out.REQ")
-    app = Application("plant", "system", device, clock=orch.clock)
-    orch._apps["plant"] = app
-    return app
 
 
 async def test_root_redirects_to_the_overview_page(web: httpx.AsyncClient) -> None:
@@ -227,3 +198,29 @@ async def test_starting_a_run_needs_the_token(web: httpx.AsyncClient) -> None:
     assert refused.status_code == 401
     with_token = await web.post("/api/web/pipelines/x/runs", json={}, headers=AUTH)
     assert with_token.status_code == 501
+
+
+def test_every_vendored_script_ships_with_its_licence() -> None:
+    vendor = STATIC_DIR / "vendor"
+    scripts = sorted(p.name for p in vendor.glob("*.js"))
+    assert scripts == ["dagre.min.js"]
+    for name in scripts:
+        licence = vendor / (name.split(".")[0] + ".LICENSE.txt")
+        assert "Permission is hereby granted" in licence.read_text()
+        assert name in (vendor / "README.md").read_text()
+
+
+async def test_live_stream_sends_one_frame_per_interval_however_many_events_run(
+    orch: Orchestrator, web: httpx.AsyncClient
+) -> None:
+    app = spinning_app(orch)
+    app.start()
+    orch.fire("spin", "RES.Spin.REQ")
+    response = await web.get(
+        "/api/web/apps/spin/live", params={"level": "RES", "max_frames": 4, "interval": 0.05}
+    )
+    sent = frames(response.text)
+    assert len(sent) == 4
+    counts = [f["counts"]["RES.Spin.REQ"] for f in sent]
+    assert counts == sorted(counts)
+    assert counts[0] < counts[-1]

@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.async_api import expect
 
-from tests.web.conftest import WebServer, shot, use_token
+from tests.web.conftest import WebServer, shot, system_app, use_token
 
 TIMES = "\u00d7"  # the counter prefix the page shows beside event pins
 
@@ -140,3 +140,33 @@ async def test_page_says_when_the_server_is_gone_and_recovers(server: WebServer,
     before = await clk.text_content()
     await expect(clk).not_to_have_text(before or "")
     await shot(page, "server-back")
+
+
+async def test_subapp_groups_open_to_their_inside_and_show_a_block_fault(
+    server: WebServer, page: Any
+) -> None:
+    app = system_app(server.orch)
+    app.start()
+    await page.goto(server.url + "/web/apps/plant")
+    await page.get_by_role("link", name="Resource RES, open").click()
+    await page.wait_for_url(lambda url: url.endswith("level=RES"))
+    await expect(page.locator('g.fb[data-block="RES.Source"]')).to_be_visible()
+    await use_token(page)
+    await page.locator('g.fb[data-block="RES.Source"]').click()
+    await page.get_by_label("New value for RES.Source.IN").fill("41")
+    await page.get_by_label("New value for RES.Source.IN").press("Enter")
+    await page.get_by_role("button", name="Fire event RES.Source.REQ").click()
+    await expect(page.locator('[data-watch="RES.Source.OUT"]')).to_have_text("42")
+    await shot(page, "system-resource")
+    await page.get_by_role("link", name="Subapplication Line, open").press("Enter")
+    await page.wait_for_url(lambda url: url.endswith("level=RES.Line"))
+    await expect(page.locator('[data-watch="RES.Line.In.OUT"]')).to_have_text("43")
+    await page.get_by_role("link", name="Subapplication Sub, open").click()
+    check = page.locator('g.fb[data-block="RES.Line.Sub.Check"]')
+    await expect(check).to_have_class(re.compile("faulted"))
+    await expect(check.locator(".fb-fault")).to_contain_text("sensor offline")
+    await expect(page.locator('[data-watch="RES.Line.Sub.Out.OUT"]')).to_have_text("44")
+    crumbs = page.get_by_role("navigation", name="Network level")
+    await expect(crumbs).to_contain_text(re.compile(r"plant\W+RES\W+Line\W+Sub"))
+    await shot(page, "system-subapp-fault")
+    assert page.js_errors == []

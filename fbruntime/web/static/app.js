@@ -9,7 +9,7 @@ const ROW = 18;        // height of one pin row
 const CHAR = 7.2;      // width of one character of the 12px monospace font
 const NECK = 22;       // the waist of the block, holding the type name
 const INSET = 7;       // how far the waist is drawn in
-const VALUE_W = 86;    // room beside a block for watched values and counters
+const VALUE_W = 58;    // room beside a block for watched values and counters
 const NAME_H = 18;     // the instance name above the block
 
 const appName = document.body.dataset.app;
@@ -92,7 +92,7 @@ function measureBorder(border, side) {
 
 // A subapp group or a resource: a plain box whose pins come from the connections drawn to it.
 function measurePlain(name, ins, outs) {
-  const w = Math.max(textW(name) + 24, ...ins.map((p) => textW(p) + 60), ...outs.map((p) => textW(p) + 60), 110);
+  const w = Math.max(textW(name) + 40, ...ins.map((p) => textW(p) + 60), ...outs.map((p) => textW(p) + 60), 135);
   const pins = {};
   ins.forEach((p, i) => { pins[p] = { side: "in", kind: "data", x: 0, y: NAME_H + 10 + i * ROW + ROW / 2, port: { name: p } }; });
   outs.forEach((p, i) => { pins[p] = { side: "out", kind: "data", x: w, y: NAME_H + 10 + i * ROW + ROW / 2, port: { name: p } }; });
@@ -182,7 +182,7 @@ function openLevel(path) {
 
 function render(net) {
   const graph = new dagre.graphlib.Graph({ multigraph: false });
-  graph.setGraph({ rankdir: "LR", nodesep: 28, ranksep: 70, marginx: 16, marginy: 16 });
+  graph.setGraph({ rankdir: "LR", nodesep: 24, ranksep: 48, marginx: 8, marginy: 12 });
   graph.setDefaultEdgeLabel(() => ({}));
   const nodes = new Map();
   const add = (id, m, draw) => {
@@ -387,7 +387,7 @@ function writeForm(path, name, type) {
     onsubmit: async (e) => {
       e.preventDefault();
       const out = await act("write " + path, () => api("PUT", appUrl + "/values/" + path, { value: input.value }));
-      if (out) { state.values[path] = out.literal; applyLive(); input.value = ""; }
+      if (out) { state.values[path] = out.literal; applyLive(); }
     },
   }, el("label", { for: id, class: "sr-only" }, "New value for " + path), input, el("button", { type: "submit" }, "Set"));
 }

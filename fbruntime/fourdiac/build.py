@@ -37,6 +37,7 @@ from fbruntime.core.ecc import (
 from fbruntime.core.instance import FBInstance
 from fbruntime.core.interface import AdapterPort, DataPort, EventPort
 from fbruntime.core.interface import Interface as CoreInterface
+from fbruntime.fourdiac.constants import ConstantLookup, NameContext
 from fbruntime.fourdiac.errors import FourdiacError, Origin, Problem
 from fbruntime.fourdiac.generic import GenericFBType, operation_name
 from fbruntime.fourdiac.iectypes import StructTable, initial_value, parse_value
@@ -268,19 +269,26 @@ class FourdiacTypes:
         self._functions: dict[str, CompiledFunction] | None = None
         self._constants: dict[str, tuple[iec.IecType, Any]] | None = None
         self._pin_types: Mapping[str, iec.IecType] = {}
+        self._names = NameContext()
+
+    @property
+    def constant_lookup(self) -> ConstantLookup:
+        """Global constants as named from the element being built (its package and imports)."""
+        return self.structs.constants.bind(self._names)
 
     def build_typed(
         self, model: BasicFBType | SimpleFBType, file: str, pin_types: Mapping[str, iec.IecType]
     ) -> FBType:
         """Build ``model`` with its generic pins given concrete types."""
-        saved = self._pin_types
+        saved = self._pin_types, self._names
         self._pin_types = pin_types
+        self._names = NameContext.of(model.header)
         try:
             if isinstance(model, BasicFBType):
                 return self._basic(model, file)
             return self._simple(model, file)
         finally:
-            self._pin_types = saved
+            self._pin_types, self._names = saved
 
     # -- lookup ---------------------------------------------------------------------------
 
@@ -352,6 +360,14 @@ class FourdiacTypes:
         return built
 
     def build(self, model: LibraryElement, file: str) -> FBType:
+        saved = self._names
+        self._names = NameContext.of(model.header)
+        try:
+            return self._build_kind(model, file)
+        finally:
+            self._names = saved
+
+    def _build_kind(self, model: LibraryElement, file: str) -> FBType:
         if isinstance(model, BasicFBType | SimpleFBType):
             generic = [
                 v
@@ -386,7 +402,9 @@ class FourdiacTypes:
 
     def _port(self, var: VarDecl, name: str | None = None) -> DataPort:
         t = self._pin_types.get(var.name) or self._var_type(var)
-        return DataPort(name or var.name, t, initial_value(var, t), var.comment)
+        return DataPort(
+            name or var.name, t, initial_value(var, t, self.constant_lookup), var.comment
+        )
 
     def interface(self, itf: Interface, return_name: str = "") -> CoreInterface:
         def rename(name: str) -> str:
@@ -484,7 +502,11 @@ class FourdiacTypes:
                         origin=entry.file,
                         line=model.body.text_line,
                         scope=STScope(
-                            variables={}, constants=self.constants(), structs=self.structs.structs
+                            variables={},
+                            structs=self.structs.structs,
+                            resolve_constant=self.structs.constants.bind(
+                                NameContext.of(model.header)
+                            ),
                         ),
                     )
                 except STError as exc:
@@ -503,14 +525,14 @@ class FourdiacTypes:
                 if not isinstance(model, GlobalConstants):
                     continue
                 for var in model.constants:
+                    qualified = f"{model.header.qualified_name}::{var.name}"
                     try:
-                        t = self._var_type(var)
-                        value = initial_value(var, t)
+                        found = self.structs.constants.lookup(qualified, NameContext())
                     except FourdiacError as exc:
                         self.problems.append(exc.problem)
                         continue
-                    qualified = f"{model.header.qualified_name}::{var.name}"
-                    self._constants[qualified] = (t, value if value is not None else t.default())
+                    if found is not None:
+                        self._constants[qualified] = found
         return self._constants
 
     def scope(
@@ -558,8 +580,8 @@ class FourdiacTypes:
             instances,
             adapter_ifaces,
             functions,
-            self.constants() if self._mentions_constants(joined) else {},
-            self.structs.structs if "." in joined or "STRUCT" in joined else {},
+            structs=self.structs.structs if "." in joined or "STRUCT" in joined else {},
+            resolve_constant=self.constant_lookup,
         )
 
     def _functions_if_needed(self, joined: str) -> dict[str, CompiledFunction]:
@@ -569,10 +591,7 @@ class FourdiacTypes:
             return {}
         return self.functions()
 
-    def _mentions_constants(self, joined: str) -> bool:
-        return any(e.root_tag == "GlobalConstants" for e in self.library.entries)
-
-    def _internal_fbs(self, model: BasicFBType, file: str) -> dict[str, FBType]:
+    def _internal_fbs(self, model: BasicFBType | SimpleFBType, file: str) -> dict[str, FBType]:
         found: dict[str, FBType] = {}
         for fb in model.internal_fbs:
             try:
@@ -709,22 +728,42 @@ class FourdiacTypes:
                     "Algorithm",
                     f"algorithm {algorithm.name!r} of a SimpleFB is not named after an event input",
                 )
-        scope = self.scope(itf, internals, consts, {}, (), [a.text for a in model.algorithms])
+        inner = self._internal_fbs(model, file)
+        scope = self.scope(itf, internals, consts, inner, (), [a.text for a in model.algorithms])
         algorithms = self._compile(model, file, model.algorithms, scope)
-        return SimpleType(
-            model.header.name,
-            itf,
-            algorithms=algorithms,
-            kind="simple",
-            internals=internals,
-            **self._meta(model, file),
-        )
+        try:
+            return SimpleType(
+                model.header.name,
+                itf,
+                algorithms=algorithms,
+                kind="simple",
+                internals=internals,
+                internal_fbs=list(inner.items()),
+                **self._meta(model, file),
+            )
+        except Exception as exc:
+            raise FourdiacError(file, model.origin.line, "FBType", str(exc)) from None
 
     def _function(self, model: FunctionType, file: str) -> SimpleType:
         ret = return_pin(model.interface)
         itf = self.interface(model.interface, ret)
         if model.body is None:
-            raise _error(model.origin, "FunctionBody", "the function has no ST body")
+            # No <FunctionBody> at all (the IDE's own Function.fct template): a valid function
+            # that computes nothing; FORTE's generated code still sends every output event.
+            return SimpleType(
+                model.header.name,
+                itf,
+                algorithms={e.name: _no_body for e in itf.event_inputs},
+                kind="function",
+                **self._meta(model, file),
+            )
+        if model.body.language.upper() not in ("ST", ""):
+            raise _error(
+                model.body.origin,
+                "FunctionBody",
+                f"function body in language {model.body.language!r} cannot run "
+                "(only Structured Text)",
+            )
         try:
             compiled = compile_function(
                 model.body.text,
@@ -733,8 +772,8 @@ class FourdiacTypes:
                 scope=STScope(
                     variables={},
                     functions=self.functions(),
-                    constants=self.constants(),
                     structs=self.structs.structs,
+                    resolve_constant=self.constant_lookup,
                 ),
             )
         except STError as exc:
@@ -837,7 +876,12 @@ class FourdiacTypes:
                     values[p.name] = p.value
                     continue
                 values[p.name] = parse_value(
-                    p.value, port.type, p.origin.file, p.origin.line, f"{fb.name}.{p.name}"
+                    p.value,
+                    port.type,
+                    p.origin.file,
+                    p.origin.line,
+                    f"{fb.name}.{p.name}",
+                    self.constant_lookup,
                 )
             blocks.append(InnerBlock(fb.name, t, values))
         for decls in (model.interface.sockets, model.interface.plugs):
@@ -927,6 +971,10 @@ class XmlGenericType(FBType):
 
     def create(self, name: str) -> FBInstance:
         return self.specialize({}).create(name)
+
+
+def _no_body(fb: Any) -> None:
+    """The body of a function declared without one."""
 
 
 def _fix_return(path: str, returns: Mapping[str, str]) -> str:

@@ -2,7 +2,10 @@
 
 A ``VarDeclaration`` names its type as written (``INT``, ``STRING[20]``, ``pkg::MyStruct``,
 ``ANY_NUM``) with an optional ``ArraySize``; structs come from ``.dtp`` files through a
-:class:`StructTable`. Errors are raised as :class:`~fbruntime.fourdiac.errors.FourdiacError`
+:class:`StructTable`, which also owns the library's
+:class:`~fbruntime.fourdiac.constants.ConstantResolver` (a struct member's InitialValue may name a
+constant, and a constant may be a struct). Values may be literals or global-constant references
+(resolved through a ``ConstantLookup`` bound to the referring element). Errors are raised as :class:`~fbruntime.fourdiac.errors.FourdiacError`
 naming the declaration's file and line.
 """
 
@@ -12,6 +15,14 @@ import re
 from typing import Any
 
 from fbruntime import iec
+from fbruntime.fourdiac.constants import (
+    ConstantLookup,
+    ConstantResolver,
+    NameContext,
+    convert_constant,
+    is_reference,
+    substitute_constants,
+)
 from fbruntime.fourdiac.errors import FourdiacError
 from fbruntime.fourdiac.library import TypeLibrary
 from fbruntime.fourdiac.literals import quote_bare_string
@@ -25,6 +36,7 @@ class StructTable:
 
     def __init__(self, library: TypeLibrary) -> None:
         self.library = library
+        self.constants = ConstantResolver(library, self.type_of)
         self._structs: dict[str, iec.StructType] | None = None
         self._building: set[str] = set()
 
@@ -58,11 +70,12 @@ class StructTable:
         if plain.upper() in self._building:
             raise FourdiacError(entry.file, 0, "DataType", f"struct {name!r} contains itself")
         self._building.add(plain.upper())
+        lookup = self.constants.bind(NameContext.of(model.header))
         try:
             members = []
             for member in model.members:
                 t = self.type_of(member)
-                members.append((member.name, t, initial_value(member, t)))
+                members.append((member.name, t, initial_value(member, t, lookup)))
             try:
                 struct = iec.StructType(model.header.name, tuple(members))
             except iec.IecError as exc:
@@ -101,16 +114,39 @@ def declared_type(var: VarDecl, table: StructTable | None) -> iec.IecType:
     return t
 
 
-def initial_value(var: VarDecl, t: iec.IecType) -> Any:
+def initial_value(var: VarDecl, t: iec.IecType, constants: ConstantLookup | None = None) -> Any:
     """The declared InitialValue as a value of ``t`` (None when there is none)."""
     text = (var.initial_value or "").strip()
     if not text or t.is_generic:
         return None
-    return parse_value(text, t, var.origin.file, var.origin.line, f"{var.name} InitialValue")
+    return parse_value(
+        text, t, var.origin.file, var.origin.line, f"{var.name} InitialValue", constants
+    )
 
 
-def parse_value(text: str, t: iec.IecType, file: str, line: int, what: str) -> Any:
-    """Literal text (old unquoted STRING parameters too) as a value of ``t``."""
+def parse_value(
+    text: str,
+    t: iec.IecType,
+    file: str,
+    line: int,
+    what: str,
+    constants: ConstantLookup | None = None,
+) -> Any:
+    """Literal text (old unquoted STRING parameters too) or a constant's name as a value of ``t``.
+
+    A name is tried as a constant before anything else, as the IDE evaluates the text as an ST
+    initializer; a STRING pin's bare word that names no constant stays an old unquoted string.
+    """
+    if constants is not None:
+        if is_reference(text):
+            found = constants(text)
+            if found is not None:
+                try:
+                    return convert_constant(found, t, text.strip())
+                except iec.IecError as exc:
+                    raise FourdiacError(file, line, "VarDeclaration", f"{what}: {exc}") from None
+        elif t.is_aggregate:
+            text = substitute_constants(text, constants)
     if isinstance(t, iec.ElementaryType) and (t.is_string or t.is_char):
         text = quote_bare_string(text, t.name)
     try:

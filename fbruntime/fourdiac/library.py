@@ -16,6 +16,7 @@ fallbacks so a 3.x project loads against the unnamespaced 1.0.0 library: the dep
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,8 @@ EXTENSIONS = frozenset(
     {"fbt", "adp", "sub", "fct", "dtp", "gcf", "sys", "dev", "res", "seg", "atp"}
 )
 """4diac library file extensions (TypeLibraryTags.java), matched case-insensitively."""
+
+_GLOBALCONSTANTS = re.compile(r"^\s*GLOBALCONSTANTS\s+\w+", re.IGNORECASE | re.MULTILINE)
 
 FB_TAGS = frozenset({"FBType", "Function"})
 INSTANCE_TAGS = frozenset({"FBType", "Function", "SubAppType"})
@@ -175,6 +178,7 @@ class TypeLibrary:
         self._scan_problems: list[Problem] = []
         self._by_qualified: dict[str, list[TypeEntry]] = {}
         self._by_plain: dict[str, list[TypeEntry]] = {}
+        self._gcf_by_prefix: dict[str, list[GlobalConstants]] | None = None
         for path in scan_files(self.roots):
             self._add(path)
 
@@ -312,10 +316,36 @@ class TypeLibrary:
     ) -> TypeEntry | None:
         return self.resolve_detailed(name, package, imports, tags).entry
 
+    def constant_prefix(self, model: GlobalConstants) -> str:
+        """What a constant's name is qualified with: ``package::gcf`` for a 3.x ``.gcf`` (its ST
+        source declares ``GLOBALCONSTANTS name``), the bare package for the older format (IDE
+        1.0.0 library: ``PACKAGE p; VAR_GLOBAL CONSTANT ...``), nothing when that is empty."""
+        if model.source is not None and _GLOBALCONSTANTS.search(model.source):
+            return model.header.qualified_name
+        return model.header.package
+
+    def _constant_sets(self) -> dict[str, list[GlobalConstants]]:
+        if self._gcf_by_prefix is None:
+            self._gcf_by_prefix = {}
+            for entry in self.entries:
+                if entry.root_tag == "GlobalConstants":
+                    model = self.load(entry)
+                    if isinstance(model, GlobalConstants):
+                        prefix = self.constant_prefix(model).lower()
+                        self._gcf_by_prefix.setdefault(prefix, []).append(model)
+        return self._gcf_by_prefix
+
     def find_constant(
         self, reference: str, package: str = "", imports: Sequence[str] = ()
     ) -> tuple[GlobalConstants, VarDecl] | None:
-        """A global constant named by *reference* (``C``, ``gcf::C`` or ``pkg::gcf::C``)."""
+        """The global constant named by *reference* as written in an element of *package*.
+
+        Candidates in the IDE's order (§a.7): the name as given, in the own package, through each
+        import (a wildcard, an exact ``…::NAME`` import, or an import naming the first segment
+        of a partly qualified reference). Each candidate's qualifier is matched against the
+        ``.gcf`` prefixes (:meth:`constant_prefix`); failing that, a qualifier that is just a
+        ``.gcf``'s plain name is accepted, as the IDE's own deployment does for .sys parameters.
+        """
         reference = reference.strip()
         candidates: list[str] = [reference]
         if package:
@@ -328,21 +358,24 @@ class TypeLibrary:
                 candidates.append(f"{declaration[:-3]}::{reference}")
             elif low.endswith(f"::{first}"):
                 candidates.append(declaration + reference[len(first) :])
+        sets = self._constant_sets()
+        for candidate in candidates:
+            owner, constant_name = _split(candidate)
+            for model in sets.get(owner.lower(), ()):
+                constant = model.constant(constant_name)
+                if constant is not None:
+                    return model, constant
         gcf_tags = frozenset({"GlobalConstants"})
         for candidate in candidates:
             owner, constant_name = _split(candidate)
             if not owner:
                 continue
             entry = self._exact(owner, gcf_tags)
-            if entry is None and "::" in owner:
-                continue
-            if entry is None:
+            if entry is None and "::" not in owner:
                 entry = self._plain(owner, gcf_tags)
-            if entry is None:
-                continue
-            model = self.load(entry)
-            if isinstance(model, GlobalConstants):
-                constant = model.constant(constant_name)
+            found = self.load(entry) if entry is not None else None
+            if isinstance(found, GlobalConstants):
+                constant = found.constant(constant_name)
                 if constant is not None:
-                    return model, constant
+                    return found, constant
         return None

@@ -337,12 +337,16 @@ class BasicFBType:
 
 @dataclass(frozen=True, slots=True)
 class SimpleFBType:
-    """One algorithm per event input, named after the event (stray ECStates are dropped)."""
+    """One algorithm per event input, named after the event (stray ECStates are dropped).
+
+    Internal FB instances are allowed, as in every IDE ``BaseFBType`` (OSCAT's CTRL_PID calls
+    ``pid.REQ(...)`` from its algorithms)."""
 
     header: Header
     interface: Interface
     internal_vars: tuple[VarDecl, ...]
     internal_consts: tuple[VarDecl, ...]
+    internal_fbs: tuple[FBInstance, ...]
     algorithms: tuple[Algorithm, ...]
     methods: tuple[Algorithm, ...]
     origin: Origin

@@ -401,11 +401,15 @@ class _Reader:
             )
         simple = self.child(root, "SimpleFB")
         if simple is not None:
+            internals = self.child(simple, "InternalVars")
             return SimpleFBType(
                 header,
                 interface,
-                self.vars_in(self.child(simple, "InternalVars")),
+                self.vars_in(internals),
                 self.vars_in(self.child(simple, "InternalConstVars")),
+                tuple(self.fb(f) for f in self.children(internals, "FB"))
+                if internals is not None
+                else (),
                 tuple(self.algorithm(a) for a in self.children(simple, "Algorithm")),
                 tuple(self.algorithm(m) for m in self.children(simple, "Method")),
                 origin,

@@ -27,6 +27,12 @@ def call_expr(em: Emitter, c: n.Call) -> Val:
             return _algorithm_call(em, f.name, c)
         if em.lookup_var(base) is None and em.instance(base) is not None:
             raise em.fail(f"calling {base.name}.{f.name} gives no value; call it as a statement", c)
+        if em.lookup_var(base) is None and em.instance(base) is None:
+            raise em.fail(
+                f"'{base.name}.{f.name}' cannot be called: '{base.name}' is not an internal FB, "
+                "adapter or THIS",
+                c,
+            )
     if isinstance(f, n.Name):
         name = f.name
         if em.lookup_var(f) is None:

@@ -498,14 +498,22 @@ class Emitter:
         sym = self.lookup_var(e)
         if sym is not None:
             return Val(sym.code, sym.type, simple=True)
-        consts = self.scope.constants
-        key = find_qualified(consts, e.name)
-        if key is not None:
-            t, value = consts[key]
+        found = self.constant(e.name)
+        if found is not None:
+            t, value = found
             if t.is_aggregate:
                 return Val(self.m.bind(value, "k"), t, const=value)
             return Val(self.literal_code(value), t, const=value)
         raise self.unknown(e)
+
+    def constant(self, name: str) -> tuple[IecType, Any] | None:
+        """A global constant: the importer's resolution first, then the scope's own table."""
+        if self.scope.resolve_constant is not None:
+            found = self.scope.resolve_constant(name)
+            if found is not None:
+                return found
+        key = find_qualified(self.scope.constants, name)
+        return self.scope.constants[key] if key is not None else None
 
     def literal(self, e: n.Literal) -> Val:
         text = e.text

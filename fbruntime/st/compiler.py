@@ -182,6 +182,7 @@ def compile_function(
         functions=outer.functions,
         constants=outer.constants,
         structs=outer.structs,
+        resolve_constant=outer.resolve_constant,
     )
     em = Emitter(module, fn_scope, {}, algorithm=unit.name, algorithms={}, line_offset=offset)
     inputs: dict[str, iec.IecType] = {}

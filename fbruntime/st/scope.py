@@ -65,6 +65,9 @@ class STScope:
     functions: Mapping[str, CompiledFunction] = field(default_factory=dict)
     constants: Mapping[str, tuple[IecType, Any]] = field(default_factory=dict)
     structs: Mapping[str, StructType] = field(default_factory=dict)
+    resolve_constant: Callable[[str], tuple[IecType, Any] | None] | None = None
+    """The importer's name resolution for global constants (own package, imports), tried
+    before ``constants``; it may raise for a constant whose own definition is broken."""
 
 
 def find_ci(mapping: Mapping[str, Any], name: str) -> str | None:
@@ -79,12 +82,22 @@ def find_ci(mapping: Mapping[str, Any], name: str) -> str | None:
 
 
 def find_qualified(mapping: Mapping[str, Any], name: str) -> str | None:
-    """Like ``find_ci``, but ``pkg::NAME`` and ``NAME`` find each other (imports are implicit)."""
+    """Like ``find_ci``, but qualified and plain spellings find each other.
+
+    Best match first: a key whose trailing segments are ``name``'s (``gcf::NAME`` finds
+    ``pkg::gcf::NAME``) or that ``name`` ends with; failing that, any key with the same last
+    segment (a 3.x name against the unnamespaced 1.0.0 library).
+    """
     key = find_ci(mapping, name)
     if key is not None:
         return key
-    last = name.rsplit("::", 1)[-1].upper()
+    wanted = [part.strip().upper() for part in name.split("::")]
+    loose = None
     for candidate in mapping:
-        if candidate.rsplit("::", 1)[-1].upper() == last:
+        parts = [part.upper() for part in candidate.split("::")]
+        size = min(len(parts), len(wanted))
+        if parts[-size:] == wanted[-size:]:
             return candidate
-    return None
+        if loose is None and parts[-1] == wanted[-1]:
+            loose = candidate
+    return loose

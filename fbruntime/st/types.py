@@ -113,7 +113,8 @@ def assignable(src: Val, dst: IecType) -> str | None:
             if sk == "bool" or (src.untyped and src.const in (0, 1)):
                 return None
         elif dk in ("int", "bits"):
-            if sk in ("int", "bits"):
+            # A BOOL widens into any bit string (IDE DataTypeAnnotations: BYTE..LWORD accept BOOL).
+            if sk in ("int", "bits") or (dk == "bits" and sk == "bool"):
                 return None
         elif dk == "real":
             if sk in ("int", "bits", "real"):

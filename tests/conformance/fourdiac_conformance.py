@@ -84,7 +84,11 @@ def _project_root(corpus: Path, file: Path) -> Path:
     parts = file.relative_to(corpus).parts
     for i in range(len(parts) - 1, 0, -1):
         candidate = corpus.joinpath(*parts[:i])
-        if any(candidate.glob("*.sys")) or (candidate / ".project").exists():
+        if (
+            any(candidate.glob("*.sys"))
+            or (candidate / ".project").exists()
+            or (candidate / "MANIFEST.MF").exists()  # a 3.x library package (workspace .lib)
+        ):
             return candidate
     return file.parent
 

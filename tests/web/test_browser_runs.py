@@ -100,3 +100,36 @@ async def test_overview_starts_a_run_and_rerun_failed_starts_another(
     await expect(page.locator("#logs")).to_contain_text("reused")
     await expect(page.locator("#run-meta")).to_contain_text(f"rerun:{first}")
     await shot(page, "run-rerun")
+
+
+SLOW = {
+    "dag_name": "slow_copy",
+    "tasks": [
+        {"id": "wait", "operation": "time.delay", "independent_params": {"seconds": 60}},
+        {
+            "id": "after",
+            "operation": "value.pass",
+            "dependent_params": {"value": "wait"},
+            "dependencies": ["wait"],
+        },
+    ],
+}
+
+
+async def test_cancel_button_stops_a_running_run(server: WebServer, page: Any) -> None:
+    service = needs_service(server)
+    service.upload("slow.json", json.dumps(SLOW))
+    run_id = await service.start_run("slow_copy")
+    await page.goto(server.url + f"/web/runs/{run_id}")
+    await use_token(page)
+    await expect(page.locator('g.task[data-task="wait"]')).to_have_attribute(
+        "data-status", "running"
+    )
+    await page.get_by_role("button", name="Cancel run").click()
+    await expect(page.locator("#run-state")).to_have_text("cancelled")
+    await expect(page.locator('g.task[data-task="wait"]')).to_have_attribute(
+        "data-status", "cancelled"
+    )
+    await expect(page.get_by_role("button", name="Cancel run")).to_be_disabled()
+    await expect(page.locator("#logs")).to_contain_text("cancelled from the web page")
+    await shot(page, "run-cancelled")

@@ -443,6 +443,8 @@ class Emitter:
         if isinstance(e, n.Name):
             sym = self.lookup_var(e)
             if sym is None:
+                if self.constant(e.name) is not None:
+                    raise self.fail(f"'{e.name}' is a global constant and cannot be assigned", e)
                 raise self.unknown(e)
             if not sym.writable:
                 raise self.fail(f"'{e.name}' is a constant and cannot be assigned", e)

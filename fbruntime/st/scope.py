@@ -84,20 +84,22 @@ def find_ci(mapping: Mapping[str, Any], name: str) -> str | None:
 def find_qualified(mapping: Mapping[str, Any], name: str) -> str | None:
     """Like ``find_ci``, but qualified and plain spellings find each other.
 
-    Best match first: a key whose trailing segments are ``name``'s (``gcf::NAME`` finds
-    ``pkg::gcf::NAME``) or that ``name`` ends with; failing that, any key with the same last
-    segment (a 3.x name against the unnamespaced 1.0.0 library).
+    The key sharing the longest run of trailing segments with ``name`` wins: ``gcf::NAME`` finds
+    ``pkg::gcf::NAME`` rather than ``pkg::other::NAME``; one shared segment is enough (a 3.x name
+    against the unnamespaced 1.0.0 library).
     """
     key = find_ci(mapping, name)
     if key is not None:
         return key
     wanted = [part.strip().upper() for part in name.split("::")]
-    loose = None
+    best, best_score = None, 0
     for candidate in mapping:
         parts = [part.upper() for part in candidate.split("::")]
-        size = min(len(parts), len(wanted))
-        if parts[-size:] == wanted[-size:]:
-            return candidate
-        if loose is None and parts[-1] == wanted[-1]:
-            loose = candidate
-    return loose
+        score = 0
+        for mine, theirs in zip(reversed(parts), reversed(wanted), strict=False):
+            if mine != theirs:
+                break
+            score += 1
+        if score > best_score:
+            best, best_score = candidate, score
+    return best

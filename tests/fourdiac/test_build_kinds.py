@@ -263,3 +263,69 @@ def test_load_reports_every_problem_with_file_and_line(tmp_path: Path) -> None:
         load_device(tmp_path / "S.sys")
     text = str(info.value)
     assert "'NOPE'" in text and "'ALSO_NOPE'" in text and "S.sys:" in text
+
+
+async def test_simple_fb_calls_its_internal_fbs_by_event_with_and_without_arguments(
+    tmp_path: Path,
+) -> None:
+    counter_itf = x.interface(
+        ei=[("INC", ["STEP"]), ("RST", [])],
+        eo=[("CNF", ["N"])],
+        di=[("STEP", "INT")],
+        do=[("N", "INT")],
+    )
+    write(
+        tmp_path, "ACC", x.simple("ACC", counter_itf, {"INC": "N := N + STEP;", "RST": "N := 0;"})
+    )
+    outer_itf = x.interface(
+        ei=[("REQ", ["IN"]), ("CLR", [])],
+        eo=[("CNF", ["OUT"])],
+        di=[("IN", "INT")],
+        do=[("OUT", "INT")],
+    )
+    algorithms = (
+        '<Algorithm Name="REQ"><ST><![CDATA[acc.INC(STEP := IN);\nOUT := acc.N;]]></ST></Algorithm>'
+        '<Algorithm Name="CLR"><ST><![CDATA[acc.RST();\nOUT := acc.N;]]></ST></Algorithm>'
+    )
+    write(
+        tmp_path,
+        "SUM",
+        f'{x.HEAD}<FBType Name="SUM">{outer_itf}<SimpleFB><InternalVars>'
+        '<FB Name="acc" Type="ACC"/></InternalVars>'
+        f"{algorithms}</SimpleFB></FBType>",
+    )
+    res = x.resource_with(("S", x.types_in(tmp_path).get("SUM")))
+    res.start()
+    for value in (3, 4):
+        res.write("S.IN", value)
+        await fire(res, "S.REQ")
+    assert res.read("S.OUT") == 7
+    await fire(res, "S.CLR")
+    assert res.read("S.OUT") == 0
+
+
+async def test_function_declared_without_a_body_sends_its_outputs_unchanged(
+    tmp_path: Path,
+) -> None:
+    itf = x.interface(ei=[("REQ", [])], eo=[("CNF", ["Y"])], do=[("Y", "INT", "5")])
+    write(tmp_path, "NOP", f'{x.HEAD}<Function Name="NOP">{itf}</Function>', "fct")
+    t = x.types_in(tmp_path).get("NOP")
+    assert t.kind == "function"
+    res = x.resource_with(("F", t))
+    trace = x.Trace(res)
+    res.start()
+    await fire(res, "F.REQ")
+    assert trace.events() == ["F.CNF"] and res.read("F.Y") == 5
+
+
+def test_function_body_in_another_language_is_refused_by_name(tmp_path: Path) -> None:
+    itf = x.interface(ei=[("REQ", [])], eo=[("CNF", [])])
+    write(
+        tmp_path,
+        "JV",
+        f'{x.HEAD}<Function Name="JV">{itf}<FunctionBody><Other Language="Java" Text="x"/>'
+        "</FunctionBody></Function>",
+        "fct",
+    )
+    with pytest.raises(FourdiacError, match="cannot run \\(only Structured Text\\)"):
+        x.types_in(tmp_path).get("JV")

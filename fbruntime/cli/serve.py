@@ -51,6 +51,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Serve the control API (OpenAPI docs at /docs)."""
+        from fbruntime.api.server import run_loop
         from fbruntime.api.server import serve as run
         from fbruntime.api.settings import ApiSettings
 
@@ -65,7 +66,7 @@ def register(app: typer.Typer) -> None:
             fourdiac_folders=tuple(fourdiac_folder or ()),
             slice_events=slice_events,
         )
-        asyncio.run(run(settings, new_token=new_token))
+        run_loop(run(settings, new_token=new_token))
 
     @app.command()
     def apps(

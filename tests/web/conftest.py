@@ -202,7 +202,13 @@ async def server(orch: Orchestrator, tmp_path: Path) -> AsyncIterator[WebServer]
     service = pipeline_service(orch, tmp_path)
     if service is not None:
         await service.start(scheduler=False)
-    app = create_app(orch, ApiSettings(token=TOKEN), web_routers(orch, service))
+    routers = web_routers(orch, service)
+    if service is not None:
+        from fbruntime.api.context import write_access
+        from fbruntime.pipelines.routes import pipelines_router
+
+        routers.append(pipelines_router(service, write_access))
+    app = create_app(orch, ApiSettings(token=TOKEN), routers)
     web = WebServer(orch, app, free_port(), service)
     await web.start()
     try:

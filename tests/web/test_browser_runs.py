@@ -7,10 +7,11 @@ import json
 import re
 from typing import Any
 
+import httpx
 import pytest
 from playwright.async_api import expect
 
-from tests.web.conftest import WebServer, shot, use_token
+from tests.web.conftest import AUTH, WebServer, shot, use_token
 
 FLAKY = {
     "dag_name": "nightly_report",
@@ -133,3 +134,15 @@ async def test_cancel_button_stops_a_running_run(server: WebServer, page: Any) -
     await expect(page.get_by_role("button", name="Cancel run")).to_be_disabled()
     await expect(page.locator("#logs")).to_contain_text("cancelled from the web page")
     await shot(page, "run-cancelled")
+
+
+async def test_link_from_post_api_web_opens_the_run_page(server: WebServer, page: Any) -> None:
+    service = needs_service(server)
+    service.upload("nightly.json", json.dumps(FLAKY))
+    run_id = await service.start_run("nightly_report")
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        link = await client.post("/api/web", json={"run_id": run_id}, headers=AUTH)
+    assert link.status_code == 200
+    await page.goto(link.json()["url"])
+    await expect(page.locator("#run-title")).to_contain_text("nightly_report")
+    await expect(page.locator('g.task[data-task="greeting"]')).to_be_visible()

@@ -5,11 +5,19 @@ Run as ``python tests/conformance/fourdiac_conformance.py /work/shared/corpus``;
 anything unexpected and prints one summary line.
 
 1. Every FB type file (``.fbt``/``.fct``) builds, or fails with a reason of a known class
-   (EXPECTED_BUILD_FAILURES: a service FB fbrt has no native code for, a non-ST algorithm, ...).
+   (EXPECTED_BUILD_FAILURES: a service FB fbrt has no native code for, a non-ST algorithm, ...),
+   resolved against its project (a folder with a .sys or .project) or library package (a
+   folder with MANIFEST.MF, as in a workspace's .lib) plus the IDE's 1.0.0 library.
 2. ``ReferenceExamples.sys``: for each golden ``.opsem`` trace, the trigger named in its file name
    is fired and the sequence of input events processed (derived from our output trace and the
    event connections, FIFO order) must equal the trace's transactions.
-3. Differential: each event FB that the IDE 1.0.0 library defines as Basic or Composite and that
+   The ``.opsem`` hrefs index EMF containment lists (``@networkElements.N`` counts every FB,
+   SubApp, Group and network Comment in file order). Where the IDE's interpreter departs from
+   FORTE, the case is listed in EXPECTED_REFERENCE_DIFFERENCES with FORTE's trace and the reason.
+3. The subapp Comments of ReferenceExamples.sys as a second oracle: the stated trigger is fired
+   and the stated events (``2x E_MERGE.EO``) and values (``Fb2.OUT:=5``) are checked
+   (EXPECTED_COMMENT_DIFFERENCES: where the Comment states the IDE's, not FORTE's, behaviour).
+4. Differential: each event FB that the IDE 1.0.0 library defines as Basic or Composite and that
    fbrt also has natively is driven with the same event sequences from XML and natively; the
    traces must be identical.
 """
@@ -25,7 +33,9 @@ from typing import Any
 
 from lxml import etree
 
+from fbruntime import iec
 from fbruntime.core import FBType, Resource, TestClock
+from fbruntime.core.instance import FBInstance
 from fbruntime.fourdiac.build import FourdiacTypes
 from fbruntime.fourdiac.errors import FourdiacError
 from fbruntime.fourdiac.loader import load
@@ -231,6 +241,186 @@ def _event_index(fbtype: FBType, event: str) -> int:
     return names.index(event) if event in names else -1
 
 
+# --- the subapp comments as a second oracle -------------------------------------------------
+
+# Same cause as Ex6a above: the loop's E_PERMIT.PERMIT is connected and also given TRUE as a
+# parameter; FORTE samples the connection (FALSE), so the loop never starts.
+EXPECTED_COMMENT_DIFFERENCES = {
+    f"_01_EventConnections.{ex}": "IDE interpreter uses the parameter of a connected input "
+    "until the connection carries a value; FORTE samples the connection (see Ex6a)"
+    for ex in ("Ex6a", "Ex7a", "Ex7b", "Ex7c", "Ex7d")
+}
+EXPECTED_COMMENT_DIFFERENCES["_04_DataWith.Ex1a"] = (
+    "REQ has no WITH: the IDE interpreter copies Parameters into the FB only through WITH "
+    "sampling, so the type's InitialValues stay; FORTE writes a Parameter into the DI at "
+    "deployment and an unconnected DI keeps it (4DIAC-FORMATS.md section d)"
+)
+
+_TRIGGER = re.compile(r"trigger\s+(?:\d+x\s*)?(?:(\w+)\.)?(\w+)", re.IGNORECASE)
+_COUNTED = re.compile(r"(?:(\d+)\s*x\s*)?(?:(\w+)\.)?(\w+)(?!\s*:=|\w|\.)", re.IGNORECASE)
+_VALUE = re.compile(r"(?:(\w+)\.)?(\w+)\s*:=\s*([\w#.+-]+)")
+
+
+def _comment_lines(comment: str) -> tuple[str, str]:
+    text = comment.replace("&#10;", "\n")
+    at = text.lower().find("expect")
+    return (text, "") if at < 0 else (text[:at], text[at + len("expect") :])
+
+
+def check_comments(corpus: Path, unexpected: list[str]) -> tuple[int, int, int, int]:
+    """Run every subapp whose Comment names a trigger; check the events (``2x E_MERGE.EO``:
+    exactly twice, ``E_REND.EO``: at least once) and the ``FB.PIN := value`` results the
+    Comment states. Only words naming an event output or pin the subapp has are checked
+    (``expect nothing`` and prose are left to the traces). Returns agreed, justified,
+    subapps checked, statements checked."""
+    system = corpus / REFERENCE / "ReferenceExamples.sys"
+    if not system.is_file():
+        return 0, 0, 0, 0
+    agreed = justified = total = statements = 0
+    stale: list[str] = []
+    traced = {
+        ".".join(p.name.split(".")[1:3]): p.name.split(".")[3]
+        for p in (corpus / REFERENCE / "network_traces").glob("*.opsem")
+    }
+    root = etree.parse(str(system)).getroot()
+    for app in root.findall("Application"):
+        net = app.find("SubAppNetwork")
+        for sub in net.findall("SubApp") if net is not None else ():
+            key = f"{app.get('Name')}.{sub.get('Name')}"
+            before, after = _comment_lines(sub.get("Comment", ""))
+            trigger = _TRIGGER.search(before)
+            if trigger is None:
+                continue
+            fb = trigger.group(1)
+            names = {f.get("Name", "").lower() for f in sub.iter("FB")}
+            if fb is not None and fb.lower() not in names and key not in traced:
+                stale.append(key)  # the Comment names FBs the subapp no longer has
+                continue
+            outcome = asyncio.run(_run_subapp(system, key, fb, trigger.group(2)))
+            if outcome is None and key in traced:  # the trace's file name names the FB
+                outcome = asyncio.run(_run_subapp(system, key, traced[key], trigger.group(2)))
+            if outcome is None:
+                unexpected.append(f"comment {key}: trigger {trigger.group(0)!r} cannot be run")
+                continue
+            problems, checked = _compare_comment(after, *outcome)
+            if not checked:
+                continue
+            total += 1
+            statements += checked
+            if key in EXPECTED_COMMENT_DIFFERENCES:
+                if problems:
+                    justified += 1
+                else:
+                    unexpected.append(f"comment {key}: now agrees, drop it from the expected list")
+            elif problems:
+                unexpected.append(f"comment {key}: {'; '.join(problems)}")
+            else:
+                agreed += 1
+    if stale:
+        print(f"subapp comments naming FBs the subapp does not have (not checked): {stale}")
+    return agreed, justified, total, statements
+
+
+async def _run_subapp(
+    system: Path, key: str, fb: str | None, event: str
+) -> tuple[dict[str, FBInstance], dict[tuple[str, str], int]] | None:
+    result = load(system, clock=TestClock(), strict=False)
+    for res in result.device.resources.values():
+        mine = {
+            name[len(key) + 1 :]: inst
+            for name, inst in res.network.instances.items()
+            if name.startswith(key + ".")
+        }
+        if not mine:
+            continue
+        if fb is None:  # "Trigger EI": the one FB with that event input
+            owners = [
+                n
+                for n, i in mine.items()
+                if any(e.name == event for e in i.rt__type.interface.event_inputs)
+            ]
+            if len(owners) != 1:
+                return None
+            fb = owners[0]
+        target = next((n for n in mine if n.lower() == fb.lower()), None)
+        if target is None or not any(
+            e.name == event for e in mine[target].rt__type.interface.event_inputs
+        ):
+            return None
+        counts: dict[tuple[str, str], int] = {}
+
+        def count(e: Any, counts: dict[tuple[str, str], int] = counts) -> None:
+            if e.path.startswith(key + "."):
+                name = e.path[len(key) + 1 :]
+                counts[(name, e.event)] = counts.get((name, e.event), 0) + 1
+
+        result.device.start()
+        await result.device.settle()
+        res.add_tracer(count)
+        res.fire(f"{key}.{target}.{event}")
+        await result.device.settle()
+        await result.device.stop()
+        return mine, counts
+    return None
+
+
+def _compare_comment(
+    text: str, fbs: dict[str, FBInstance], counts: dict[tuple[str, str], int]
+) -> tuple[list[str], int]:
+    problems: list[str] = []
+    checked = 0
+    by_lower = {n.lower(): n for n in fbs}
+
+    def owner(fb: str | None, pin: str, kinds: str) -> str | None:
+        if fb is not None:
+            return by_lower.get(fb.lower())
+        found = [
+            n
+            for n, i in fbs.items()
+            if any(
+                p.name == pin
+                for p in (
+                    i.rt__type.interface.event_outputs
+                    if kinds == "event"
+                    else (*i.rt__type.interface.data_outputs, *i.rt__type.interface.data_inputs)
+                )
+            )
+        ]
+        return found[0] if len(found) == 1 else None
+
+    for m in _COUNTED.finditer(text):
+        name = owner(m.group(2), m.group(3), "event")
+        outputs = {e.name for e in fbs[name].rt__type.interface.event_outputs} if name else ()
+        if name is None or m.group(3) not in outputs:
+            continue
+        checked += 1
+        got = counts.get((name, m.group(3)), 0)
+        if (m.group(1) is None and got == 0) or (m.group(1) is not None and got != int(m.group(1))):
+            said = f"{m.group(1)} times" if m.group(1) else "at least once"
+            problems.append(f"{name}.{m.group(3)} sent {got} times, comment says {said}")
+    for m in _VALUE.finditer(text):
+        name = owner(m.group(1), m.group(2), "data")
+        if name is None:
+            continue
+        port = fbs[name].rt__type.interface.data_port(m.group(2))
+        if port is None:
+            continue
+        wanted = None
+        for literal in (m.group(3), f"16#{m.group(3)}"):
+            try:
+                wanted = iec.parse_literal(literal, port.type)[1]
+                break
+            except (iec.IecError, ValueError):
+                continue
+        if wanted is None:
+            continue
+        checked += 1
+        got = getattr(fbs[name], m.group(2))
+        if got != wanted:
+            problems.append(f"{name}.{m.group(2)} is {got!r}, comment says {m.group(3)}")
+    return problems, checked
+
+
 # --- differential ------------------------------------------------------------------------------
 
 SEQUENCES: dict[str, list[str]] = {}
@@ -314,12 +504,15 @@ def main(argv: list[str]) -> int:
     unexpected: list[str] = []
     built, failed = check_builds(corpus, unexpected)
     passed, justified, cases = check_reference(corpus, unexpected)
+    agreed, explained, stated, statements = check_comments(corpus, unexpected)
     same, pairs = check_differential(corpus, unexpected)
     for line in unexpected:
         print(line)
     print(
         f"types built {built}, failed {failed} (unexpected {sum(1 for u in unexpected if 'build' in u)}), "
         f"reference cases passed {passed}/{cases} (+{justified} justified IDE-vs-FORTE), "
+        f"subapp comments agreeing {agreed}/{stated} (+{explained} justified; "
+        f"{statements} statements), "
         f"differential pairs identical {same}/{pairs}, "
         f"{time.perf_counter() - start:.1f} s"
     )

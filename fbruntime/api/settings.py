@@ -19,7 +19,7 @@ from typing import Any
 __all__ = ["ApiSettings", "is_loopback"]
 
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
-SLICE_EVENTS = 20_000
+SLICE_EVENTS = 5_000
 
 
 def is_loopback(host: str) -> bool:

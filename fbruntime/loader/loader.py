@@ -17,6 +17,12 @@ Folders are scanned on first use and again (a ``stat`` per file) whenever a quer
 unchanged file is never imported twice. A file that fails to load is listed with its error and
 never stops the scan. When a name exists in several places, the highest version wins; on a tie
 the file wins, then the later folder.
+
+4diac XML (``fourdiac_folders=``, and XML stored with :meth:`Loader.save_xml`) is listed by kind
+(basic, composite, service, adapter, subapp, system, device ...) and built through
+:class:`fbruntime.fourdiac.FourdiacTypes` (see :mod:`fbruntime.loader.fourdiac_bridge`). As in
+FORTE, a Python or JSON type hides an XML file of the same name; only the FB kinds load as block
+types, and a system is run with ``Orchestrator.create_system``.
 """
 
 from __future__ import annotations

@@ -109,10 +109,15 @@ class FourdiacSource:
     def stored_dir(self) -> Path:
         return self.work / "stored"
 
+    @property
+    def has_stored(self) -> bool:
+        """Whether database XML was written out (without creating the working folder)."""
+        return self._work is not None and self.stored_dir.is_dir()
+
     def roots(self, project: Path | None = None) -> list[Path]:
         roots = [project] if project is not None else []
         roots += [f for f in self.folders if f != project]
-        if self._work is not None and self.stored_dir.is_dir():
+        if self.has_stored:
             roots.append(self.stored_dir)
         return roots
 

@@ -490,7 +490,7 @@ class Loader:
             old = newest.get(info.name)
             if old is None or _version_key(info.version) > _version_key(old[0].version):
                 newest[info.name] = (info, path)
-        if newest or self.fourdiac.stored_dir.is_dir():
+        if newest or self.fourdiac.has_stored:
             self.fourdiac.publish_newest({n: p for n, (_, p) in newest.items()})
 
     def _stored_path(self, info: TypeInfo) -> Path:

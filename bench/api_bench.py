@@ -196,7 +196,7 @@ async def run(seconds: float, slice_events: int, ring: bool) -> list[str]:
             port=port, data_dir=Path(tmp), token=TOKEN, slice_events=slice_events
         )
         # the server exactly as `fbrt serve` builds it (uvicorn + httptools, the token hashed)
-        server, orch = await build_server(settings, log_level="error")
+        server, orch, _ = await build_server(settings, log_level="error")
         server.config.access_log = False
         await orch.create("ring", definition=ring_definition(), start=True)
         await orch.create("probe", "E_CTUD_UDINT", parameters={"PV": 4000000000}, start=True)

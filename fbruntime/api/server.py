@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import sys
-from collections.abc import Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import replace
 from typing import Any, TextIO, TypeVar
 
@@ -31,15 +31,22 @@ __all__ = ["build_server", "freeze_heap", "run_loop", "serve"]
 T = TypeVar("T")
 
 
+Cleanup = Callable[[], Awaitable[None]]
+# Given the opened Orchestrator, the routers to add and what to close when the server ends
+# (the CLI composes the pipelines service and the web page this way; the API knows neither).
+Compose = Callable[[Orchestrator, ApiSettings], Awaitable[tuple[Iterable[APIRouter], Cleanup]]]
+
+
 async def build_server(
     settings: ApiSettings,
     *,
     new_token: bool = False,
     extra_routers: Iterable[APIRouter] = (),
+    compose: Compose | None = None,
     out: TextIO = sys.stderr,
     log_level: str = "info",
-) -> tuple[uvicorn.Server, Orchestrator]:
-    """The server and its Orchestrator (the caller closes the Orchestrator after serving)."""
+) -> tuple[uvicorn.Server, Orchestrator, Cleanup]:
+    """The server, its Orchestrator and the composed parts' cleanup (the caller closes both)."""
     orch = await Orchestrator.open(
         data_dir=settings.data_dir,
         database_url=settings.database_url,
@@ -58,7 +65,12 @@ async def build_server(
             )
         if not settings.loopback:
             print(f"fbrt: listening on {settings.host}: every call needs the API token", file=out)
-        app = create_app(orch, replace(settings, token_hash=hashed), extra_routers)
+        routers = list(extra_routers)
+        cleanup: Cleanup = _nothing
+        if compose is not None:
+            more, cleanup = await compose(orch, settings)
+            routers.extend(more)
+        app = create_app(orch, replace(settings, token_hash=hashed), routers)
         config = uvicorn.Config(
             app,
             host=settings.host,
@@ -66,20 +78,31 @@ async def build_server(
             log_level=log_level,
             lifespan="off",
             http="httptools" if _has("httptools") else "h11",
+            # Open event streams (browsers watching) must not hold Ctrl-C up.
+            timeout_graceful_shutdown=2,
         )
-        return uvicorn.Server(config), orch
+        return uvicorn.Server(config), orch, cleanup
     except BaseException:
         await orch.close()
         raise
 
 
-async def serve(settings: ApiSettings, *, new_token: bool = False) -> None:
-    server, orch = await build_server(settings, new_token=new_token)
+async def serve(
+    settings: ApiSettings, *, new_token: bool = False, compose: Compose | None = None
+) -> None:
+    server, orch, cleanup = await build_server(settings, new_token=new_token, compose=compose)
     freeze_heap()
     try:
         await server.serve()
     finally:
-        await orch.close()
+        try:
+            await cleanup()
+        finally:
+            await orch.close()
+
+
+async def _nothing() -> None:
+    return None
 
 
 def freeze_heap() -> None:

@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-__all__ = ["register"]
+__all__ = ["compose", "register"]
+
+
+async def compose(orch: Any, settings: Any) -> tuple[list[Any], Any]:
+    """The whole product behind one server: the pipelines service and the web page.
+
+    The API layer knows neither; this shell puts them together (see fbruntime/api/server.py).
+    """
+    from fbruntime.api.context import write_access
+    from fbruntime.pipelines.routes import pipelines_router
+    from fbruntime.pipelines.service import PipelineService
+    from fbruntime.web import web_routers
+
+    service = PipelineService(orch.store, settings.data_dir, orch.loader, orch.clock)
+    await service.start()
+    routers = [pipelines_router(service, auth_dependency=write_access)]
+    routers.extend(web_routers(orch, service))
+    return routers, service.close
 
 
 def register(app: typer.Typer) -> None:
@@ -66,7 +83,7 @@ def register(app: typer.Typer) -> None:
             fourdiac_folders=tuple(fourdiac_folder or ()),
             slice_events=slice_events,
         )
-        run_loop(run(settings, new_token=new_token))
+        run_loop(run(settings, new_token=new_token, compose=compose))
 
     @app.command()
     def apps(

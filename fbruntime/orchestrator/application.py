@@ -176,8 +176,9 @@ class Application:
             raise PinNotFound(f"application {self.name!r}: {path!r} is not an event input")
         if self.state != "running":
             raise WrongState(f"application {self.name!r} is not running ({self.state})")
-        entries = inst.rt__entries
-        res.post(lambda: entries[pin]())
+        # Look the entry up when the event runs: a relink in between (a new watch, a force)
+        # replaces the instance's entries.
+        res.post(lambda: inst.rt__entries[pin]())
 
     def blocks(self) -> list[dict[str, Any]]:
         """Every block: path, type, state and last fault."""

@@ -22,7 +22,7 @@ def free_port() -> int:
 
 
 async def run_server(settings: ApiSettings, out: io.StringIO) -> tuple[asyncio.Task[None], object]:
-    server, orch = await build_server(settings, out=out, log_level="warning")
+    server, orch, _ = await build_server(settings, out=out, log_level="warning")
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():

@@ -124,7 +124,9 @@ class FakeTelegram:
     """The Bot API methods the runtime uses, answering as api.telegram.org does.
 
     Known chats are the only ones ``sendMessage`` accepts ("chat not found" otherwise); updates
-    pushed with :meth:`push_message` are served by ``getUpdates`` until confirmed by offset.
+    pushed with :meth:`push_message` are served by ``getUpdates`` until confirmed by offset. A
+    ``getUpdates`` with a ``timeout`` and nothing queued is held open until a message is pushed
+    (long polling); :meth:`wait_sent` waits, without sleeping, until messages were sent.
     """
 
     token: str = "123456:TEST-token"
@@ -147,12 +149,24 @@ class FakeTelegram:
         self.server = HttpServer(self._handle)
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(100)
+        self._changed = asyncio.Condition()
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_sent(self, count: int) -> list[dict[str, Any]]:
+        """Wait until ``count`` messages were sent in all; the messages sent so far."""
+        async with self._changed:
+            await self._changed.wait_for(lambda: len(self.sent) >= count)
+        return list(self.sent)
 
     @property
     def api_url(self) -> str:
         return self.server.url
 
     def push_message(self, chat_id: int, text: str) -> None:
+        asyncio.get_running_loop().create_task(self._notify())
         message_id = next(self._message_ids)
         self.updates.append(
             {
@@ -187,10 +201,21 @@ class FakeTelegram:
         if method == "getMe":
             return 200, {"ok": True, "result": self.bot_user}
         if method == "sendMessage":
-            return self._send(params)
+            answer = self._send(params)
+            await self._notify()
+            return answer
         if method == "getUpdates":
             offset = int(params.get("offset", 0) or 0)
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            timeout = float(params.get("timeout", 0) or 0)
+            if not self.updates and timeout > 0:
+                async with self._changed:
+                    try:
+                        await asyncio.wait_for(
+                            self._changed.wait_for(lambda: bool(self.updates)), timeout
+                        )
+                    except TimeoutError:
+                        pass
             return 200, {"ok": True, "result": list(self.updates)}
         if method in ("deleteWebhook", "setMyCommands", "close", "logOut"):
             return 200, {"ok": True, "result": True}

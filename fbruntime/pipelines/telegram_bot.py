@@ -1,0 +1,360 @@
+"""A Telegram bot that manages the service's pipelines from a chat.
+
+::
+
+    bot = TelegramBot(service, token, allowed_chats={42}, api_url="https://api.telegram.org")
+    service.bot = bot            # service.start() starts its long-polling loop, close() stops it
+
+Commands (``/cmd@botname`` works too)::
+
+    /list                      the pipelines, with their schedules
+    /run DAG [JSON]            start a run (JSON: {"task": {"param": value}} overrides)
+    /status [RUN]              a run's status and tasks (a unique prefix of its id will do);
+                               without RUN: the latest runs
+    /schedule DAG [CRON]       show DAG's schedule, or set it ("/schedule weather 0 8 * * *")
+    /unschedule DAG            clear DAG's schedule
+    /help
+
+Only chats on the allow-list may command it; any other chat gets a refusal naming its id (so
+the owner can add it) and nothing else happens. When a run ends the bot tells the chat that
+started it and every chat in ``notify_chats`` (the allow-list unless given), scheduled runs
+included.
+
+The bot talks to the Bot API with python-telegram-bot's :class:`telegram.Bot` only (no
+``Application``): :meth:`TelegramBot.poll_once` is one ``getUpdates`` round (what tests drive),
+and the loop :meth:`start` runs calls it with long polling, backing off on the engine clock when
+the API cannot be reached. The Bot API base URL is configurable (a Local Bot API Server, or the
+tests' fake one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from telegram import Bot, Update
+from telegram.error import TelegramError
+
+from fbruntime.store import NotFound, Run
+
+from .problems import PipelineError
+
+if TYPE_CHECKING:
+    from .service import PipelineService, RunFinished
+
+__all__ = ["DEFAULT_API_URL", "TelegramBot", "bot_from_environment"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.telegram.org"
+MAX_TEXT = 4096
+_NS = 1_000_000_000
+_BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
+
+HELP = """Commands:
+/list - the pipelines and their schedules
+/run DAG [JSON] - start a run (JSON: {"task": {"param": value}})
+/status [RUN] - a run's status (an id prefix will do); the latest runs without RUN
+/schedule DAG [CRON] - show or set DAG's cron schedule, e.g. /schedule weather 0 8 * * *
+/unschedule DAG - clear DAG's schedule"""
+
+
+class CommandError(Exception):
+    """A command that cannot be done; its text is the reply."""
+
+
+class TelegramBot:
+    """Commands in, notifications out (see the module docstring)."""
+
+    def __init__(
+        self,
+        service: PipelineService,
+        token: str,
+        *,
+        allowed_chats: Iterable[int],
+        notify_chats: Iterable[int] | None = None,
+        api_url: str = DEFAULT_API_URL,
+        poll_timeout: int = 30,
+    ) -> None:
+        self.service = service
+        self.allowed_chats = frozenset(int(c) for c in allowed_chats)
+        self.notify_chats = (
+            self.allowed_chats if notify_chats is None else frozenset(int(c) for c in notify_chats)
+        )
+        self.api_url = api_url.rstrip("/")
+        self.poll_timeout = poll_timeout
+        self.bot = Bot(token, base_url=f"{self.api_url}/bot")
+        self.offset: int | None = None
+        self.username: str | None = None
+        self._requested: dict[str, int] = {}  # run id -> chat that started it
+        self._task: asyncio.Task[None] | None = None
+        self._initialized = False
+        self._listening = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def initialize(self) -> None:
+        """Meet the API (``getMe``) and listen for the ends of runs; idempotent."""
+        if not self._initialized:
+            await self.bot.initialize()
+            self.username = self.bot.username
+            self._initialized = True
+        if not self._listening:
+            self.service.add_listener(self._run_finished)
+            self._listening = True
+
+    async def start(self) -> None:
+        """Initialize and start the long-polling loop (the service calls this)."""
+        await self.initialize()
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._loop(), name="fbrt bot")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        if self._initialized:
+            self._initialized = False
+            await self.bot.shutdown()
+
+    async def _loop(self) -> None:
+        failures = 0
+        while True:
+            try:
+                await self.poll_once(self.poll_timeout)
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the API is down, a proxy hiccup: keep trying
+                delay = _BACKOFF_S[min(failures, len(_BACKOFF_S) - 1)]
+                failures += 1
+                log.warning("telegram: getUpdates failed (%s); again in %g s", error, delay)
+                await self.service.clock.sleep(round(delay * _NS))
+
+    # -- commands ----------------------------------------------------------------------------
+
+    async def poll_once(self, timeout: int = 0) -> int:
+        """One ``getUpdates`` round: answer every message in it; how many updates came."""
+        await self.initialize()
+        updates = await self.bot.get_updates(
+            offset=self.offset, timeout=timeout, allowed_updates=["message"]
+        )
+        for update in updates:
+            self.offset = update.update_id + 1  # confirmed by the next getUpdates
+            await self._handle_update(update)
+        return len(updates)
+
+    async def _handle_update(self, update: Update) -> None:
+        message = update.message
+        if message is None or not message.text:
+            return
+        chat_id = message.chat.id
+        reply = await self.handle(chat_id, message.text)
+        if reply is not None:
+            await self._send(chat_id, reply)
+
+    async def handle(self, chat_id: int, text: str) -> str | None:
+        """The reply to ``text`` from ``chat_id`` (None: not a command, nothing to say)."""
+        if chat_id not in self.allowed_chats:
+            log.warning("telegram: refused a message from chat %s", chat_id)
+            return (
+                f"Sorry, chat {chat_id} may not command this bot. "
+                "Ask its owner to add this chat id to the allow-list."
+            )
+        text = text.strip()
+        if not text.startswith("/"):
+            return "Send /help for the commands."
+        head, _, rest = text.partition(" ")
+        command, _, mention = head[1:].partition("@")
+        if mention and self.username and mention.lower() != self.username.lower():
+            return None  # a command for another bot in a group
+        handler = _COMMANDS.get(command.lower())
+        if handler is None:
+            return f"Unknown command /{command}.\n{HELP}"
+        try:
+            return await handler(self, chat_id, rest.strip())
+        except CommandError as error:
+            return str(error)
+        except (NotFound, PipelineError, ValueError) as error:
+            return str(error)
+
+    async def _help(self, chat_id: int, args: str) -> str:
+        return HELP
+
+    async def _list(self, chat_id: int, args: str) -> str:
+        pipelines = self.service.list()
+        if not pipelines:
+            return "No pipelines yet: upload a config first."
+        schedules = {s.pipeline: s for s in await self.service.schedules()}
+        lines = ["Pipelines:"]
+        for info in pipelines:
+            schedule = schedules.get(info.dag_id)
+            when = f", schedule {schedule.cron} ({schedule.timezone})" if schedule else ""
+            running = len(self.service.active_runs(info.dag_id))
+            now = f", {running} running" if running else ""
+            lines.append(f"- {info.dag_id}: {info.tasks} tasks{when}{now}")
+        return "\n".join(lines)
+
+    async def _run(self, chat_id: int, args: str) -> str:
+        dag_id, _, extra = args.partition(" ")
+        if not dag_id:
+            raise CommandError("Usage: /run DAG [JSON overrides]")
+        params: Mapping[str, Mapping[str, Any]] | None = None
+        if extra.strip():
+            try:
+                params = json.loads(extra)
+            except ValueError as error:
+                raise CommandError(f"The overrides are not JSON: {error}") from None
+            if not isinstance(params, dict) or not all(
+                isinstance(v, dict) for v in params.values()
+            ):
+                raise CommandError('Overrides are {"task": {"param": value}}.')
+        run_id = await self.service.start_run(dag_id, params, trigger=f"telegram:{chat_id}")
+        self._requested[run_id] = chat_id
+        return f"Started run {run_id[:8]} of {dag_id}. I will tell you when it ends."
+
+    async def _status(self, chat_id: int, args: str) -> str:
+        if not args:
+            runs = await self.service.list_runs(limit=5)
+            if not runs:
+                return "No runs yet."
+            return "Latest runs:\n" + "\n".join(_run_line(run) for run in runs)
+        run_id = await self._find_run(args.split()[0])
+        detail = await self.service.get_run(run_id)
+        if detail is None:
+            raise CommandError(f"No run {args!r}.")
+        lines = [_run_line(detail.run)]
+        if detail.run.error:
+            lines.append(f"error: {detail.run.error}")
+        for task in detail.tasks:
+            attempts = f", attempt {task.attempt}" if task.attempt > 1 else ""
+            error = f": {task.error}" if task.error and task.status != "succeeded" else ""
+            lines.append(f"- {task.task_id}: {task.status}{attempts}{error}")
+        return "\n".join(lines)
+
+    async def _find_run(self, prefix: str) -> str:
+        if len(prefix) == 32:
+            return prefix
+        if len(prefix) < 4:
+            raise CommandError("Give at least 4 characters of the run id.")
+        found = {
+            r.id for r in await self.service.list_runs(limit=500) if r.id.startswith(prefix.lower())
+        }
+        if not found:
+            raise CommandError(f"No run starts with {prefix!r}.")
+        if len(found) > 1:
+            raise CommandError(f"{len(found)} runs start with {prefix!r}; give more of the id.")
+        return found.pop()
+
+    async def _schedule(self, chat_id: int, args: str) -> str:
+        dag_id, _, cron = args.partition(" ")
+        if not dag_id:
+            raise CommandError("Usage: /schedule DAG [CRON], e.g. /schedule weather 0 8 * * *")
+        cron = cron.strip()
+        if not cron:
+            self.service.pipeline(dag_id)
+            schedules = await self.service.schedules(dag_id)
+            if not schedules:
+                return f"{dag_id} has no schedule."
+            return "\n".join(
+                f"{dag_id} runs at '{s.cron}' ({s.timezone}), overlap {s.overlap}"
+                + (f", last fired {s.last_fire_at:%Y-%m-%d %H:%M}" if s.last_fire_at else "")
+                for s in schedules
+            )
+        schedule = await self.service.set_schedule(dag_id, cron)
+        return f"{dag_id} now runs at '{schedule.cron}' ({schedule.timezone})."
+
+    async def _unschedule(self, chat_id: int, args: str) -> str:
+        dag_id = args.split()[0] if args else ""
+        if not dag_id:
+            raise CommandError("Usage: /unschedule DAG")
+        self.service.pipeline(dag_id)
+        if await self.service.clear_schedule(dag_id):
+            return f"{dag_id} is no longer scheduled."
+        return f"{dag_id} had no schedule."
+
+    # -- notifications -----------------------------------------------------------------------
+
+    async def _run_finished(self, event: RunFinished) -> None:
+        chats = set(self.notify_chats)
+        requester = self._requested.pop(event.run_id, None)
+        if requester is not None:
+            chats.add(requester)
+        if not chats:
+            return
+        mark = "✅" if event.status == "succeeded" else "❌"
+        text = f"{mark} Run {event.run_id[:8]} of {event.dag_id} {event.status}"
+        if event.error:
+            text += f": {event.error}"
+        if event.trigger:
+            text += f"\n(started by {event.trigger})"
+        for chat_id in sorted(chats):
+            await self._send(chat_id, text)
+
+    async def _send(self, chat_id: int, text: str) -> None:
+        if len(text) > MAX_TEXT:
+            text = text[: MAX_TEXT - 1] + "…"
+        try:
+            await self.bot.send_message(chat_id, text)
+        except TelegramError as error:  # a chat that blocked the bot must not stop the rest
+            log.warning("telegram: could not send to chat %s: %s", chat_id, error)
+
+
+def _run_line(run: Run) -> str:
+    return f"{run.id[:8]} {run.pipeline}: {run.status}" + (
+        f" ({run.trigger})" if run.trigger else ""
+    )
+
+
+_COMMANDS = {
+    "start": TelegramBot._help,
+    "help": TelegramBot._help,
+    "list": TelegramBot._list,
+    "run": TelegramBot._run,
+    "status": TelegramBot._status,
+    "schedule": TelegramBot._schedule,
+    "unschedule": TelegramBot._unschedule,
+}
+
+
+def bot_from_environment(
+    service: PipelineService, environ: Mapping[str, str] | None = None
+) -> TelegramBot | None:
+    """The bot configured by ``FBRT_TELEGRAM_TOKEN``, ``FBRT_TELEGRAM_ALLOWED_CHATS`` (comma
+    separated ids), optional ``FBRT_TELEGRAM_NOTIFY_CHATS`` and ``FBRT_TELEGRAM_API_URL``; None
+    without a token. An empty allow-list is refused: a bot anyone can command runs anything."""
+    env = os.environ if environ is None else environ
+    token = env.get("FBRT_TELEGRAM_TOKEN", "").strip()
+    if not token:
+        return None
+    allowed = _chat_ids(env.get("FBRT_TELEGRAM_ALLOWED_CHATS", ""), "FBRT_TELEGRAM_ALLOWED_CHATS")
+    if not allowed:
+        raise ValueError(
+            "FBRT_TELEGRAM_ALLOWED_CHATS is empty: list the chat ids that may command the bot"
+        )
+    notify_text = env.get("FBRT_TELEGRAM_NOTIFY_CHATS")
+    return TelegramBot(
+        service,
+        token,
+        allowed_chats=allowed,
+        notify_chats=None
+        if notify_text is None
+        else _chat_ids(notify_text, "FBRT_TELEGRAM_NOTIFY_CHATS"),
+        api_url=env.get("FBRT_TELEGRAM_API_URL", DEFAULT_API_URL),
+    )
+
+
+def _chat_ids(text: str, name: str) -> list[int]:
+    ids = []
+    for part in text.replace(";", ",").split(","):
+        if part.strip():
+            try:
+                ids.append(int(part))
+            except ValueError:
+                raise ValueError(f"{name}: {part.strip()!r} is not a chat id (a number)") from None
+    return ids

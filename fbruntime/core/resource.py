@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import logging
 from collections import deque
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from fbruntime.core.linker import link
 from fbruntime.core.network import Network, TypeLike, coerce_value
 
 __all__ = ["OutputEvent", "Resource", "ResourceState"]
+
+_log = logging.getLogger("fbruntime.resource")
 
 Entry = Callable[[], Any]
 
@@ -231,7 +234,9 @@ class Resource:
         popleft = self.queue.popleft
         todo = budget or self.slice_events
         entry: Entry | None = None
-        while True:
+        # After a fault the loop resumes; a network that faults on every event must still give
+        # the event loop its turn, so faults also use up the slice.
+        for _ in range(min(todo, 256)):
             try:
                 for entry in islice(iter(popleft, None), todo):
                     entry()
@@ -295,6 +300,7 @@ class Resource:
     def _fault(self, entry: Entry | None, exc: BaseException) -> None:
         inst, event = _owner_of(entry)
         if inst is None:
+            _log.error("resource %s: fault in an external event: %r", self.name, exc)
             return
         fault = inst.rt__record_error(event, exc)
         for listener in list(self._fault_listeners):

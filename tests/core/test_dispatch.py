@@ -348,3 +348,33 @@ async def test_async_emission_joins_the_fifo_when_it_happens() -> None:
     assert (res.read("A.CV"), res.read("B.CV")) == (1, 0)
     await clock.advance(4.0)
     assert (res.read("A.CV"), res.read("B.CV")) == (1, 1)
+
+
+async def test_a_block_faulting_on_every_event_does_not_starve_the_loop() -> None:
+    import asyncio
+
+    from fbruntime.core import Block, EventInput, EventOutput
+
+    class Loop(Block):
+        """Re-triggers itself forever and faults every time (after emitting)."""
+
+        REQ = EventInput()
+        CNF = EventOutput()
+
+        def on_REQ(self) -> None:
+            self.CNF()
+            raise ValueError("again")
+
+    res = Resource()
+    res.slice_events = 50
+    res.add("L", Loop)
+    res.connect("L.CNF", "L.REQ")
+    res.start()
+    res.fire("L.REQ")
+    ticks = 0
+    for _ in range(5):
+        await asyncio.sleep(0)
+        ticks += 1
+    assert ticks == 5  # this coroutine got its turns while L kept faulting
+    assert res.find("L")[0].rt__fault_count > 1
+    res.kill()

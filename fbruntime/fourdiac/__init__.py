@@ -2,7 +2,8 @@
 
 Layout: ``xmlread`` (safe parsing), ``model`` (the dataclasses), ``reader`` (XML to model,
 dispatching on the root tag), ``conditions`` (ECC transition conditions), ``library`` (scan,
-index, IDE-style name resolution), ``dns`` (virtual DNS), ``literals`` (typed values through
+index, IDE-style name resolution), ``standard`` (the device and resource types FORTE has built
+in, used when no file defines them), ``dns`` (virtual DNS), ``literals`` (typed values through
 fbruntime.iec), ``deploy`` (a ``.sys`` flattened and mapped per device and resource).
 ``iectypes`` (declared types and values as iec ones), ``generic`` (native F_* with ANY pins),
 ``build`` (model to runtime types: :class:`FourdiacTypes`), ``loader`` (a ``.sys``, ``.fbt`` or

@@ -10,7 +10,9 @@ Name resolution follows the IDE's ``ImportHelper.resolveImport`` (4DIAC-FORMATS.
 the name as given, the referring element's own package, its imports (an exact ``…::Name`` suffix
 or a ``pkg::*`` wildcard; an ambiguous import resolves to nothing), all case-insensitive; then
 fallbacks so a 3.x project loads against the unnamespaced 1.0.0 library: the deployed
-``a__b__C`` spelling, then the last ``::`` segment looked up by plain name.
+``a__b__C`` spelling, then the last ``::`` segment looked up by plain name.  Last of all come
+the device and resource types FORTE has built in (:mod:`fbruntime.fourdiac.standard`), so a
+project without ``FORTE_PC.dev``/``EMB_RES.res`` still loads while a file of that name wins.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ from fbruntime.fourdiac.model import (
     VarDecl,
 )
 from fbruntime.fourdiac.reader import ROOT_TAGS, read_element
+from fbruntime.fourdiac.standard import (
+    STANDARD_PACKAGE,
+    is_builtin,
+    standard_model,
+    standard_types,
+)
 from fbruntime.fourdiac.xmlread import line_of, parse_file
 
 EXTENSIONS = frozenset(
@@ -88,6 +96,12 @@ class _Loaded:
 
 
 _CACHE: dict[str, _Loaded] = {}
+
+_BUILTIN_BY_QUALIFIED = {
+    f"{STANDARD_PACKAGE}::{t.name}".lower(): TypeEntry(t.name, STANDARD_PACKAGE, t.root_tag, t.file)
+    for t in standard_types()
+}
+_BUILTIN_BY_PLAIN = {entry.name.lower(): entry for entry in _BUILTIN_BY_QUALIFIED.values()}
 
 
 def _stamp(path: str) -> tuple[int, int] | None:
@@ -197,6 +211,8 @@ class TypeLibrary:
 
     def load(self, entry: TypeEntry) -> LibraryElement | None:
         """The model of *entry*, built on first use; None (and a problem) if it is broken."""
+        if is_builtin(entry.file):
+            return standard_model(entry.file)
         loaded = self._loaded.get(entry.file)
         if loaded is None:
             loaded = _index_file(entry.file)
@@ -305,6 +321,9 @@ class TypeLibrary:
         found = self._plain(plain, tags)
         if found is not None:
             return Resolution(found, "fallback by plain name")
+        builtin = _BUILTIN_BY_QUALIFIED.get(name.lower()) or _BUILTIN_BY_PLAIN.get(plain.lower())
+        if builtin is not None and (tags is None or builtin.root_tag in tags):
+            return Resolution(builtin, "built into FORTE (no file defines it)")
         return Resolution(None, "not found in the type library")
 
     def resolve(

@@ -29,14 +29,19 @@ from fbruntime.fourdiac.reader import read_file
 __all__ = ["LoadError", "LoadResult", "load_device", "load_system", "resolve_trigger"]
 
 
-class LoadError(Exception):
-    """Building a device failed; ``problems`` lists every reason (file, line, element, what)."""
+class LoadError(FourdiacError):
+    """Building a device failed; ``problems`` lists every reason (file, line, element, what).
+
+    A :class:`FourdiacError` (its ``problem`` is the first one), so callers that report 4diac
+    input errors report these too instead of showing a traceback.
+    """
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         lines = "\n".join(f"  {p}" for p in self.problems[:50])
         more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
-        super().__init__(f"cannot load: {len(self.problems)} problem(s)\n{lines}{more}")
+        self.problem = self.problems[0] if self.problems else Problem("", 0, "", "cannot load")
+        Exception.__init__(self, f"cannot load: {len(self.problems)} problem(s)\n{lines}{more}")
 
 
 @dataclass

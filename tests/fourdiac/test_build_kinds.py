@@ -191,7 +191,7 @@ async def test_adapter_plug_and_socket_exchange_events_and_shared_data(tmp_path:
     device.start()
     await fire(res, "App.C.REQ")
     assert res.read("App.C.R") == 21
-    assert trace.events() == ["App.C.CNF"]
+    assert trace.events() == ["START.COLD", "App.C.CNF"]  # the default EMB_RES has START
 
 
 async def test_composite_stays_a_runtime_composite_with_addressable_inner_pins(

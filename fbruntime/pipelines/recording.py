@@ -13,8 +13,8 @@ Only ``pending`` and ``running`` mean "not over" to the store (a crash turns exa
 ``interrupted`` on restart), so a task waiting in the queue stays ``pending`` and a task waiting
 to retry stays ``running`` with its last error.
 
-The bulk rows are written with the store's table models through its public writer
-(:meth:`fbruntime.store.Writer.submit`), since the repository has no bulk method.
+The bulk rows go through the store's :meth:`~fbruntime.store.RunRepository.set_tasks_nowait`
+and :meth:`~fbruntime.store.RunRepository.logs_nowait`.
 """
 
 from __future__ import annotations
@@ -24,38 +24,12 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from fbruntime.core import Clock
 from fbruntime.store import Store, WriterClosed
-from fbruntime.store.models import TaskLogRow, TaskRunRow
 
 __all__ = ["StoreRecorder", "wall_time"]
 
 log = logging.getLogger(__name__)
-
-_TASKS = TaskRunRow.__table__  # a Table; typed as FromClause by SQLAlchemy
-_TASK_TABLE: Any = _TASKS
-# Plain Core executemany: one statement for every changed row, no ORM bookkeeping per row.
-_UPDATE_TASK = (
-    update(_TASK_TABLE)
-    .where(_TASKS.c.run_id == bindparam("b_run_id"), _TASKS.c.task_id == bindparam("b_task_id"))
-    .values(
-        {
-            name: bindparam(name)
-            for name in (
-                "status",
-                "attempt",
-                "error",
-                "output",
-                "started_at",
-                "ended_at",
-                "updated_at",
-            )
-        }
-    )
-)
 
 _STORED = {
     "running": "running",
@@ -101,7 +75,6 @@ class StoreRecorder:
         row = self._rows.get(task_id)
         if row is None:
             row = self._rows[task_id] = {
-                "run_id": self.run_id,
                 "task_id": task_id,
                 "attempt": 0,
                 "error": None,
@@ -130,7 +103,6 @@ class StoreRecorder:
     def log(self, message: str, *, task_id: str | None = None, level: str = "INFO") -> None:
         self._logs.append(
             {
-                "run_id": self.run_id,
                 "task_id": task_id,
                 "ts": wall_time(self.clock),
                 "level": level,
@@ -152,21 +124,12 @@ class StoreRecorder:
             self._timer = None
         if not self._dirty and not self._logs:
             return
-        rows = [
-            {f"b_{k}" if k in ("run_id", "task_id") else k: v for k, v in self._rows[t].items()}
-            for t in self._dirty
-        ]
+        rows = [self._rows[t] for t in self._dirty]
         logs, self._logs = self._logs, []
         self._dirty = set()
-
-        async def write(session: AsyncSession) -> None:
-            if rows:
-                await session.execute(_UPDATE_TASK, rows)
-            if logs:
-                await session.execute(insert(TaskLogRow), logs)
-
         try:
-            self.store.writer.submit(write)
+            self.store.runs.set_tasks_nowait(self.run_id, rows)
+            self.store.runs.logs_nowait(self.run_id, logs)
         except WriterClosed:  # the store closed under a run (shutdown, crash): nothing to do
             log.warning(
                 "run %s: %d task rows not recorded, the store is closed", self.run_id, len(rows)

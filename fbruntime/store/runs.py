@@ -10,13 +10,14 @@ everything recorded so far.
 from __future__ import annotations
 
 import builtins
+import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fbruntime.store.errors import Conflict, NotFound
@@ -240,6 +241,94 @@ class _Log:
         )
 
 
+TASK_FIELDS = ("status", "attempt", "error", "output", "started_at", "ended_at", "updated_at")
+"""What one row of :meth:`RunRepository.set_tasks_nowait` holds, besides its ``task_id``."""
+
+_TASKS: Any = TaskRunRow.__table__
+_BULK_UPDATE = (
+    update(_TASKS)
+    .where(_TASKS.c.run_id == bindparam("b_run_id"), _TASKS.c.task_id == bindparam("b_task_id"))
+    .values({name: bindparam(name) for name in TASK_FIELDS})
+)
+_SQLITE_BULK_UPDATE = (
+    "UPDATE task_runs SET status = ?, attempt = ?, error = ?, output = ?, started_at = ?, "
+    "ended_at = ?, updated_at = ? WHERE run_id = ? AND task_id = ?"
+)
+
+
+def _sqlite_time(value: datetime | None) -> str | None:
+    """A timestamp as SQLAlchemy's SQLite DATETIME stores it (UTC, naive, microseconds)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r} given to the store; pass an aware UTC time")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+@dataclass(frozen=True)
+class _SetTasks:
+    """Many task rows replaced at once: one executemany.
+
+    On SQLite the parameters go to the driver as it stores them (text timestamps, JSON text),
+    skipping SQLAlchemy's per-value bind processing, which costs about 15 us a row, five times
+    the UPDATE itself. Other databases take the Core statement.
+    """
+
+    run_id: str
+    rows: tuple[Mapping[str, Any], ...]
+
+    async def __call__(self, session: AsyncSession) -> None:
+        if session.get_bind().dialect.name == "sqlite":
+            connection = await session.connection()
+            await connection.exec_driver_sql(
+                _SQLITE_BULK_UPDATE,
+                [
+                    (
+                        row["status"],
+                        row["attempt"],
+                        row["error"],
+                        json.dumps(row["output"]),
+                        _sqlite_time(row["started_at"]),
+                        _sqlite_time(row["ended_at"]),
+                        _sqlite_time(row["updated_at"]),
+                        self.run_id,
+                        row["task_id"],
+                    )
+                    for row in self.rows
+                ],
+            )
+            return
+        await session.execute(
+            _BULK_UPDATE,
+            [
+                {"b_run_id": self.run_id, "b_task_id": row["task_id"]}
+                | {name: row[name] for name in TASK_FIELDS}
+                for row in self.rows
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class _Logs:
+    run_id: str
+    lines: tuple[Mapping[str, Any], ...]
+
+    async def __call__(self, session: AsyncSession) -> None:
+        await session.execute(
+            insert(TaskLogRow),
+            [
+                {
+                    "run_id": self.run_id,
+                    "task_id": line.get("task_id"),
+                    "ts": line["ts"],
+                    "level": line.get("level", "INFO"),
+                    "message": line["message"],
+                }
+                for line in self.lines
+            ],
+        )
+
+
 class RunRepository(Repository):
     def _create_op(
         self,
@@ -392,6 +481,22 @@ class RunRepository(Repository):
                 run_id, task_id, status, attempt, error, output, started_at, ended_at, self._now()
             )
         )
+
+    def set_tasks_nowait(self, run_id: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Replace the state of many tasks of a run in one write (a run's progress in bulk).
+
+        Each row is complete: ``task_id`` and every field of :data:`TASK_FIELDS` (timestamps
+        aware). The tasks must exist (``create`` made them); rows naming other tasks change
+        nothing. The rows are copied, so the caller may go on changing its dicts.
+        """
+        if rows:
+            self._writer.submit(_SetTasks(run_id, tuple(dict(row) for row in rows)))
+
+    def logs_nowait(self, run_id: str, lines: Sequence[Mapping[str, Any]]) -> None:
+        """Append many log lines in one write: ``message``, ``ts`` (aware), optional
+        ``task_id`` and ``level`` (INFO)."""
+        if lines:
+            self._writer.submit(_Logs(run_id, tuple(lines)))
 
     async def log(
         self, run_id: str, message: str, *, task_id: str | None = None, level: str = "INFO"

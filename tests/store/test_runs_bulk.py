@@ -1,0 +1,116 @@
+"""Bulk progress writes: many task rows and log lines in one write, read back like single ones."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from fbruntime.store import Store, StoreWriteError
+
+from .conftest import FakeClock
+
+OUTPUTS: list[Any] = [{"a": [1, 2.5, None]}, ["x", True], "text", 7, 0.25, None]
+
+
+def full_row(task_id: str, output: Any, at: datetime) -> dict[str, Any]:
+    return {
+        "task_id": task_id,
+        "status": "succeeded",
+        "attempt": 2,
+        "error": None,
+        "output": output,
+        "started_at": at,
+        "ended_at": at + timedelta(microseconds=1500),
+        "updated_at": at + timedelta(seconds=1),
+    }
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+async def test_a_bulk_row_reads_back_as_the_same_single_write_would(
+    store: Store, clock: FakeClock, output: Any
+) -> None:
+    await store.runs.create("p", run_id="r1", tasks=["single", "bulk"])
+    at = datetime(2026, 3, 1, 13, 14, 15, 123456, tzinfo=timezone(timedelta(hours=3)))
+    clock.now = at + timedelta(seconds=1)
+    await store.runs.set_task(
+        "r1",
+        "single",
+        "succeeded",
+        attempt=2,
+        error=None,
+        output=output,
+        started_at=at,
+        ended_at=at + timedelta(microseconds=1500),
+    )
+    store.runs.set_tasks_nowait("r1", [full_row("bulk", output, at)])
+    await store.flush()
+    tasks = {t.task_id: t for t in (await store.runs.require("r1")).tasks}
+    single, bulk = tasks["single"], tasks["bulk"]
+    assert (bulk.status, bulk.attempt, bulk.error, bulk.output) == (
+        single.status,
+        single.attempt,
+        single.error,
+        single.output,
+    )
+    assert (bulk.started_at, bulk.ended_at, bulk.updated_at) == (
+        single.started_at,
+        single.ended_at,
+        single.updated_at,
+    )
+    assert bulk.started_at is not None and bulk.started_at.tzinfo is not None
+    assert bulk.started_at == at
+
+
+async def test_many_rows_are_written_at_once_and_later_changes_to_the_dicts_do_not_leak(
+    store: Store,
+) -> None:
+    ids = [f"t{i}" for i in range(500)]
+    await store.runs.create("p", run_id="r1", tasks=ids)
+    at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    rows = [full_row(t, i, at) for i, t in enumerate(ids)]
+    store.runs.set_tasks_nowait("r1", rows)
+    for row in rows:
+        row["status"] = "changed later"
+    await store.flush()
+    tasks = (await store.runs.require("r1")).tasks
+    assert {(t.task_id, t.status, t.output) for t in tasks} == {
+        (t, "succeeded", i) for i, t in enumerate(ids)
+    }
+
+
+async def test_rows_for_tasks_the_run_does_not_have_change_nothing(store: Store) -> None:
+    await store.runs.create("p", run_id="r1", tasks=["a"])
+    await store.runs.create("p", run_id="r2", tasks=["a"])
+    store.runs.set_tasks_nowait("r1", [full_row("zz", 1, datetime(2026, 3, 1, tzinfo=UTC))])
+    await store.flush()
+    for run_id in ("r1", "r2"):
+        (task,) = (await store.runs.require(run_id)).tasks
+        assert (task.task_id, task.status) == ("a", "pending")
+
+
+async def test_a_naive_timestamp_is_refused(store: Store) -> None:
+    await store.runs.create("p", run_id="r1", tasks=["a"])
+    store.runs.set_tasks_nowait("r1", [full_row("a", 1, datetime(2026, 3, 1))])
+    with pytest.raises(StoreWriteError, match="naive datetime"):
+        await store.flush()
+
+
+async def test_log_lines_are_appended_in_bulk_in_order(store: Store) -> None:
+    await store.runs.create("p", run_id="r1", tasks=["a"])
+    at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    store.runs.logs_nowait(
+        "r1",
+        [
+            {"message": "run started", "ts": at},
+            {"message": "attempt 1 failed", "ts": at, "task_id": "a", "level": "WARNING"},
+        ],
+    )
+    store.runs.logs_nowait("r1", [])
+    await store.flush()
+    lines = (await store.runs.require("r1")).logs
+    assert [(line.task_id, line.level, line.message) for line in lines] == [
+        (None, "INFO", "run started"),
+        ("a", "WARNING", "attempt 1 failed"),
+    ]

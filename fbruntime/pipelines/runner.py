@@ -6,8 +6,10 @@ operation block):
 
 * **dependency = event join.** Each dependency is an event connection ``dep.CNF -> task.START``;
   the node counts arrivals (fan-in: each arrival is its own run, as in FORTE) and is ready when
-  all of them came. A failed or skipped task sends ``SKIPO`` instead, connected to the
-  dependents' ``SKIP``, so skipping spreads downstream through the FIFO too.
+  all of them came. A task that failed for good is finished in the FIFO too, where it marks
+  every task still pending downstream of it skipped at once (the graph's dependents): no
+  second set of "skip" connections, which would cost a third more connections and linking in
+  the engine for something that happens only on failure.
 * **dependent param = data connection.** Every task a node's references read (its dependencies
   and any task further upstream) feeds the node's data input ``Dn`` from its ``RESULT`` output;
   ``START`` is WITH all of them, so the values are sampled when the join completes, and the
@@ -19,7 +21,7 @@ operation block):
   :class:`~fbruntime.pipelines.isolation.TaskScope` (own folder, timeout on the engine clock,
   cancellation). Every error is caught, logged and retried per the task's :class:`RetryPolicy`,
   waiting on the engine clock. The outcome goes back into the FIFO as an external event
-  (``post``) that sets ``RESULT`` and emits ``CNF`` (or ``SKIPO``).
+  (``post``) that sets ``RESULT`` and emits ``CNF`` (or skips what waits downstream).
 
 A run of ``GC_FREEZE_TASKS`` tasks or more moves the objects alive at its start (its network
 among them) out of the cyclic collector's reach (``gc.freeze``) until the last such run ends: a
@@ -132,8 +134,8 @@ class _NodeType(FBType):
         super().__init__(
             f"PIPELINE_TASK_{inputs}",
             Interface(
-                event_inputs=(EventPort("START", names), EventPort("SKIP")),
-                event_outputs=(EventPort("CNF", ("RESULT",)), EventPort("SKIPO")),
+                event_inputs=(EventPort("START", names),),
+                event_outputs=(EventPort("CNF", ("RESULT",)),),
                 data_inputs=tuple(DataPort(n, _ANY) for n in names),
                 data_outputs=(DataPort("RESULT", _ANY),),
             ),
@@ -166,7 +168,7 @@ class TaskNode(FBInstance):
     RESULT: Any
 
     def rt__handler(self, event: str) -> Callable[[], Any]:
-        return self._start if event == "START" else self._skip
+        return self._start
 
     def rt__is_async(self, event: str) -> bool:
         return False
@@ -181,17 +183,12 @@ class TaskNode(FBInstance):
         values = {task: getattr(self, f"D{i}") for i, task in enumerate(self.sources)}
         self.run._ready(self, values)
 
-    def _skip(self) -> None:
-        if self.status is TaskStatus.PENDING:
-            self.run._skipped(self)
-            self.SKIPO()  # type: ignore[attr-defined]
-
     def finish(self, result: object) -> None:
         self.RESULT = result
         self.CNF()  # type: ignore[attr-defined]
 
     def fail(self) -> None:
-        self.SKIPO()  # type: ignore[attr-defined]
+        self.run._skip_after(self)
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -272,7 +269,6 @@ class PipelineRun:
             self.nodes[task_id] = node
             for dep in plan.dependencies:
                 network.connect(f"{dep}.CNF", f"{task_id}.START")
-                network.connect(f"{dep}.SKIPO", f"{task_id}.SKIP")
             for index, source in enumerate(sources):
                 network.connect(f"{source}.RESULT", f"{task_id}.D{index}")
 
@@ -338,9 +334,16 @@ class PipelineRun:
         self.states[node.rt__name].status = TaskStatus.QUEUED
         self._queue.put_nowait((node, values))
 
-    def _skipped(self, node: TaskNode) -> None:
-        node.status = TaskStatus.SKIPPED
-        self._set(node.rt__name, TaskStatus.SKIPPED, error="an upstream task failed")
+    def _skip_after(self, failed: TaskNode) -> None:
+        """Skip every task still pending downstream of ``failed`` (it cannot run any more)."""
+        dependents = self.pipeline.graph.dependents
+        todo = list(dependents(failed.rt__name))
+        while todo:
+            node = self.nodes[todo.pop()]
+            if node.status is TaskStatus.PENDING:
+                node.status = TaskStatus.SKIPPED
+                self._set(node.rt__name, TaskStatus.SKIPPED, error="an upstream task failed")
+                todo.extend(dependents(node.rt__name))
 
     # -- workers -----------------------------------------------------------------------------
 

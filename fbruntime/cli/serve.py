@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,18 +12,36 @@ import typer
 __all__ = ["compose", "register"]
 
 
-async def compose(orch: Any, settings: Any) -> tuple[list[Any], Any]:
-    """The whole product behind one server: the pipelines service and the web page.
+DEMO_APP = "blinker"
+
+
+def demo_system() -> Path:
+    """The example 4diac project: next to the package in a checkout, inside it when installed."""
+    package = Path(__file__).resolve().parents[1]
+    for base in (package.parent / "systems", package / "_library" / "systems"):
+        candidate = base / "blinker4diac" / "Blinker.sys"
+        if candidate.is_file():
+            return candidate
+    raise typer.BadParameter("the example system systems/blinker4diac/Blinker.sys is missing")
+
+
+async def compose(orch: Any, settings: Any, *, demo: bool = False) -> tuple[list[Any], Any]:
+    """The whole product behind one server: the pipelines service (with the Telegram bot when
+    ``FBRT_TELEGRAM_TOKEN`` is set) and the web page; with ``demo``, the example system too.
 
     The API layer knows neither; this shell puts them together (see fbruntime/api/server.py).
     """
     from fbruntime.api.context import write_access
     from fbruntime.pipelines.routes import pipelines_router
     from fbruntime.pipelines.service import PipelineService
+    from fbruntime.pipelines.telegram_bot import bot_from_environment
     from fbruntime.web import web_routers
 
     service = PipelineService(orch.store, settings.data_dir, orch.loader, orch.clock)
+    service.bot = bot_from_environment(service)
     await service.start()
+    if demo and DEMO_APP not in {a.name for a in orch.apps()}:
+        await orch.create_system(DEMO_APP, path=demo_system(), start=True)
     routers = [pipelines_router(service, auth_dependency=write_access)]
     routers.extend(web_routers(orch, service))
     return routers, service.close
@@ -58,6 +77,13 @@ def register(app: typer.Typer) -> None:
         fourdiac_folder: Annotated[
             list[Path] | None, typer.Option(help="Folder of 4diac type files")
         ] = None,
+        demo: Annotated[
+            bool,
+            typer.Option(
+                help="Also run the example 4diac system (systems/blinker4diac) as the "
+                f"application {DEMO_APP!r}; open the printed address to watch it"
+            ),
+        ] = False,
         slice_events: Annotated[
             int | None,
             typer.Option(
@@ -83,7 +109,8 @@ def register(app: typer.Typer) -> None:
             fourdiac_folders=tuple(fourdiac_folder or ()),
             slice_events=slice_events,
         )
-        run_loop(run(settings, new_token=new_token, compose=compose))
+        typer.echo(f"fbrt: serving on http://{settings.host}:{settings.port}/ (API docs at /docs)")
+        run_loop(run(settings, new_token=new_token, compose=partial(compose, demo=demo)))
 
     @app.command()
     def apps(

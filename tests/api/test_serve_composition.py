@@ -74,3 +74,20 @@ async def test_one_server_serves_api_pipelines_and_page(tmp_path: Path) -> None:
         await task
         await cleanup()
         await orch.close()
+
+
+async def test_demo_runs_the_example_system_once(tmp_path: Path) -> None:
+    from functools import partial
+
+    settings = ApiSettings(port=free_port(), data_dir=tmp_path / "data")
+    for _ in range(2):  # a second start keeps the one application, restored
+        _server, orch, cleanup = await build_server(
+            settings, out=io.StringIO(), log_level="warning", compose=partial(compose, demo=True)
+        )
+        try:
+            apps = orch.apps()
+            assert [a.name for a in apps] == ["blinker"] and apps[0].state == "running"
+            assert orch.read("blinker", "BlinkRes.BlinkApp.Counter.PV").value == 1000
+        finally:
+            await cleanup()
+            await orch.close()

@@ -453,6 +453,11 @@ function crumbs(net) {
 async function loadNetwork() {
   try {
     const net = await api("GET", "/api/web/apps/" + enc(appName) + "/network?level=" + enc(level));
+    if (!level && net.resources.length === 1 && !net.blocks.length) {
+      // A system with one resource: its network is what there is to see.
+      location.replace("/web/apps/" + enc(appName) + "?level=" + enc(net.resources[0].path));
+      return true;
+    }
     state.net = net;
     crumbs(net);
     showAppState(net);

@@ -43,8 +43,6 @@ CASES = (
 )
 
 EXPECTED_MISSING: dict[str, str] = {
-    "CSV_WRITER_1": "a FORTE C++ service FB (file I/O); no native fbrt block yet",
-    "iec61499::events::E_TRIG": "3.x standard library type, not in the corpus (INDEX.md)",
     "logiBUS::io::DQ::logiBUS_QXA": (
         "its InitialValue uses the enumerated constant logiBUS_DO::Invalid, which the XML "
         "literal reader does not resolve yet"

@@ -47,6 +47,7 @@ class _CsvWriting:
     CNF: Callable[[], None]
     sd_pins: tuple[str, ...] = ()
     _file: IO[str] | None
+    rt__source_type: Callable[[str], IecType | None]
 
     def setup(self) -> None:
         self._close_quietly()
@@ -121,28 +122,10 @@ class _CsvWriting:
         value = getattr(self, pin)
         if value is None:
             return ""
-        typ = self._source_type(pin)
+        typ = self.rt__source_type(pin)
         if typ is None or typ.is_generic:
             typ = type_of_value(value)
         return format_value(typ, value)
-
-    def _source_type(self, pin: str) -> IecType | None:
-        """The declared type of the output connected to ``pin``, if any."""
-        me: Any = self
-        parent = me.rt__parent
-        net = getattr(parent, "rt__network", None)
-        if net is None and me.rt__resource is not None:
-            net = me.rt__resource.network
-        if net is None:
-            return None
-        conn = net.data_source(self, pin)
-        if conn is None:
-            return None
-        owner = conn.src_fb if conn.src_fb is not None else parent
-        if owner is None:
-            return None
-        port = owner.rt__type.interface.data_port(conn.src_pin)
-        return None if port is None else port.type
 
 
 def _error_text(exc: OSError) -> str:

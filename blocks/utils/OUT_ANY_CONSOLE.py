@@ -11,7 +11,7 @@ it; an unconnected IN shows its value as the type of the Python value suggests.
 import sys
 
 from fbruntime.core import Block, DataInput, DataOutput, EventInput, EventOutput
-from fbruntime.iec import IecType, format_value, type_of_value
+from fbruntime.iec import format_value, type_of_value
 
 
 class OUT_ANY_CONSOLE(Block):
@@ -37,26 +37,9 @@ class OUT_ANY_CONSOLE(Block):
         value = self.IN
         if value is None:
             return ""
-        typ = self._source_type()
+        typ = self.rt__source_type("IN")
         if typ is None or typ.is_generic:
             typ = type_of_value(value)
         if getattr(typ, "is_string", False):
             return str(value)
         return format_value(typ, value)
-
-    def _source_type(self) -> IecType | None:
-        """The declared type of the output connected to IN, if any."""
-        parent = self.rt__parent
-        net = getattr(parent, "rt__network", None)
-        if net is None and self.rt__resource is not None:
-            net = self.rt__resource.network
-        if net is None:
-            return None
-        conn = net.data_source(self, "IN")
-        if conn is None:
-            return None
-        owner = conn.src_fb if conn.src_fb is not None else parent
-        if owner is None:
-            return None
-        port = owner.rt__type.interface.data_port(conn.src_pin)
-        return None if port is None else port.type

@@ -68,15 +68,18 @@ class _Port:
 
 
 class EventInput(_Port):
-    def __init__(self, with_: tuple[str, ...] | list[str] = (), comment: str = "") -> None:
+    """An event input; ``type_name`` is its IEC 61499 event type (``EInit``...), default Event."""
+
+    def __init__(
+        self, with_: tuple[str, ...] | list[str] = (), comment: str = "", type_name: str = "Event"
+    ) -> None:
         super().__init__(comment)
         self.with_ = tuple(with_)
+        self.type_name = type_name
 
 
-class EventOutput(_Port):
-    def __init__(self, with_: tuple[str, ...] | list[str] = (), comment: str = "") -> None:
-        super().__init__(comment)
-        self.with_ = tuple(with_)
+class EventOutput(EventInput):
+    pass
 
 
 class _DataPort(_Port):
@@ -173,7 +176,7 @@ class Block(FBInstance):
 
         def ev(kind: type[_Port]) -> tuple[EventPort, ...]:
             return tuple(
-                EventPort(n, p.with_, p.comment)  # type: ignore[attr-defined]
+                EventPort(n, p.with_, p.comment, p.type_name)  # type: ignore[attr-defined]
                 for n, p in ordered
                 if type(p) is kind
             )

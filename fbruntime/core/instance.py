@@ -172,6 +172,22 @@ class FBInstance:
     def rt__monotonic(self) -> int:
         return self.rt__clock().monotonic_ns()
 
+    def rt__source_type(self, pin: str) -> Any:
+        """The declared IEC type of whatever feeds data input ``pin`` (None if unconnected).
+
+        Blocks with ANY inputs (OUT_ANY_CONSOLE, CSV_WRITER) print values in their source's type.
+        """
+        parent = self.rt__parent
+        net = getattr(parent, "rt__network", None)
+        if net is None and self.rt__resource is not None:
+            net = self.rt__resource.network
+        conn = net.data_source(self, pin) if net is not None else None
+        if conn is None:
+            return None
+        owner = conn.src_fb if conn.src_fb is not None else parent
+        port = owner.rt__type.interface.data_port(conn.src_pin) if owner is not None else None
+        return None if port is None else port.type
+
     # -- synchronous use (internal FBs of Basic FBs, tests, scripts) --------------------------------
 
     def rt__invoke(self, event: str | None = None) -> None:

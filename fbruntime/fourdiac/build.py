@@ -413,11 +413,11 @@ class FourdiacTypes:
         try:
             return CoreInterface(
                 event_inputs=tuple(
-                    EventPort(e.name, tuple(rename(v) for v in e.with_vars), e.comment)
+                    EventPort(e.name, tuple(rename(v) for v in e.with_vars), e.comment, e.type_name)
                     for e in itf.event_inputs
                 ),
                 event_outputs=tuple(
-                    EventPort(e.name, tuple(rename(v) for v in e.with_vars), e.comment)
+                    EventPort(e.name, tuple(rename(v) for v in e.with_vars), e.comment, e.type_name)
                     for e in itf.event_outputs
                 ),
                 data_inputs=tuple(self._port(v) for v in itf.inputs),

@@ -170,3 +170,26 @@ def test_subclass_inherits_and_extends_pins() -> None:
 
     assert Child.fbtype.interface.pin_names == ("REQ", "CNF", "EXTRA")
     assert Child("c").EXTRA is True
+
+
+def test_event_types_are_declared_and_kept() -> None:
+    from fbruntime.core import EventOutput
+
+    class Init(Block):
+        INIT = EventInput(type_name="EInit")
+        INITO = EventOutput()
+
+        def on_INIT(self) -> None:
+            self.INITO()
+
+    itf = Init.fbtype.interface
+    assert itf.event_inputs[0].type_name == "EInit"
+    assert itf.event_outputs[0].type_name == "Event"
+
+
+async def test_source_type_names_the_connected_output_type() -> None:
+    res = build()
+    res.connect("C.CV", "SC.IN")
+    sc = res.find("SC")[0]
+    assert sc.rt__source_type("IN").name == "UINT"
+    assert sc.rt__source_type("GAIN") is None

@@ -91,8 +91,7 @@ class Resource:
         return inst
 
     def connect(self, source: str, destination: str) -> None:
-        self.network.connect(source, destination)
-        self._dirty = True
+        self.network.connect(source, destination)  # the network tells mark_dirty
 
     def _adopt(self, inst: FBInstance) -> None:
         stack = [inst]
@@ -111,8 +110,9 @@ class Resource:
 
     def mark_dirty(self) -> None:
         """Something that linking depends on changed (watch, force, state): relink before next slice."""
-        self._dirty = True
-        self.kick()
+        if not self._dirty:
+            self._dirty = True
+            self.kick()
 
     # -- addressing ----------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ number of tasks. ``--quick`` runs smaller pipelines.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import tempfile
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from fbruntime.core import RealClock
+from fbruntime.eventloop import run_loop
 from fbruntime.loader import Loader
 from fbruntime.pipelines import OperationRegistry, PipelineRun, pipeline_from_json
 from fbruntime.pipelines.recording import StoreRecorder
@@ -105,4 +105,4 @@ async def main(quick: bool) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="2,000 tasks instead of 10,000")
-    asyncio.run(main(parser.parse_args().quick))
+    run_loop(main(parser.parse_args().quick))

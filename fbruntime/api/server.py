@@ -11,12 +11,11 @@ FastAPI, pydantic and the block library otherwise stalls the loop for tens of mi
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import sys
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
-from typing import Any, TextIO, TypeVar
+from typing import TextIO, TypeVar
 
 import uvicorn
 from fastapi import APIRouter
@@ -24,6 +23,7 @@ from fastapi import APIRouter
 from fbruntime.api.app import create_app
 from fbruntime.api.auth import ensure_token
 from fbruntime.api.settings import ApiSettings
+from fbruntime.eventloop import run_loop
 from fbruntime.orchestrator import Orchestrator
 
 __all__ = ["build_server", "freeze_heap", "run_loop", "serve"]
@@ -115,12 +115,3 @@ def _has(module: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(module) is not None
-
-
-def run_loop(main: Coroutine[Any, Any, T]) -> T:
-    """Run ``main`` on uvloop when it is installed (it is a dependency), else on asyncio's loop."""
-    if _has("uvloop"):
-        import uvloop
-
-        return uvloop.run(main)
-    return asyncio.run(main)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import typer
 
+from fbruntime.eventloop import run_loop
 from fbruntime.mgmt import (
     BootFileError,
     DeploymentSync,
@@ -163,7 +164,7 @@ def register(app: typer.Typer) -> None:
         export_only = export is not None and boot is None and listen is None
         listen_at = None if export_only or not serve_protocol else (listen or DEFAULT_LISTEN)
         try:
-            code = asyncio.run(
+            code = run_loop(
                 run_device_server(
                     listen=listen_at, boot=boot, data_dir=data_dir, export=export, name=name
                 )

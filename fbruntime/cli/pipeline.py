@@ -20,6 +20,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from fbruntime.eventloop import run_loop
+
 if TYPE_CHECKING:
     from fbruntime.pipelines import OperationRegistry, PipelineError
     from fbruntime.pipelines.runner import TaskState
@@ -241,7 +243,7 @@ def register(app: typer.Typer) -> None:
         """Run a pipeline here and show its progress; exit 1 if it does not succeed."""
         console = Console(soft_wrap=True)
         overrides = _overrides(set_ or [])
-        status = asyncio.run(_run(file, _data_dir(data_dir), overrides, max_parallel, console))
+        status = run_loop(_run(file, _data_dir(data_dir), overrides, max_parallel, console))
         if status != "succeeded":
             raise typer.Exit(1)
 

@@ -21,6 +21,7 @@ import typer
 
 from fbruntime.blockfiles import import_file
 from fbruntime.core import BlockFault, Device, FBInstance, OutputEvent, Resource
+from fbruntime.eventloop import run_loop
 from fbruntime.iec import ElementaryType, IecType, format_value
 
 __all__ = ["json_value", "load_path", "register", "run_device"]
@@ -221,4 +222,4 @@ def register(app: typer.Typer) -> None:
             sys.stdout.flush()
             return code
 
-        raise typer.Exit(asyncio.run(main()))
+        raise typer.Exit(run_loop(main()))

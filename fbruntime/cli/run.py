@@ -91,25 +91,17 @@ def dump(device: Device) -> dict[str, Any]:
     return out
 
 
-def _trigger(device: Device, path: str) -> None:
+def resolve_trigger(device: Device, path: str) -> tuple[Resource, str]:
+    """(resource, block path + event) for ``--trigger``; a clear error when nothing matches."""
     from fbruntime import fourdiac
 
-    resolver = getattr(fourdiac, "resolve_trigger", None)
-    if resolver is not None:
-        res, fb_path, event = resolver(device, path)
-        res.fire(f"{fb_path}.{event}")
-        return
-    res_name, _, rest = path.partition(".")
-    if res_name in device.resources:
-        device.resources[res_name].fire(rest)
-        return
-    for res in device.resources.values():
-        try:
-            res.fire(path)
-            return
-        except KeyError:
-            continue
-    raise typer.BadParameter(f"--trigger {path}: no such event input in any resource")
+    try:
+        res, fb_path, event = fourdiac.resolve_trigger(device, path)
+        target = f"{fb_path}.{event}"
+        res.find(target)
+        return res, target
+    except (ValueError, KeyError, LookupError) as exc:
+        raise typer.BadParameter(f"--trigger {path}: {exc}") from None
 
 
 async def run_device(
@@ -152,9 +144,10 @@ async def run_device(
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, done.set)
+    fires = [resolve_trigger(device, path) for path in triggers]
     device.start()
-    for path in triggers:
-        _trigger(device, path)
+    for res, target in fires:
+        res.fire(target)
     try:
         if seconds is None:
             await done.wait()

@@ -1,0 +1,46 @@
+"""`fbrt types`: lists what a folder holds, with each type's problems, as text or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from fbruntime.cli import app
+
+GOOD = """<?xml version="1.0" encoding="UTF-8"?>
+<FBType Name="Doubler" Comment="Doubles IN">
+  <Identification Description="doubles its input"/>
+  <VersionInfo Version="2.3" Author="fbrt tests" Date="2026-11-22"/>
+  <InterfaceList>
+    <EventInputs><Event Name="REQ"><With Var="IN"/></Event></EventInputs>
+    <EventOutputs><Event Name="CNF"><With Var="OUT"/></Event></EventOutputs>
+    <InputVars><VarDeclaration Name="IN" Type="INT"/></InputVars>
+    <OutputVars><VarDeclaration Name="OUT" Type="INT"/></OutputVars>
+  </InterfaceList>
+  <SimpleFB>
+    <Algorithm Name="REQ"><ST><![CDATA[OUT := IN * 2;]]></ST></Algorithm>
+  </SimpleFB>
+</FBType>
+"""
+
+BROKEN = GOOD.replace("OUT := IN * 2;", "OUT := NOPE * 2;").replace("Doubler", "Broken")
+
+
+def test_types_lists_name_version_kind_and_problems(tmp_path: Path) -> None:
+    (tmp_path / "Doubler.fbt").write_text(GOOD)
+    result = CliRunner().invoke(app, ["types", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    (entry,) = [t for t in json.loads(result.output) if t["name"] == "Doubler"]
+    assert (entry["version"], entry["kind"]) == ("2.3", "simple")
+    assert entry["problems"] == []
+
+
+def test_types_exits_non_zero_and_names_the_broken_file(tmp_path: Path) -> None:
+    (tmp_path / "Doubler.fbt").write_text(GOOD)
+    (tmp_path / "Broken.fbt").write_text(BROKEN)
+    result = CliRunner().invoke(app, ["types", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "Broken" in result.output and "NOPE" in result.output
+    assert "Doubler" in result.output  # one bad file does not hide the others

@@ -84,6 +84,3 @@ class Device:
         self.exit_code = code
         for callback in list(self.on_exit):
             callback(code)
-
-    def default_clock(self) -> Clock:
-        return self.clock if self.clock is not None else RealClock()

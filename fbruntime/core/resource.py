@@ -77,7 +77,6 @@ class Resource:
         self._warm = False
         self._tracers: list[Callable[[OutputEvent], None]] = []
         self._fault_listeners: list[Callable[[FBInstance, BlockFault], None]] = []
-        self._async_running = 0
         self.tracing = False
         settle_hook = getattr(self.clock, "add_settle_hook", None)
         if settle_hook is not None:
@@ -390,7 +389,6 @@ class Resource:
 
         def launch(snapshot: dict[str, Any]) -> None:
             runner["active"] += 1
-            self._async_running += 1
             task = asyncio.get_running_loop().create_task(run(snapshot))
             tasks = inst.rt__tasks
             if tasks is None:
@@ -412,7 +410,6 @@ class Resource:
                     listener(inst, fault)
             finally:
                 runner["active"] -= 1
-                self._async_running -= 1
                 if runner["pending"] and self.state is ResourceState.RUNNING:
                     launch(runner["pending"].popleft())
                 self.kick()
@@ -487,7 +484,7 @@ class Resource:
     async def _halt(self, drain_limit: int) -> None:
         task = self._task
         if task is not None:
-            await self.settle_bounded(drain_limit)
+            await self._settle_within(max(1, drain_limit // self.slice_events))
             task.cancel()
             try:
                 await task
@@ -499,13 +496,13 @@ class Resource:
         self.queue.clear()
         self._inbox = None
 
-    async def settle_bounded(self, limit: int) -> None:
-        for _ in range(max(1, limit // self.slice_events)):
-            await asyncio.sleep(0)
-            if self._idle and not self.queue and self._inbox is not None and self._inbox.empty():
+    async def _settle_within(self, max_slices: int) -> None:
+        """Let the dispatcher run until it is idle, for at most ``max_slices`` slices (a stop
+        delivers E_RESTART's STOP chain but must end even if the chain never does)."""
+        for _ in range(max_slices):
+            if self._idle and not self.queue and (self._inbox is None or self._inbox.empty()):
                 return
-            if self._idle_event is not None and not self._idle:
-                await asyncio.sleep(0)
+            await asyncio.sleep(0)
 
     def _set_all(self, state: FBState) -> None:
         for inst in self.network.walk():

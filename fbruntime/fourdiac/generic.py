@@ -1,12 +1,21 @@
 """The IEC 61131-3 function FBs with ANY pins (F_ADD, F_SEL, F_EQ, ...), implemented natively.
 
-In the 4diac library these are interface-only ``.fbt`` files with a ``GenericClassName``
-attribute; FORTE implements them in C++ and fixes the ANY pins' type when the network connects
+In the 4diac library these are interface-only ``.fbt`` files (most with a ``GenericClassName``
+attribute); FORTE implements them in C++ and fixes the ANY pins' type when the network connects
 them. Here the interface comes from the ``.fbt`` (so pins and WITHs are the file's) and the
-behaviour from :data:`OPERATIONS`, keyed by the type name without its ``F_`` prefix. The loader
-calls :func:`specialize` with the concrete types it saw on the connections (or parameters): every
-generic pin of the family takes that type, so results wrap as that type's arithmetic does.
-Without any typing information the pins stay generic and values pass through as Python values.
+behaviour from :data:`OPERATIONS`, keyed by the type name without its ``F_`` prefix: the
+elementary operations below, the width-dependent shifts and rotations of
+:mod:`~fbruntime.fourdiac.bitshift`, the date and time arithmetic of
+:mod:`~fbruntime.fourdiac.timearith`, and STRUCT_MUX/STRUCT_DEMUX of
+:mod:`~fbruntime.fourdiac.structmux`.
+
+The loader calls :meth:`GenericFBType.specialize` with the concrete types it saw on the
+connections (or typed literal parameters). The operand pins (all generic pins but the control
+pins of :data:`CONTROL_PINS`, such as MUX's ``K`` or SHL's ``N``) take the first concrete type
+found, so results wrap as that type's arithmetic does; a control pin only takes its own
+connection's type. :meth:`GenericFBType.configure` types an instance from the IDE's
+``DataType``/``StructuredType`` instance attribute instead. Without any typing information the
+pins stay generic and values pass through as Python values.
 """
 
 from __future__ import annotations
@@ -22,18 +31,19 @@ from fbruntime.core.ecc import SimpleType
 from fbruntime.core.fbtype import FBType
 from fbruntime.core.instance import FBInstance
 from fbruntime.core.interface import DataPort, Interface
+from fbruntime.fourdiac import bitshift, structmux, timearith
+from fbruntime.fourdiac.errors import FourdiacError
 
 Op = Callable[[list[Any]], Any]
 
 
 def _div(values: list[Any]) -> Any:
+    """Division truncating towards zero; by zero it gives 0, as FORTE's ``DIV``."""
     a, b = values
     if isinstance(a, float) or isinstance(b, float):
-        if b == 0:
-            raise ZeroDivisionError("division by zero")
-        return a / b
+        return a / b if b != 0 else 0.0
     if b == 0:
-        raise ZeroDivisionError("division by zero")
+        return 0
     q = abs(a) // abs(b)
     return q if (a >= 0) == (b >= 0) else -q
 
@@ -98,8 +108,6 @@ OPERATIONS: dict[str, tuple[str, Op]] = {
         lambda v: v[0][: max(v[3] - 1, 0)] + v[1] + v[0][max(v[3] - 1, 0) + v[2] :],
     ),
     "FIND": ("int", lambda v: v[0].find(v[1]) + 1),
-    "SHL": ("same", lambda v: v[0] << v[1]),
-    "SHR": ("same", lambda v: v[0] >> v[1]),
     "TRUNC": ("int", lambda v: int(v[0])),
     "SIN": ("same", lambda v: math.sin(v[0])),
     "COS": ("same", lambda v: math.cos(v[0])),
@@ -110,8 +118,35 @@ OPERATIONS: dict[str, tuple[str, Op]] = {
     "EXP": ("same", lambda v: math.exp(v[0])),
     "LN": ("same", lambda v: math.log(v[0])),
     "LOG": ("same", lambda v: math.log10(v[0])),
+    **{name: ("same", op) for name, op in timearith.OPERATIONS.items()},
 }
-"""Operations by name; inputs arrive in interface order (IN1, IN2, ... or G, IN0, IN1)."""
+"""Operations by name; inputs arrive in interface order (IN1, IN2, ... or G, IN0, IN1).
+
+What OUT is: "same" (the operands' type, or the declared type of a non-generic OUT), "bool" or
+"int". The shifts and rotations are not here: they depend on the operand's width and are built
+per type by :func:`bitshift.shift_operation`.
+"""
+
+KNOWN_OPERATIONS = frozenset(OPERATIONS) | bitshift.OPERATIONS | structmux.OPERATIONS
+"""Every operation name :class:`GenericFBType` implements."""
+
+CONTROL_PINS: dict[str, frozenset[str]] = {
+    "MUX": frozenset({"K"}),
+    "SHL": frozenset({"N"}),
+    "SHR": frozenset({"N"}),
+    "ROL": frozenset({"N"}),
+    "ROR": frozenset({"N"}),
+    "LEFT": frozenset({"L"}),
+    "RIGHT": frozenset({"L"}),
+    "MID": frozenset({"L", "P"}),
+    "DELETE": frozenset({"L", "P"}),
+    "INSERT": frozenset({"P"}),
+    "REPLACE": frozenset({"L", "P"}),
+}
+"""Generic pins that select or count (ANY_INT) rather than carry the operands' type."""
+
+CONFIG_ATTRIBUTES = ("StructuredType", "DataType")
+"""FB instance attributes through which the IDE configures a generic FB (STRUCT_MUX, F_MOVE)."""
 
 
 def operation_name(type_name: str, generic_class: str | None) -> str | None:
@@ -120,18 +155,45 @@ def operation_name(type_name: str, generic_class: str | None) -> str | None:
         plain = candidate.strip().strip("'\"").rsplit("::", 1)[-1].upper()
         plain = re.sub(r"^(F_|GEN_)", "", plain)
         plain = re.sub(r"^MUX_\d+$", "MUX", plain)
-        if plain in OPERATIONS:
+        deployed = structmux.configured_struct_name(plain)
+        if deployed is not None:
+            plain = deployed[0]
+        if plain in KNOWN_OPERATIONS:
             return plain
     return None
 
 
-def family_type(interface: Interface, known: Mapping[str, iec.IecType]) -> iec.IecType | None:
-    """The concrete type the generic pins take: first a connected generic input, then outputs."""
+def family_type(
+    interface: Interface, known: Mapping[str, iec.IecType], control: frozenset[str] = frozenset()
+) -> iec.IecType | None:
+    """The concrete type the operand pins take: first a connected generic input, then outputs.
+
+    A type the pin's family does not accept (a DINT offered to an ANY_BIT pin) is passed over.
+    """
     ports = [*interface.data_inputs, *interface.data_outputs]
     for port in ports:
-        if port.type.is_generic and port.name in known and not known[port.name].is_generic:
-            return known[port.name]
+        if port.name in control or not port.type.is_generic:
+            continue
+        found = _accepted(port, known)
+        if found is not None:
+            return found
     return None
+
+
+def _accepted(port: DataPort, known: Mapping[str, iec.IecType]) -> iec.IecType | None:
+    found = known.get(port.name)
+    if found is None or found.is_generic:
+        return None
+    family = port.type
+    if isinstance(family, iec.GenericType) and not family.accepts(found):
+        return None
+    return found
+
+
+def _operation(op_name: str, operand: iec.IecType | None) -> tuple[str, Op]:
+    if op_name in bitshift.OPERATIONS:
+        return "same", bitshift.shift_operation(op_name, operand)
+    return OPERATIONS[op_name]
 
 
 def specialize(
@@ -142,18 +204,22 @@ def specialize(
     **meta: Any,
 ) -> SimpleType:
     """A runnable type for one use: generic pins typed from ``known`` (pin -> connected type)."""
-    out_kind, op = OPERATIONS[op_name]
-    concrete = family_type(interface, known)
+    control = CONTROL_PINS.get(op_name, frozenset())
+    concrete = family_type(interface, known, control)
+    out_kind, op = _operation(op_name, concrete)
 
     def fix(ports: Sequence[DataPort], outputs: bool) -> tuple[DataPort, ...]:
         fixed = []
         for port in ports:
             t = port.type
             if t.is_generic:
-                if outputs and out_kind == "bool":
+                own = _accepted(port, known)
+                if port.name in control:
+                    t = own or t
+                elif outputs and out_kind == "bool":
                     t = iec.elementary("BOOL")
                 elif outputs and out_kind == "int":
-                    t = known.get(port.name) or iec.elementary("INT")
+                    t = own or iec.elementary("INT")
                 elif concrete is not None:
                     t = concrete
             fixed.append(DataPort(port.name, t, None, port.comment))
@@ -181,8 +247,7 @@ def specialize(
             setattr(fb, out_name, coerce(result))
 
     algorithms = {ev.name: run for ev in interface.event_inputs}
-    t = SimpleType(name, typed, algorithms=algorithms, kind="generic", **meta)
-    return t
+    return SimpleType(name, typed, algorithms=algorithms, kind="generic", **meta)
 
 
 class GenericFBType(FBType):
@@ -194,9 +259,15 @@ class GenericFBType(FBType):
         super().__init__(name, interface, **meta)
         self.op_name = op_name
         self._meta = meta
-        self._cache: dict[tuple[tuple[str, str], ...], SimpleType] = {}
+        self._cache: dict[tuple[tuple[str, str], ...], FBType] = {}
 
-    def specialize(self, known: Mapping[str, iec.IecType]) -> SimpleType:
+    def specialize(self, known: Mapping[str, iec.IecType]) -> FBType:
+        """The type for one use whose pins are connected to pins of the ``known`` types."""
+        if self.op_name in structmux.OPERATIONS:
+            found = known.get(structmux.STRUCT_PIN[self.op_name])
+            if isinstance(found, iec.StructType):
+                return self.configure(found)
+            return self
         relevant = tuple(
             sorted(
                 (pin, t.name)
@@ -204,11 +275,51 @@ class GenericFBType(FBType):
                 if (port := self.interface.data_port(pin)) is not None and port.type.is_generic
             )
         )
-        found = self._cache.get(relevant)
-        if found is None:
-            found = specialize(self.name, self.interface, self.op_name, known, **self._meta)
-            self._cache[relevant] = found
-        return found
+        cached = self._cache.get(relevant)
+        if cached is None:
+            cached = specialize(self.name, self.interface, self.op_name, known, **self._meta)
+            self._cache[relevant] = cached
+        return cached
+
+    def configure(self, data_type: iec.IecType) -> FBType:
+        """The type of an instance configured for ``data_type`` (its ``DataType`` attribute).
+
+        STRUCT_MUX/STRUCT_DEMUX get one pin per member of the struct; any other generic FB
+        gets ``data_type`` on every operand pin (the IDE configures F_MOVE this way).
+        """
+        key = (("", data_type.name),)
+        cached = self._cache.get(key)
+        if cached is not None and self._configured_for(cached, data_type):
+            return cached
+        if self.op_name in structmux.OPERATIONS:
+            if not isinstance(data_type, iec.StructType):
+                raise self._error(f"is configured with {data_type.name}, which is not a STRUCT")
+            built: FBType = structmux.struct_fb_type(
+                self.name, self.interface, self.op_name, data_type, **self._meta
+            )
+        else:
+            control = CONTROL_PINS.get(self.op_name, frozenset())
+            pins = {
+                p.name: data_type
+                for p in (*self.interface.data_inputs, *self.interface.data_outputs)
+                if p.type.is_generic and p.name not in control
+            }
+            built = specialize(self.name, self.interface, self.op_name, pins, **self._meta)
+        self._cache[key] = built
+        return built
+
+    def _configured_for(self, built: FBType, data_type: iec.IecType) -> bool:
+        port = built.interface.data_port(structmux.STRUCT_PIN.get(self.op_name, ""))
+        return port is None or port.type == data_type
+
+    def _error(self, message: str) -> FourdiacError:
+        return FourdiacError(self.origin or "", 0, "FBType", f"{self.name} {message}")
 
     def create(self, name: str) -> FBInstance:
+        if self.op_name in structmux.OPERATIONS:
+            pin = structmux.STRUCT_PIN[self.op_name]
+            raise self._error(
+                f"needs the struct it works on: connect its {pin} to a pin of a struct type, "
+                "or give the FB instance a StructuredType attribute naming the struct"
+            )
         return self.specialize({}).create(name)

@@ -37,6 +37,10 @@ from fbruntime.fourdiac.errors import FourdiacError
 Op = Callable[[list[Any]], Any]
 
 
+UNCHANGED: Any = object()
+"""What an operation returns to leave OUT as it was (F_MUX with K out of range, as in FORTE)."""
+
+
 def _div(values: list[Any]) -> Any:
     """Division truncating towards zero; by zero it gives 0, as FORTE's ``DIV``."""
     a, b = values
@@ -85,7 +89,7 @@ OPERATIONS: dict[str, tuple[str, Op]] = {
     "MIN": ("same", lambda v: min(v)),
     "LIMIT": ("same", _limit),
     "SEL": ("same", lambda v: v[2] if v[0] else v[1]),
-    "MUX": ("same", lambda v: v[1 + v[0]] if 0 <= v[0] < len(v) - 1 else v[-1]),
+    "MUX": ("same", lambda v: v[1 + v[0]] if 0 <= v[0] < len(v) - 1 else UNCHANGED),
     "GT": ("bool", lambda v: all(a > b for a, b in itertools.pairwise(v))),
     "GE": ("bool", lambda v: all(a >= b for a, b in itertools.pairwise(v))),
     "EQ": ("bool", lambda v: all(a == b for a, b in itertools.pairwise(v))),
@@ -243,7 +247,7 @@ def specialize(
         if any(v is None for v in values):
             return
         result = op(values)
-        if out_name:
+        if out_name and result is not UNCHANGED:
             setattr(fb, out_name, coerce(result))
 
     algorithms = {ev.name: run for ev in interface.event_inputs}

@@ -158,6 +158,9 @@ class CommBlock(Block):
         self._generation += 1
         self._comm_id = comm_id
         self._rd_types = [self._rd_type(pin) for pin in self.rd_pins]
+        for pin, typ in zip(self.rd_pins, self._rd_types, strict=True):
+            if typ is not None and getattr(self, pin) is None:
+                setattr(self, pin, typ.default())  # as FORTE's RD, typed by its connection
         if comm_id.encoding == "raw":
             why = self._raw_problem()
             if why is not None:

@@ -108,7 +108,7 @@ async def test_a_forte_datagram_is_received_and_garbage_reported(udp_peer: socke
     address = ("127.0.0.1", bound_port(res, "SUB"))
     udp_peer.sendto(bytes.fromhex("43 0001"), address)  # an INT where a DINT is expected
     bad = await trace.next("SUB.IND")
-    assert bad.values == {"QO": False, "STATUS": "DATA_TYPE_ERROR", "RD_1": None}
+    assert bad.values == {"QO": False, "STATUS": "DATA_TYPE_ERROR", "RD_1": 0}
     assert "expected DINT" in res.network.instances["SUB"].comm_error  # type: ignore[attr-defined]
     udp_peer.sendto(bytes.fromhex("44 0001 00"), address)  # ends inside the DINT
     assert (await trace.next("SUB.IND", 2)).values["STATUS"] == "DATA_TYPE_ERROR"

@@ -283,3 +283,40 @@ async def test_raw_refuses_pins_that_are_not_one_string() -> None:
     res.fire("SUB.INIT")
     await res.settle()
     assert trace.of("SUB.INITO")[-1].values == {"QO": False, "STATUS": "TERMINATED"}
+
+
+async def test_publish_0_sends_the_null_byte_and_subscribe_0_indicates_it(
+    udp_peer: socket.socket,
+) -> None:
+    receiving, sending = Resource("RECV"), Resource("SEND")
+    trace = Trace(receiving)
+    receiving.add("SUB", LIB["SUBSCRIBE_0"], QI=True, ID="127.0.0.1:0")
+    receiving.start()
+    receiving.fire("SUB.INIT")
+    await trace.next("SUB.INITO")
+    sending.add("PUB", LIB["PUBLISH_0"], QI=True, ID=f"127.0.0.1:{udp_peer.getsockname()[1]}")
+    sending.start()
+    sending.fire("PUB.INIT")
+    sending.fire("PUB.REQ")
+    await sending.settle()
+    assert udp_peer.recv(10) == b"\x05"
+    udp_peer.sendto(b"\x05", ("127.0.0.1", bound_port(receiving, "SUB")))
+    assert (await trace.next("SUB.IND")).values == {"QO": True, "STATUS": "OK"}
+
+
+@pytest.mark.parametrize(
+    ("qi", "sent"), [(True, []), (False, [{"QO": False, "STATUS": "INHIBITED"}])]
+)
+async def test_subscribe_rsp_does_nothing_unless_inhibited(
+    qi: bool, sent: list[dict[str, Any]]
+) -> None:
+    res = Resource("RECV")
+    trace = Trace(res)
+    res.add("SUB", LIB["SUBSCRIBE_1"], QI=True, ID="127.0.0.1:0")
+    res.start()
+    res.fire("SUB.INIT")
+    await res.settle()
+    res.write("SUB.QI", qi)
+    res.fire("SUB.RSP")
+    await res.settle()
+    assert [e.values for e in trace.of("SUB.IND")] == [{**v, "RD_1": None} for v in sent]

@@ -121,6 +121,8 @@ class Decoded:
 
     messages: list[list[Any]]
     error: Asn1Error | None = None
+    #: The type of each value of each message (what the tags said for untyped pins).
+    types: list[list[IecType]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -393,30 +395,35 @@ class MessageDecoder:
     def feed(self, data: bytes) -> Decoded:
         self._buffer += data
         messages: list[list[Any]] = []
+        types: list[list[IecType]] = []
         if not self.types:
             messages.extend([] for _ in range(len(self._buffer)))
+            types.extend([] for _ in range(len(self._buffer)))
             self._buffer.clear()
-            return Decoded(messages)
+            return Decoded(messages, None, types)
         view = memoryview(self._buffer)
         pos = 0
         try:
             while pos < len(view):
                 values: list[Any] = []
+                found: list[IecType] = []
                 at = pos
-                for typ in self.types:
-                    _, value, at = self.codec._decode(view, at, typ)
+                for expected in self.types:
+                    typ, value, at = self.codec._decode(view, at, expected)
                     values.append(value)
+                    found.append(typ)
                 messages.append(values)
+                types.append(found)
                 pos = at
         except _NeedMore:
             pass
         except Asn1Error as exc:
             view.release()
             self._buffer.clear()
-            return Decoded(messages, exc)
+            return Decoded(messages, exc, types)
         view.release()
         del self._buffer[:pos]
-        return Decoded(messages)
+        return Decoded(messages, None, types)
 
 
 def _byte(data: memoryview, pos: int) -> int:

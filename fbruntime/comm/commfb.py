@@ -40,7 +40,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Literal
 
-from fbruntime.comm.asn1 import FBDK, Asn1Error, Codec, MessageDecoder
+from fbruntime.comm.asn1 import FBDK, Asn1Error, Codec, Decoded, MessageDecoder
 from fbruntime.comm.ids import CommId, CommIdError, parse_id
 from fbruntime.comm.ip import TcpClient, TcpServer, UdpReceiver, UdpSender
 from fbruntime.comm.local import LOCAL_GROUPS, Membership
@@ -77,6 +77,7 @@ Service = Literal["publisher", "subscriber", "client", "server"]
 Stack = UdpSender | UdpReceiver | TcpClient | TcpServer | Membership
 
 _DINT_RANGE = range(-(1 << 31), 1 << 31)
+_STRING = ELEMENTARY_TYPES["STRING"]
 
 
 def value_type(value: Any) -> IecType:
@@ -108,12 +109,14 @@ class CommBlock(Block):
     _decoder: MessageDecoder | None
     _rd_types: list[IecType | None]
     _generation: int
+    _received_types: dict[str, IecType]
     comm_error: str
 
     def setup(self) -> None:
         self._close_quietly()
         self._generation = getattr(self, "_generation", 0) + 1
         self.comm_error = ""
+        self._received_types = {}
 
     # -- events -----------------------------------------------------------------------------
 
@@ -188,7 +191,9 @@ class CommBlock(Block):
                 return LOCAL_GROUPS.join(
                     comm_id.group,
                     self._rd_types,
-                    lambda values: self.post(lambda: self._deliver(generation, values)),
+                    lambda values, types: self.post(
+                        lambda: self._deliver(generation, values, types)
+                    ),
                 )
             raise CommIdError(f"ID {comm_id.text!r}: loc[] serves PUBLISH and SUBSCRIBE only")
         address = comm_id.address
@@ -291,14 +296,14 @@ class CommBlock(Block):
             return
         if comm_id.encoding == "raw":
             text = data.decode("latin-1")
-            self.post(lambda: self._deliver(generation, [text]))
+            self.post(lambda: self._deliver(generation, [text], [_STRING]))
             return
         decoder = MessageDecoder(self._rd_types, self.codec)
         result = decoder.feed(data)
-        error = result.error
-        if error is None and decoder.pending:
+        if result.error is None and decoder.pending:
             error = Asn1Error(f"the datagram ends inside a value ({decoder.pending} bytes left)")
-        self._post_results(generation, result.messages, error)
+            result = Decoded(result.messages, error, result.types)
+        self._post_results(generation, result)
 
     def _stream_data(self, generation: int, data: bytes) -> None:
         comm_id = self._comm_id
@@ -307,26 +312,29 @@ class CommBlock(Block):
             return
         if comm_id.encoding == "raw":
             text = data.decode("latin-1")
-            self.post(lambda: self._deliver(generation, [text]))
+            self.post(lambda: self._deliver(generation, [text], [_STRING]))
             return
-        result = decoder.feed(data)
-        self._post_results(generation, result.messages, result.error)
+        self._post_results(generation, decoder.feed(data))
 
-    def _post_results(
-        self, generation: int, messages: list[list[Any]], error: Asn1Error | None
-    ) -> None:
-        for values in messages:
-            self.post(lambda values=values: self._deliver(generation, values))  # type: ignore[misc]
+    def _post_results(self, generation: int, result: Decoded) -> None:
+        for values, types in zip(result.messages, result.types, strict=True):
+            self.post(lambda v=values, t=types: self._deliver(generation, v, t))  # type: ignore[misc]
+        error = result.error
         if error is not None:
             self.post(lambda: self._bad_data(generation, error))
 
     # -- posted entries (run in the resource's FIFO) -------------------------------------------
 
-    def _deliver(self, generation: int, values: list[Any]) -> None:
+    def _deliver(
+        self, generation: int, values: list[Any], types: Sequence[IecType | None] = ()
+    ) -> None:
         if generation != self._generation:
             return
         for pin, value in zip(self.rd_pins, values, strict=False):
             setattr(self, pin, value)
+        for pin, typ in zip(self.rd_pins, types, strict=False):
+            if typ is not None:
+                self._received_types[pin] = typ
         self._answer(True, OK)
 
     def _bad_data(self, generation: int, error: Asn1Error) -> None:
@@ -364,8 +372,20 @@ class CommBlock(Block):
         return None if typ is None or typ.is_generic else typ
 
     def _sd_type(self, pin: str) -> IecType:
-        typ = self._sd_source_type(pin)
+        typ = self._sd_source_type(pin) or self._relayed_type(pin)
         return typ if typ is not None else value_type(getattr(self, pin))
+
+    def _relayed_type(self, pin: str) -> IecType | None:
+        """The type an untyped RD of another communication block feeding ``pin`` received, so a
+        gateway (SUBSCRIBE.RD_1 -> PUBLISH.SD_1) passes an INT on as an INT."""
+        parent = self.rt__parent
+        net = getattr(parent, "rt__network", None)
+        if net is None and self.rt__resource is not None:
+            net = self.rt__resource.network
+        conn = net.data_source(self, pin) if net is not None else None
+        if conn is not None and isinstance(conn.src_fb, CommBlock):
+            return conn.src_fb._received_types.get(conn.src_pin)
+        return None
 
     def _rd_type(self, pin: str) -> IecType | None:
         """The declared type of the first typed input RD ``pin`` feeds (None: only ANY pins)."""

@@ -18,7 +18,7 @@ from fbruntime.iec import IecType
 
 __all__ = ["LOCAL_GROUPS", "LocalGroup", "LocalGroups", "Membership"]
 
-Deliver = Callable[[list[Any]], None]
+Deliver = Callable[[list[Any], list[IecType | None]], None]
 
 
 class LocalGroup:
@@ -42,9 +42,10 @@ class LocalGroup:
 
     def publish(self, values: Sequence[tuple[IecType | None, Any]]) -> int:
         """Hand the values to every subscriber; the number reached."""
+        types = [t for t, _ in values]
         for sub in list(self.subscribers):
             if sub.deliver is not None:
-                sub.deliver([v if t is None else t.copy(v) for t, v in values])
+                sub.deliver([v if t is None else t.copy(v) for t, v in values], types)
         return len(self.subscribers)
 
 

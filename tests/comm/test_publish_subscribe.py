@@ -320,3 +320,21 @@ async def test_subscribe_rsp_does_nothing_unless_inhibited(
     res.fire("SUB.RSP")
     await res.settle()
     assert [e.values for e in trace.of("SUB.IND")] == [{**v, "RD_1": None} for v in sent]
+
+
+async def test_a_gateway_relays_values_in_the_type_they_arrived_in(udp_peer: socket.socket) -> None:
+    res = Resource("GATEWAY")
+    trace = Trace(res)
+    res.add("SUB", LIB["SUBSCRIBE_2"], QI=True, ID="127.0.0.1:0")
+    res.add("PUB", LIB["PUBLISH_2"], QI=True, ID=f"127.0.0.1:{udp_peer.getsockname()[1]}")
+    res.connect("SUB.IND", "PUB.REQ")
+    res.connect("SUB.RD_1", "PUB.SD_1")
+    res.connect("SUB.RD_2", "PUB.SD_2")
+    res.start()
+    res.fire("SUB.INIT")
+    res.fire("PUB.INIT")
+    await res.settle()
+    wire = bytes.fromhex("43 0005 76 0002 46 07 08")  # an INT and an ARRAY [0..1] OF USINT
+    udp_peer.sendto(wire, ("127.0.0.1", bound_port(res, "SUB")))
+    await trace.next("PUB.CNF")
+    assert udp_peer.recv(100) == wire

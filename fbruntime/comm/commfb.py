@@ -22,8 +22,9 @@ The block files in ``blocks/net`` declare the pins; :func:`comm_block` makes eac
   (after the stop's event chain has run, so a STOP handler can still publish).
 
 SD and RD pins are ANY. An SD value is encoded as the declared type of the output connected to
-it, or, unconnected (a parameter), as the type its value suggests (BOOL, DINT or LINT, LREAL,
-STRING or WSTRING). An RD pin decodes as the declared type of the input it feeds (the first
+it; fed by another communication block's untyped RD, as the type that RD received (a gateway
+passes values on unchanged); unconnected (a parameter, whose literal's type fbrt does not keep),
+as the type its value suggests (BOOL, DINT or LINT, LREAL, STRING or WSTRING). An RD pin decodes as the declared type of the input it feeds (the first
 typed one, fixed at INIT); an RD that feeds only ANY pins takes whatever elementary value or
 array arrives, typed by its tag.
 

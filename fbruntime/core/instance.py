@@ -78,14 +78,15 @@ class FBInstance:
     rt__parent: Any
     rt__resource: Resource | None
 
-    # Rarely written state lives on the class until an instance needs its own: a resource of
-    # 100,000 blocks must not carry 100,000 empty dicts.
-    rt__fault: BlockFault | None = None
-    rt__fault_count = 0
-    rt__params: Mapping[str, Any] = EMPTY  # written parameters, reapplied after a reset
-    rt__buffers: Mapping[str, Any] = EMPTY  # data-connection buffers of connected outputs
-    rt__event_counts: Mapping[str, list[int]] = EMPTY  # watched event inputs: [count, last ns]
-    rt__forced: Mapping[str, Any] = EMPTY  # forced pins and their values
+    # Rarely written mappings start as the one shared EMPTY and become the instance's own dict
+    # on first write (own_dict): a resource of 100,000 blocks must not carry 500,000 empty dicts.
+    rt__fault: BlockFault | None
+    rt__fault_count: int
+    rt__params: Mapping[str, Any]  # written parameters, reapplied after a reset
+    rt__buffers: Mapping[str, Any]  # data-connection buffers of connected outputs
+    rt__event_counts: Mapping[str, list[int]]  # watched event inputs: [count, last ns]
+    rt__forced: Mapping[str, Any]  # forced pins and their values
+    rt__param_types: Mapping[str, Any]  # ANY pins set from a typed literal: the literal's type
 
     def __init__(self, fbtype: FBType, name: str) -> None:
         self.rt__type = fbtype
@@ -101,6 +102,7 @@ class FBInstance:
         self.rt__buffers = EMPTY
         self.rt__event_counts = EMPTY
         self.rt__forced = EMPTY
+        self.rt__param_types = EMPTY
         self.rt__tasks: set[Any] | None = None
         # Entries (what the FIFO calls) per event input, rebuilt at each link.
         self.rt__entries: dict[str, Callable[[], Any]] = {}
@@ -173,7 +175,8 @@ class FBInstance:
         return self.rt__clock().monotonic_ns()
 
     def rt__source_type(self, pin: str) -> Any:
-        """The declared IEC type of whatever feeds data input ``pin`` (None if unconnected).
+        """The declared IEC type of whatever feeds data input ``pin``: the connected output's, or
+        the literal's for a parameter written as ``INT#42`` on an ANY pin; else None.
 
         Blocks with ANY inputs (OUT_ANY_CONSOLE, CSV_WRITER) print values in their source's type.
         """
@@ -183,7 +186,7 @@ class FBInstance:
             net = self.rt__resource.network
         conn = net.data_source(self, pin) if net is not None else None
         if conn is None:
-            return None
+            return self.rt__param_types.get(pin)
         owner = conn.src_fb if conn.src_fb is not None else parent
         port = owner.rt__type.interface.data_port(conn.src_pin) if owner is not None else None
         return None if port is None else port.type

@@ -14,8 +14,8 @@ from fbruntime.core.block import Block
 from fbruntime.core.connection import Connection
 from fbruntime.core.errors import ConnectionError_, NetworkError, NoSuchObject
 from fbruntime.core.fbtype import FBType
-from fbruntime.core.instance import FBInstance
-from fbruntime.iec import IecError, implicit_conversion
+from fbruntime.core.instance import FBInstance, own_dict
+from fbruntime.iec import IecError, implicit_conversion, parse_literal
 
 if TYPE_CHECKING:
     from fbruntime.core.interface import Interface
@@ -125,7 +125,7 @@ class Network:
             raise NetworkError(f"{self._where()}: {path!r} is the composite's own pin")
         if kind not in ("data_input", "inout", "data_output"):
             raise NetworkError(f"{self._where()}: {path} is not a data pin")
-        inst.rt__set_param(pin, coerce_value(port.type, value, f"{self._where()}: {path}"))
+        set_typed_param(inst, pin, port.type, value, f"{self._where()}: {path}")
 
     # -- connections ---------------------------------------------------------------------------
 
@@ -209,6 +209,25 @@ def _role(kind: str, interface_side: bool) -> tuple[str, str]:
     # An instance's input is a destination; the composite's own input is a source inside it.
     direction = "in" if is_input != interface_side else "out"
     return cls, direction
+
+
+def set_typed_param(inst: FBInstance, pin: str, typ: Any, value: Any, where: str) -> None:
+    """Set a parameter; on an ANY pin a typed literal (``INT#42``) also fixes the pin's type.
+
+    Blocks with ANY inputs send or print a value in the type that feeds it (``rt__source_type``):
+    for a parameter that is the literal's own type, as FORTE keeps it.
+    """
+    if getattr(typ, "is_generic", False) and isinstance(value, str):
+        try:
+            literal_type, parsed = parse_literal(value, None, where=where)
+        except IecError as exc:
+            raise NetworkError(f"{where}: {exc}") from None
+        if not typ.accepts(literal_type):
+            raise NetworkError(f"{where}: {value!r} is {literal_type.name}, not {typ.name}")
+        own_dict(inst, "rt__param_types")[pin] = literal_type
+        inst.rt__set_param(pin, parsed)
+        return
+    inst.rt__set_param(pin, coerce_value(typ, value, where))
 
 
 def coerce_value(typ: Any, value: Any, where: str) -> Any:

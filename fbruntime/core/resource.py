@@ -26,7 +26,7 @@ from fbruntime.core.clock import Clock, RealClock
 from fbruntime.core.errors import LifecycleError, NetworkError, NoSuchObject
 from fbruntime.core.instance import BlockFault, FBInstance, FBState, own_dict
 from fbruntime.core.linker import link
-from fbruntime.core.network import Network, TypeLike, coerce_value
+from fbruntime.core.network import Network, TypeLike, coerce_value, set_typed_param
 
 __all__ = ["OutputEvent", "Resource", "ResourceState"]
 
@@ -170,7 +170,7 @@ class Resource:
         port = inst.rt__type.interface.data_port(pin) if pin else None
         if pin is None or port is None:
             raise NoSuchObject(f"resource {self.name}: {path!r} is not a data pin")
-        inst.rt__set_param(pin, coerce_value(port.type, value, f"{self.name}.{path}"))
+        set_typed_param(inst, pin, port.type, value, f"{self.name}.{path}")
 
     async def call(self, path: str, /, timeout: float | None = 10.0, **inputs: Any) -> OutputEvent:
         """Use a block (or a whole composite) as a function: set inputs, fire, await its answer.

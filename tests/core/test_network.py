@@ -193,3 +193,23 @@ async def test_source_type_names_the_connected_output_type() -> None:
     sc = res.find("SC")[0]
     assert sc.rt__source_type("IN").name == "UINT"
     assert sc.rt__source_type("GAIN") is None
+
+
+def test_a_typed_literal_on_an_any_pin_keeps_its_type() -> None:
+    from fbruntime.core import EventOutput
+
+    class Show(Block):
+        REQ = EventInput(with_=("IN",))
+        CNF = EventOutput()
+        IN = DataInput("ANY")
+
+        def on_REQ(self) -> None:
+            self.CNF()
+
+    res = Resource()
+    res.add("S", Show)
+    res.write("S.IN", "INT#42")
+    show = res.find("S")[0]
+    assert res.read("S.IN") == 42 and show.rt__source_type("IN").name == "INT"
+    with pytest.raises(NetworkError, match="bad literal"):
+        res.write("S.IN", "INT#x")

@@ -4,10 +4,14 @@ Layout: ``xmlread`` (safe parsing), ``model`` (the dataclasses), ``reader`` (XML
 dispatching on the root tag), ``conditions`` (ECC transition conditions), ``library`` (scan,
 index, IDE-style name resolution), ``standard`` (the device and resource types FORTE has built
 in, used when no file defines them), ``dns`` (virtual DNS), ``literals`` (typed values through
-fbruntime.iec), ``deploy`` (a ``.sys`` flattened and mapped per device and resource).
+fbruntime.iec), ``deploy`` (a ``.sys`` flattened and mapped per device and resource; its
+result types in ``deployed``, its working graph in ``sysgraph``).
 ``iectypes`` (declared types and values as iec ones), ``generic`` (native F_* with ANY pins),
-``build`` (model to runtime types: :class:`FourdiacTypes`), ``loader`` (a ``.sys``, ``.fbt`` or
-folder built into a running :class:`fbruntime.core.Device`).
+``build`` (model to runtime types: :class:`FourdiacTypes`, the resolver and cache), with the
+kinds built in ``kinds`` (Basic, Simple, Function, Service) and ``composite``, ANY pins typed per
+use in ``specialize``, plugs joined to sockets in ``adapters``, and build failures named in
+``elementerrors``; ``loader`` (a ``.sys``, ``.fbt`` or folder built into a running
+:class:`fbruntime.core.Device`).
 """
 
 from fbruntime.fourdiac.build import FourdiacTypes, XmlGenericType

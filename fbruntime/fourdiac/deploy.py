@@ -14,436 +14,77 @@ resource network by their ``App.…`` path.  Application FBs that no mapping pla
 default resource, so systems without devices (IDE test systems) still run.  Mapped application
 FBs keep their application-qualified name in the resource (``App.Sub.FB``), resource-local FBs
 keep their plain name.
+
+Layout: :mod:`fbruntime.fourdiac.deployed` holds the result types and
+:mod:`fbruntime.fourdiac.sysgraph` the working graph (networks read, type closure checked, mapping
+targets); this module places each FB in its resource, routes connections through subapps and
+evaluates parameters. The result types are re-exported here, where callers have always imported
+them.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from fbruntime.fourdiac.deployed import (
+    DEFAULT_DEVICE,
+    DEFAULT_DEVICE_TYPE,
+    DEFAULT_RESOURCE,
+    DEFAULT_RESOURCE_TYPE,
+    DeployedConnection,
+    DeployedDevice,
+    DeployedFB,
+    DeployedParameter,
+    DeployedResource,
+    Deployment,
+    MissingType,
+)
 from fbruntime.fourdiac.dns import find_virtual_dns, read_virtual_dns, substitute
-from fbruntime.fourdiac.errors import FourdiacError, Origin, Problem
+from fbruntime.fourdiac.errors import FourdiacError
 from fbruntime.fourdiac.library import FB_TAGS, TypeEntry, TypeLibrary
 from fbruntime.fourdiac.literals import evaluate
 from fbruntime.fourdiac.model import (
-    BasicFBType,
-    CompositeFBType,
     ConnectionKind,
-    DataType,
     DeviceType,
-    FBInstance,
     Interface,
-    LibraryElement,
-    Network,
     Parameter,
     ResourceType,
-    SimpleFBType,
-    SubAppInstance,
-    SubAppType,
     SystemConfiguration,
     VarDecl,
 )
 from fbruntime.fourdiac.reader import read_file
+from fbruntime.fourdiac.sysgraph import (
+    IEC_TYPE_NAMES,
+    Edge,
+    ElementKey,
+    GraphFB,
+    NetworkContext,
+    PinEnd,
+    SystemGraph,
+)
 
-DEFAULT_DEVICE = "_default"
-DEFAULT_RESOURCE = "_default"
-DEFAULT_DEVICE_TYPE = "FORTE_PC"
-DEFAULT_RESOURCE_TYPE = "EMB_RES"
+__all__ = [
+    "DEFAULT_DEVICE",
+    "DEFAULT_DEVICE_TYPE",
+    "DEFAULT_RESOURCE",
+    "DEFAULT_RESOURCE_TYPE",
+    "IEC_TYPE_NAMES",
+    "DeployedConnection",
+    "DeployedDevice",
+    "DeployedFB",
+    "DeployedParameter",
+    "DeployedResource",
+    "Deployment",
+    "MissingType",
+    "resolve_system",
+]
 
-_SUBAPP_TAGS = frozenset({"SubAppType"})
-_ADAPTER_TAGS = frozenset({"AdapterType"})
-_DATA_TAGS = frozenset({"DataType"})
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*(::[A-Za-z_]\w*)*$")
 _NOT_CONSTANTS = {"TRUE", "FALSE"}
-
-IEC_TYPE_NAMES = frozenset(
-    [
-        "BOOL",
-        "SINT",
-        "INT",
-        "DINT",
-        "LINT",
-        "USINT",
-        "UINT",
-        "UDINT",
-        "ULINT",
-        "REAL",
-        "LREAL",
-        "BYTE",
-        "WORD",
-        "DWORD",
-        "LWORD",
-        "TIME",
-        "LTIME",
-        "DATE",
-        "LDATE",
-        "TIME_OF_DAY",
-        "TOD",
-        "LTOD",
-        "LTIME_OF_DAY",
-        "DATE_AND_TIME",
-        "DT",
-        "LDT",
-        "LDATE_AND_TIME",
-        "STRING",
-        "WSTRING",
-        "CHAR",
-        "WCHAR",
-        "ANY",
-        "ANY_ELEMENTARY",
-        "ANY_DERIVED",
-        "ANY_MAGNITUDE",
-        "ANY_NUM",
-        "ANY_REAL",
-        "ANY_INT",
-        "ANY_SIGNED",
-        "ANY_UNSIGNED",
-        "ANY_DURATION",
-        "ANY_BIT",
-        "ANY_CHARS",
-        "ANY_SCHARS",
-        "ANY_WCHARS",
-        "ANY_STRING",
-        "ANY_CHAR",
-        "ANY_DATE",
-        "ANY_STRUCT",
-        "EVENT",
-    ]
-)
-"""Names the data-type closure does not look up in the library."""
-
-
-# --- result ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class DeployedParameter:
-    """``text`` is what gets written (after ``%DNS%`` and constants); ``value`` is parsed."""
-
-    pin: str
-    text: str
-    written: str
-    value: Any
-    origin: Origin
-
-
-@dataclass(frozen=True, slots=True)
-class DeployedFB:
-    name: str
-    type_name: str
-    type_entry: TypeEntry | None
-    parameters: tuple[DeployedParameter, ...]
-    origin: Origin
-
-
-@dataclass(frozen=True, slots=True)
-class DeployedConnection:
-    kind: ConnectionKind
-    source: str
-    destination: str
-    origin: Origin
-
-
-@dataclass(frozen=True, slots=True)
-class DeployedResource:
-    """``builtin_fbs`` come with the resource type (``START`` in EMB_RES) and are not created."""
-
-    name: str
-    type_name: str
-    type_entry: TypeEntry | None
-    parameters: tuple[DeployedParameter, ...]
-    builtin_fbs: tuple[DeployedFB, ...]
-    fbs: tuple[DeployedFB, ...]
-    connections: tuple[DeployedConnection, ...]
-    origin: Origin
-
-
-@dataclass(frozen=True, slots=True)
-class DeployedDevice:
-    name: str
-    type_name: str
-    type_entry: TypeEntry | None
-    parameters: tuple[DeployedParameter, ...]
-    resources: tuple[DeployedResource, ...]
-    origin: Origin
-
-
-@dataclass(frozen=True, slots=True)
-class MissingType:
-    type_name: str
-    used_by: str
-    reason: str
-    origin: Origin
-
-    def __str__(self) -> str:
-        return f"{self.origin}: type {self.type_name!r} of {self.used_by} {self.reason}"
-
-
-@dataclass(frozen=True, slots=True)
-class Deployment:
-    system: str
-    file: str
-    devices: tuple[DeployedDevice, ...]
-    missing_types: tuple[MissingType, ...]
-    problems: tuple[Problem, ...]
-
-    def resources(self) -> Iterator[tuple[DeployedDevice, DeployedResource]]:
-        for device in self.devices:
-            for resource in device.resources:
-                yield device, resource
-
-    def resource(self, device: str, resource: str) -> DeployedResource:
-        for dev, res in self.resources():
-            if dev.name == device and res.name == resource:
-                return res
-        raise KeyError(f"{device}.{resource}")
-
-    @property
-    def fb_count(self) -> int:
-        return sum(len(res.fbs) for _, res in self.resources())
-
-
-# --- working state -----------------------------------------------------------------------
-
-_Key = tuple[str, str]
-"""(scope, path): scope is "" for application elements, "Dev.Res" for resource-local ones."""
-_End = tuple[str, str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """Where names inside a network are resolved: the file that wrote them."""
-
-    package: str
-    imports: tuple[str, ...]
-    file: str
-
-
-@dataclass(slots=True)
-class _FB:
-    instance: FBInstance
-    context: _Context
-    entry: TypeEntry | None
-    interface: Interface | None
-    resource: str = ""
-    builtin: bool = False
-    pushed: dict[str, Parameter] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class _Junction:
-    """A subapp: its pins only route connections and carry parameters to inner pins."""
-
-    instance: SubAppInstance
-    context: _Context
-    interface: Interface | None
-
-
-@dataclass(slots=True)
-class _Edge:
-    kind: ConnectionKind
-    source: _End
-    destination: _End
-    origin: Origin
-
-
-class _Resolver:
-    def __init__(
-        self, system: SystemConfiguration, library: TypeLibrary, dns: Mapping[str, str]
-    ) -> None:
-        self.system = system
-        self.library = library
-        self.dns = dns
-        self.file = system.origin.file
-        self.context = _Context(system.header.package, system.header.imports, self.file)
-        self.fbs: dict[_Key, _FB] = {}
-        self.junctions: dict[_Key, _Junction] = {}
-        self.aliases: dict[_Key, str] = {}
-        self.edges: list[_Edge] = []
-        self.outgoing: dict[_End, list[_Edge]] = {}
-        self.incoming: set[_End] = set()
-        self.missing: dict[tuple[str, str, Origin], MissingType] = {}
-        self.problems: list[Problem] = []
-        self.checked_types: set[str] = set()
-
-    # -- reporting ----------------------------------------------------------------------
-
-    def problem(self, origin: Origin, element: str, message: str) -> None:
-        self.problems.append(Problem(origin.file, origin.line, element, message))
-
-    def lookup(
-        self, type_name: str, context: _Context, tags: frozenset[str], used_by: str, origin: Origin
-    ) -> tuple[TypeEntry | None, LibraryElement | None]:
-        resolution = self.library.resolve_detailed(
-            type_name, context.package, context.imports, tags
-        )
-        if resolution.entry is None:
-            reason = resolution.how
-            self.missing.setdefault(
-                (type_name, used_by, origin), MissingType(type_name, used_by, reason, origin)
-            )
-            return None, None
-        model = self.library.load(resolution.entry)
-        if model is None:
-            self.missing.setdefault(
-                (type_name, used_by, origin),
-                MissingType(
-                    type_name, used_by, f"cannot be read ({resolution.entry.file})", origin
-                ),
-            )
-            return resolution.entry, None
-        self.check_closure(resolution.entry, model)
-        return resolution.entry, model
-
-    def check_closure(self, entry: TypeEntry, model: LibraryElement) -> None:
-        """Every type a used type needs (inner FBs, adapters, data types) must resolve too."""
-        if entry.file in self.checked_types:
-            return
-        self.checked_types.add(entry.file)
-        context = _Context(model.header.package, model.header.imports, entry.file)
-        interface = getattr(model, "interface", None)
-        if isinstance(interface, Interface):
-            for adapter in (*interface.sockets, *interface.plugs):
-                self.lookup(
-                    adapter.type_name,
-                    context,
-                    _ADAPTER_TAGS,
-                    f"{entry.name}.{adapter.name}",
-                    adapter.origin,
-                )
-            for var in (*interface.inputs, *interface.outputs, *interface.in_outs):
-                self.check_data_type(var, context, entry.name)
-        if isinstance(model, DataType):
-            for member in model.members:
-                self.check_data_type(member, context, entry.name)
-        inner: Sequence[FBInstance] = ()
-        if isinstance(model, CompositeFBType):
-            inner = model.network.fbs
-        elif isinstance(model, BasicFBType):
-            inner = model.internal_fbs
-            for var in model.internal_vars:
-                self.check_data_type(var, context, entry.name)
-        elif isinstance(model, SimpleFBType):
-            for var in model.internal_vars:
-                self.check_data_type(var, context, entry.name)
-        for fb in inner:
-            self.lookup(fb.type_name, context, FB_TAGS, f"{entry.name}.{fb.name}", fb.origin)
-
-    def check_data_type(self, var: VarDecl, context: _Context, owner: str) -> None:
-        type_name = var.type_name.strip()
-        if not type_name or type_name.upper() in IEC_TYPE_NAMES:
-            return
-        if re.match(r"^W?STRING\s*\[", type_name, re.IGNORECASE):
-            return
-        self.lookup(type_name, context, _DATA_TAGS, f"{owner}.{var.name}", var.origin)
-
-    # -- building the graph -------------------------------------------------------------
-
-    def add_network(self, network: Network, scope: str, prefix: str, context: _Context) -> None:
-        container = prefix[:-1] if prefix else ""
-        for fb in network.fbs:
-            key = (scope, prefix + fb.name)
-            if key in self.aliases:
-                continue
-            entry, model = self.lookup(fb.type_name, context, FB_TAGS, prefix + fb.name, fb.origin)
-            interface = getattr(model, "interface", None)
-            self.fbs[key] = _FB(
-                fb, context, entry, interface if isinstance(interface, Interface) else None
-            )
-        for subapp in network.subapps:
-            key = (scope, prefix + subapp.name)
-            if key in self.aliases:
-                continue
-            self.add_subapp(subapp, scope, prefix, context)
-        for connection in network.connections:
-            source = self.end(connection.source, scope, prefix, container, connection.origin)
-            destination = self.end(
-                connection.destination, scope, prefix, container, connection.origin
-            )
-            if source is None or destination is None:
-                continue
-            edge = _Edge(connection.kind, source, destination, connection.origin)
-            self.edges.append(edge)
-            self.outgoing.setdefault(source, []).append(edge)
-            self.incoming.add(destination)
-
-    def add_subapp(
-        self, subapp: SubAppInstance, scope: str, prefix: str, context: _Context
-    ) -> None:
-        path = prefix + subapp.name
-        interface = subapp.interface
-        body = subapp.network
-        inner_context = context
-        if subapp.type_name:
-            entry, model = self.lookup(subapp.type_name, context, _SUBAPP_TAGS, path, subapp.origin)
-            if isinstance(model, SubAppType) and entry is not None:
-                interface = model.interface
-                body = model.network
-                inner_context = _Context(model.header.package, model.header.imports, entry.file)
-            else:
-                body = None
-        elif body is None:
-            self.problem(
-                subapp.origin, "SubApp", f"untyped subapp {path!r} has no network and no mapping"
-            )
-        self.junctions[(scope, path)] = _Junction(subapp, context, interface)
-        if body is not None:
-            self.add_network(body, scope, path + ".", inner_context)
-
-    def end(
-        self, text: str, scope: str, prefix: str, container: str, origin: Origin
-    ) -> _End | None:
-        element, dot, pin = text.rpartition(".")
-        if not dot:
-            if container:
-                return (scope, container, text)
-            self.problem(origin, "Connection", f"endpoint {text!r} names no FB")
-            return None
-        key = (scope, prefix + element)
-        if key in self.fbs or key in self.junctions:
-            return (*key, pin)
-        alias = self.aliases.get(key)
-        if alias is not None:
-            return ("", alias, pin)
-        if scope and not prefix:
-            # New-style resource networks name application elements by their App.… path.
-            app_key = ("", element)
-            if app_key in self.fbs or app_key in self.junctions:
-                return ("", element, pin)
-        self.problem(origin, "Connection", f"endpoint {text!r}: no FB or subapp {element!r}")
-        return None
-
-    # -- mapping ------------------------------------------------------------------------
-
-    def resources(self) -> dict[str, tuple[str, str]]:
-        found: dict[str, tuple[str, str]] = {}
-        for device in self.system.devices:
-            for resource in device.resources:
-                found[f"{device.name}.{resource.name}".lower()] = (device.name, resource.name)
-        return found
-
-    def mapping_targets(self) -> list[tuple[str, str]]:
-        """(application path, "Dev.Res") per mapping; old-style copies become aliases."""
-        known = self.resources()
-        targets: list[tuple[str, str]] = []
-        for mapping in self.system.mappings:
-            parts = mapping.destination.split(".")
-            if len(parts) < 2 or f"{parts[0]}.{parts[1]}".lower() not in known:
-                self.problem(
-                    mapping.origin,
-                    "Mapping",
-                    f"mapping target {mapping.destination!r} is not a Device.Resource",
-                )
-                continue
-            device, resource = known[f"{parts[0]}.{parts[1]}".lower()]
-            scope = f"{device}.{resource}"
-            if len(parts) > 2:
-                self.aliases[(scope, ".".join(parts[2:]))] = mapping.source
-            targets.append((mapping.source, scope))
-        return targets
 
 
 def _params_by_pin(parameters: Sequence[Parameter]) -> dict[str, Parameter]:
@@ -470,11 +111,11 @@ def resolve_system(
     if dns is None:
         dns_file = find_virtual_dns(system.origin.file) if system.origin.file else None
         dns = read_virtual_dns(dns_file) if dns_file is not None else {}
-    return _Deployer(_Resolver(system, library, dns)).run()
+    return _Deployer(SystemGraph(system, library, dns)).run()
 
 
 class _Deployer:
-    def __init__(self, resolver: _Resolver) -> None:
+    def __init__(self, resolver: SystemGraph) -> None:
         self.r = resolver
 
     def run(self) -> Deployment:
@@ -517,7 +158,7 @@ class _Deployer:
                 res_type = res_model if isinstance(res_model, ResourceType) else None
                 resource_types[scope] = (res_entry, res_type)
                 if res_type is not None and res_type.network is not None and res_entry is not None:
-                    builtin_context = _Context(
+                    builtin_context = NetworkContext(
                         res_type.header.package, res_type.header.imports, res_entry.file
                     )
                     for fb in res_type.network.fbs:
@@ -525,7 +166,7 @@ class _Deployer:
                             fb.type_name, builtin_context, FB_TAGS, f"{scope}.{fb.name}", fb.origin
                         )
                         interface = getattr(fb_model, "interface", None)
-                        r.fbs[(scope, fb.name)] = _FB(
+                        r.fbs[(scope, fb.name)] = GraphFB(
                             fb,
                             builtin_context,
                             entry,
@@ -590,14 +231,16 @@ class _Deployer:
                     fb = r.fbs[fb_key]
                     fb.pushed[fb_pin] = replace(parameter, name=fb_pin)
 
-    def reach(self, start: _End, kind: ConnectionKind | None) -> Iterator[tuple[_Key, str, _Edge]]:
+    def reach(
+        self, start: PinEnd, kind: ConnectionKind | None
+    ) -> Iterator[tuple[ElementKey, str, Edge]]:
         """Real FB pins reachable from *start* through subapp pins, in connection order."""
         r = self.r
-        seen: set[_End] = {start}
+        seen: set[PinEnd] = {start}
         # Depth-first in document order so fan-out keeps the order the connections were drawn.
-        results: list[tuple[_Key, str, _Edge]] = []
+        results: list[tuple[ElementKey, str, Edge]] = []
 
-        def walk(end: _End) -> None:
+        def walk(end: PinEnd) -> None:
             for edge in r.outgoing.get(end, ()):
                 if kind is not None and edge.kind != kind:
                     continue
@@ -622,7 +265,7 @@ class _Deployer:
             if source_fb is None:
                 continue
             source = f"{edge.source[1]}.{edge.source[2]}"
-            targets: list[tuple[_Key, str, _Edge]]
+            targets: list[tuple[ElementKey, str, Edge]]
             destination_key = (edge.destination[0], edge.destination[1])
             if destination_key in r.fbs:
                 targets = [(destination_key, edge.destination[2], edge)]
@@ -651,7 +294,7 @@ class _Deployer:
     # -- values -------------------------------------------------------------------------
 
     def value(
-        self, parameter: Parameter, type_name: str | None, context: _Context, where: str
+        self, parameter: Parameter, type_name: str | None, context: NetworkContext, where: str
     ) -> DeployedParameter:
         r = self.r
         text, missing = substitute(parameter.value, r.dns)
@@ -677,7 +320,7 @@ class _Deployer:
                 r.problem(parameter.origin, "Parameter", f"{where}: {error}")
         return DeployedParameter(parameter.name, text, parameter.value, value, parameter.origin)
 
-    def fb_parameters(self, fb: _FB, name: str) -> tuple[DeployedParameter, ...]:
+    def fb_parameters(self, fb: GraphFB, name: str) -> tuple[DeployedParameter, ...]:
         merged = _params_by_pin(fb.instance.parameters)
         merged.update(fb.pushed)
         result = []

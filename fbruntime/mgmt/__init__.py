@@ -11,6 +11,8 @@ Layers, each using only those before it:
 * `server` (asyncio TCP, the DEV_MGR side), `client`, `bootfile` (``.fboot`` read, run, write),
   `ringboot` (the benchmark's boot file).
 * `resolver` (type names -> FBTypes, the seam for XML types), `testblocks` (TEST_CONDITION),
+  `refusal` (a refused command and its Reason), `pins` (FBs and pins a command names),
+  `watches` (the watch commands), `queries` (what QUERY reports),
   `executor` (`DeviceTarget`: the commands carried out on a ``fbruntime.core.Device``),
   `deployment` (what was deployed, compacted), `persistence` (store sync and restore),
   `hosting` (devices from boot files, export).

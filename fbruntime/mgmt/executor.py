@@ -23,13 +23,16 @@ persistence uses.
 Two choices where FORTE's behaviour would not help a client: a device-level START starts every
 resource that is not running and succeeds (FORTE's device is already running and refuses), and a
 device-level KILL kills every resource and asks the process to end, as FORTE's device KILL does.
+
+Around it: `refusal` (the exception a check raises), `pins` (FBs and pins a command names, found
+or refused), `watches` (the watch commands, inherited by `DeviceTarget`), `queries` (what QUERY
+commands report). `ManagementRefusal` is re-exported here.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from fbruntime.core import (
@@ -37,14 +40,12 @@ from fbruntime.core import (
     Device,
     FBInstance,
     FBState,
-    FBType,
     NetworkError,
     NoSuchObject,
     Resource,
     ResourceState,
 )
-from fbruntime.core.network import Network
-from fbruntime.iec import ELEMENTARY_TYPES, IecError
+from fbruntime.iec import ELEMENTARY_TYPES
 from fbruntime.mgmt import replies
 from fbruntime.mgmt.commands import (
     ALL,
@@ -76,10 +77,22 @@ from fbruntime.mgmt.commands import (
     WriteParameter,
 )
 from fbruntime.mgmt.deployment import DEVICE, DeploymentRecord
+from fbruntime.mgmt.pins import (
+    current_value,
+    data_pin,
+    endpoint,
+    fb_instance,
+    find_pin,
+    format_value,
+    parse_value,
+)
+from fbruntime.mgmt.queries import connection_pairs, declared_interface
 from fbruntime.mgmt.reasons import Reason
+from fbruntime.mgmt.refusal import ManagementRefusal, refuse
 from fbruntime.mgmt.replies import OK, Response
 from fbruntime.mgmt.resolver import TypeResolver, type_names_of
 from fbruntime.mgmt.typenames import normalize_type_name
+from fbruntime.mgmt.watches import FBWatch, OutputCounter, WatchCommands
 
 __all__ = ["RESOURCE_TYPES", "DeviceTarget", "ManagementRefusal"]
 
@@ -104,46 +117,7 @@ _MUTATING = (
 ChangeListener = Callable[[str, Command], None]
 
 
-class ManagementRefusal(Exception):
-    """Internal: a command refused with *reason*; the message says why, for the log."""
-
-    def __init__(self, reason: Reason, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-
-
-def _refuse(reason: Reason, message: str) -> ManagementRefusal:
-    return ManagementRefusal(reason, message)
-
-
-class _OutputCounter:
-    """Counts an instance's event outputs by posing as a subscriber queue (see Resource.emit_hook).
-
-    The engine counts event inputs itself (``watch_events``); outputs are only visible through
-    the emit hook, which it arms for instances that have subscribers, and only for those.
-    """
-
-    def __init__(self) -> None:
-        self.counts: dict[str, list[int]] = {}
-
-    def full(self) -> bool:
-        return False
-
-    def put_nowait(self, event: Any) -> None:
-        counter = self.counts.get(event.event)
-        if counter is not None:
-            counter[0] += 1
-            counter[1] = event.time_ns
-
-
-@dataclass
-class _FBWatch:
-    inst: FBInstance
-    data: list[str] = field(default_factory=list)
-    events: dict[str, list[int]] = field(default_factory=dict)
-
-
-class DeviceTarget:
+class DeviceTarget(WatchCommands):
     """A `ManagementTarget` over *device*; types come from *resolver* (``name -> FBType``)."""
 
     def __init__(
@@ -159,8 +133,8 @@ class DeviceTarget:
         self.listeners: list[ChangeListener] = []
         self.device_parameters: dict[str, str] = {}
         self._resource_types: dict[str, str] = {}
-        self._watches: dict[str, dict[str, _FBWatch]] = {}
-        self._output_counters: dict[int, _OutputCounter] = {}
+        self._watches: dict[str, dict[str, FBWatch]] = {}
+        self._output_counters: dict[int, OutputCounter] = {}
 
     # -- the protocol entry point ------------------------------------------------------------
 
@@ -181,7 +155,7 @@ class DeviceTarget:
             return await self._device_command(command)
         res = self.device.resources.get(dst)
         if res is None:
-            raise _refuse(Reason.INVALID_DST, f"the device has no resource {dst!r}")
+            raise refuse(Reason.INVALID_DST, f"the device has no resource {dst!r}")
         return await self._resource_command(res, command)
 
     # -- device level ------------------------------------------------------------------------
@@ -205,9 +179,9 @@ class DeviceTarget:
                 )
             case WriteParameter(value, destination):
                 if not value:
-                    raise _refuse(Reason.BAD_PARAMS, "an empty value cannot be written")
+                    raise refuse(Reason.BAD_PARAMS, "an empty value cannot be written")
                 if destination not in ("MGR_ID",):
-                    raise _refuse(Reason.NO_SUCH_OBJECT, f"the device has no input {destination!r}")
+                    raise refuse(Reason.NO_SUCH_OBJECT, f"the device has no input {destination!r}")
                 self.device_parameters[destination] = value
                 return OK
             case ReadWatches():
@@ -222,19 +196,19 @@ class DeviceTarget:
                 | (QueryAdapterType())
             ):
                 return self._query_types(command)
-        raise _refuse(Reason.UNSUPPORTED_CMD, f"{type(command).__name__} is not a device command")
+        raise refuse(Reason.UNSUPPORTED_CMD, f"{type(command).__name__} is not a device command")
 
     def _create_resource(self, name: str, type_name: str) -> Response:
         bare = normalize_type_name(type_name)[-1]
         if bare not in RESOURCE_TYPES:
-            raise _refuse(Reason.UNSUPPORTED_TYPE, f"{type_name!r} is not a resource type")
+            raise refuse(Reason.UNSUPPORTED_TYPE, f"{type_name!r} is not a resource type")
         if not name or "." in name:
-            raise _refuse(Reason.INVALID_OBJECT, f"{name!r} is not a resource name")
+            raise refuse(Reason.INVALID_OBJECT, f"{name!r} is not a resource name")
         if name in self.device.resources:
-            raise _refuse(Reason.INVALID_STATE, f"resource {name!r} exists already")
+            raise refuse(Reason.INVALID_STATE, f"resource {name!r} exists already")
         restart = self.resolver("E_RESTART")
         if restart is None:
-            raise _refuse(Reason.UNSUPPORTED_TYPE, "E_RESTART is missing from the type library")
+            raise refuse(Reason.UNSUPPORTED_TYPE, "E_RESTART is missing from the type library")
         res = self.device.add_resource(name)
         res.add(RESTART_FB, restart)
         self._resource_types[name] = bare
@@ -244,9 +218,7 @@ class DeviceTarget:
     def _delete_resource(self, name: str) -> Response:
         res = self._resource(name)
         if res.state is ResourceState.RUNNING:
-            raise _refuse(
-                Reason.INVALID_STATE, f"resource {name} is running; stop or kill it first"
-            )
+            raise refuse(Reason.INVALID_STATE, f"resource {name} is running; stop or kill it first")
         self.device.remove_resource(name)
         self._resource_types.pop(name, None)
         self._watches.pop(name, None)
@@ -277,7 +249,7 @@ class DeviceTarget:
     def _resource(self, name: str) -> Resource:
         res = self.device.resources.get(name)
         if res is None:
-            raise _refuse(Reason.NO_SUCH_OBJECT, f"the device has no resource {name!r}")
+            raise refuse(Reason.NO_SUCH_OBJECT, f"the device has no resource {name!r}")
         return res
 
     # -- resource level ----------------------------------------------------------------------
@@ -293,8 +265,8 @@ class DeviceTarget:
             case DeleteConnection(source, destination):
                 return self._disconnect(res, source, destination)
             case WriteParameter(value, destination):
-                inst, pin, typ = self._data_pin(res, destination)
-                inst.rt__set_param(pin, self._parse(typ, value, destination))
+                inst, pin, typ = data_pin(res, destination)
+                inst.rt__set_param(pin, parse_value(typ, value, destination))
                 return OK
             case ForceValue(value, destination):
                 return self._force(res, destination, value)
@@ -313,10 +285,10 @@ class DeviceTarget:
                     return replies.fb_list(
                         (n, _type_name(i)) for n, i in res.network.instances.items()
                     )
-                inst = self._instance(res, name)
+                inst = fb_instance(res, name)
                 return self._query_one(name, _type_name(inst), inst, command)
             case QueryConnections():
-                return replies.connection_list(_connections(res.network))
+                return replies.connection_list(connection_pairs(res.network))
             case ReadValue(source):
                 return self._read(res, source)
             case CreateWatch(source):
@@ -333,117 +305,82 @@ class DeviceTarget:
                 | (QueryAdapterType())
             ):
                 return self._query_types(command)
-        raise _refuse(Reason.UNSUPPORTED_CMD, f"{type(command).__name__} is not supported")
+        raise refuse(Reason.UNSUPPORTED_CMD, f"{type(command).__name__} is not supported")
 
     def _create_fb(self, res: Resource, name: str, type_name: str) -> Response:
         fbtype = self.resolver(type_name)
         if fbtype is None:
-            raise _refuse(Reason.UNSUPPORTED_TYPE, f"no FB type {type_name!r}")
+            raise refuse(Reason.UNSUPPORTED_TYPE, f"no FB type {type_name!r}")
         if not name or any(not part for part in name.split(".")):
-            raise _refuse(Reason.INVALID_STATE, f"{name!r} is not an FB name")
+            raise refuse(Reason.INVALID_STATE, f"{name!r} is not an FB name")
         if name in res.network.instances or any(
             existing.startswith(name + ".") or name.startswith(existing + ".")
             for existing in res.network.instances
         ):
             # FORTE keeps FBs and name containers apart: App.X cannot exist beside an FB App.
             if name in res.network.instances:
-                raise _refuse(Reason.INVALID_STATE, f"an FB named {name!r} exists already")
+                raise refuse(Reason.INVALID_STATE, f"an FB named {name!r} exists already")
             if any(name.startswith(existing + ".") for existing in res.network.instances):
-                raise _refuse(Reason.INVALID_STATE, f"{name!r} would be inside an FB")
-            raise _refuse(Reason.INVALID_STATE, f"{name!r} names a container of other FBs")
+                raise refuse(Reason.INVALID_STATE, f"{name!r} would be inside an FB")
+            raise refuse(Reason.INVALID_STATE, f"{name!r} names a container of other FBs")
         try:
             res.add(name, fbtype)
         except NetworkError as failure:
-            raise _refuse(Reason.INVALID_STATE, str(failure)) from None
+            raise refuse(Reason.INVALID_STATE, str(failure)) from None
         return OK
 
     def _delete_fb(self, res: Resource, name: str) -> Response:
         inst = res.network.instances.get(name)
         if inst is None:
-            raise _refuse(Reason.NO_SUCH_OBJECT, f"resource {res.name} has no FB {name!r}")
+            raise refuse(Reason.NO_SUCH_OBJECT, f"resource {res.name} has no FB {name!r}")
         if inst.rt__state is FBState.RUNNING:
-            raise _refuse(Reason.INVALID_STATE, f"{res.name}.{name} is running")
+            raise refuse(Reason.INVALID_STATE, f"{res.name}.{name} is running")
         self._forget_watches(res, inst)
         res.network.remove(name)
         return OK
 
     def _connect(self, res: Resource, source: str, destination: str) -> Response:
         net = res.network
-        src_fb, src_pin, src_kind, _ = self._endpoint(res, source)
-        dst_fb, dst_pin, dst_kind, _ = self._endpoint(res, destination)
+        src_fb, src_pin, src_kind, _ = endpoint(res, source)
+        dst_fb, dst_pin, dst_kind, _ = endpoint(res, destination)
         pairs = {"event_output": "event_input", "data_output": "data_input", "plug": "socket"}
         if src_kind not in pairs:
-            raise _refuse(Reason.NO_SUCH_OBJECT, f"{source} is not an output")
+            raise refuse(Reason.NO_SUCH_OBJECT, f"{source} is not an output")
         if dst_kind != pairs[src_kind] and not (src_kind == "data_output" and dst_kind == "inout"):
-            raise _refuse(Reason.NO_SUCH_OBJECT, f"{destination} is not an input for {source}")
+            raise refuse(Reason.NO_SUCH_OBJECT, f"{destination} is not an input for {source}")
         if src_kind == "event_output":
             for c in net.event_connections:
                 same = c.src_fb is src_fb and c.src_pin == src_pin
                 if same and c.dst_fb is dst_fb and c.dst_pin == dst_pin:
-                    raise _refuse(Reason.INVALID_STATE, f"{source} -> {destination} exists")
+                    raise refuse(Reason.INVALID_STATE, f"{source} -> {destination} exists")
         elif src_kind == "data_output":
             existing = net.data_source(dst_fb, dst_pin)
             if existing is not None:
-                raise _refuse(
+                raise refuse(
                     Reason.INVALID_STATE, f"{destination} already has a source ({existing.source})"
                 )
         try:
             net.connect(source, destination)
         except ConnectionError_ as failure:
-            raise _refuse(Reason.INVALID_OPERATION, str(failure)) from None
+            raise refuse(Reason.INVALID_OPERATION, str(failure)) from None
         except NetworkError as failure:
-            raise _refuse(Reason.NO_SUCH_OBJECT, str(failure)) from None
+            raise refuse(Reason.NO_SUCH_OBJECT, str(failure)) from None
         return OK
 
     def _disconnect(self, res: Resource, source: str, destination: str) -> Response:
-        self._endpoint(res, source)
-        self._endpoint(res, destination)
+        endpoint(res, source)
+        endpoint(res, destination)
         try:
             res.network.disconnect(source, destination)
         except NoSuchObject as failure:
-            raise _refuse(Reason.INVALID_STATE, str(failure)) from None
+            raise refuse(Reason.INVALID_STATE, str(failure)) from None
         return OK
-
-    def _endpoint(self, res: Resource, path: str) -> tuple[FBInstance, str, str, Any]:
-        if "." not in path:
-            raise _refuse(Reason.NO_SUCH_OBJECT, f"{path!r} names no FB pin (FB.PIN)")
-        try:
-            inst, pin, kind, port = res.network.endpoint(path)
-        except NetworkError as failure:
-            raise _refuse(Reason.NO_SUCH_OBJECT, str(failure)) from None
-        assert inst is not None
-        return inst, pin, kind, port
 
     # -- values, forces, events ----------------------------------------------------------------
 
-    def _find(self, res: Resource, path: str) -> tuple[FBInstance, str]:
-        try:
-            inst, pin = res.find(path)
-        except NetworkError as failure:
-            raise _refuse(Reason.NO_SUCH_OBJECT, str(failure)) from None
-        if pin is None:
-            raise _refuse(Reason.NO_SUCH_OBJECT, f"{path!r} names an FB, not a pin")
-        return inst, pin
-
-    def _data_pin(self, res: Resource, path: str) -> tuple[FBInstance, str, Any]:
-        inst, pin = self._find(res, path)
-        port = inst.rt__type.interface.data_port(pin)
-        if port is None:
-            raise _refuse(Reason.NO_SUCH_OBJECT, f"{res.name}.{path} is not a data pin")
-        return inst, pin, port.type
-
-    @staticmethod
-    def _parse(typ: Any, text: str, where: str) -> Any:
-        if not text:
-            raise _refuse(Reason.BAD_PARAMS, f"{where}: an empty value cannot be written")
-        try:
-            return typ.parse(text, where=where)
-        except (IecError, ValueError, TypeError) as failure:
-            raise _refuse(Reason.BAD_PARAMS, f"{where}: {failure}") from None
-
     def _force(self, res: Resource, path: str, text: str) -> Response:
-        inst, pin, typ = self._data_pin(res, path)
-        value = self._parse(typ, text, path)
+        inst, pin, typ = data_pin(res, path)
+        value = parse_value(typ, text, path)
         res.force(path, value)
         buffer = inst.rt__buffers.get(pin)
         if buffer is not None:
@@ -451,12 +388,12 @@ class DeviceTarget:
         return OK
 
     def _clear_force(self, res: Resource, path: str) -> Response:
-        self._data_pin(res, path)
+        data_pin(res, path)
         res.unforce(path)
         return OK
 
     def _trigger(self, res: Resource, path: str) -> Response:
-        inst, pin = self._find(res, path)
+        inst, pin = find_pin(res, path)
         itf = inst.rt__type.interface
         if itf.event_input(pin) is not None:
             res.post(lambda: inst.rt__entries[pin]())
@@ -464,13 +401,13 @@ class DeviceTarget:
         if itf.event_output(pin) is not None:
             res.post(lambda: getattr(inst, pin)())
             return OK
-        raise _refuse(Reason.NO_SUCH_OBJECT, f"{res.name}.{path} is not an event pin")
+        raise refuse(Reason.NO_SUCH_OBJECT, f"{res.name}.{path} is not an event pin")
 
     def _reset_count(self, res: Resource, path: str) -> Response:
-        inst, pin = self._find(res, path)
+        inst, pin = find_pin(res, path)
         itf = inst.rt__type.interface
         if itf.event_input(pin) is None and itf.event_output(pin) is None:
-            raise _refuse(Reason.NO_SUCH_OBJECT, f"{res.name}.{path} is not an event pin")
+            raise refuse(Reason.NO_SUCH_OBJECT, f"{res.name}.{path} is not an event pin")
         counter = inst.rt__event_counts.get(pin)
         if counter is None:
             outputs = self._output_counters.get(id(inst))
@@ -480,8 +417,8 @@ class DeviceTarget:
         return OK
 
     def _read(self, res: Resource, path: str) -> Response:
-        inst, pin, typ = self._data_pin(res, path)
-        return replies.value(_format(typ, _current(inst, pin)))
+        inst, pin, typ = data_pin(res, path)
+        return replies.value(format_value(typ, current_value(inst, pin)))
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -490,24 +427,24 @@ class DeviceTarget:
         match command:
             case Start():
                 if state not in (ResourceState.IDLE, ResourceState.STOPPED):
-                    raise _refuse(Reason.INVALID_STATE, f"resource {res.name} is {state.value}")
+                    raise refuse(Reason.INVALID_STATE, f"resource {res.name} is {state.value}")
                 res.start()
             case Stop():
                 if state is not ResourceState.RUNNING:
-                    raise _refuse(Reason.INVALID_STATE, f"resource {res.name} is {state.value}")
+                    raise refuse(Reason.INVALID_STATE, f"resource {res.name} is {state.value}")
                 await res.stop()
             case Kill():
                 if state is not ResourceState.RUNNING:
-                    raise _refuse(Reason.INVALID_STATE, f"resource {res.name} is {state.value}")
+                    raise refuse(Reason.INVALID_STATE, f"resource {res.name} is {state.value}")
                 res.kill()
             case Reset():
                 if state not in (ResourceState.STOPPED, ResourceState.KILLED):
-                    raise _refuse(Reason.INVALID_STATE, f"resource {res.name} is {state.value}")
+                    raise refuse(Reason.INVALID_STATE, f"resource {res.name} is {state.value}")
                 res.reset()
         return OK
 
     def _fb_state(self, res: Resource, command: StateCommand) -> Response:
-        inst = self._instance(res, command.target)
+        inst = fb_instance(res, command.target)
         state = inst.rt__state
         allowed: dict[type, tuple[tuple[FBState, ...], FBState]] = {
             Start: ((FBState.IDLE, FBState.STOPPED), FBState.RUNNING),
@@ -517,17 +454,11 @@ class DeviceTarget:
         }
         sources, target = allowed[type(command)]
         if state not in sources:
-            raise _refuse(Reason.INVALID_STATE, f"{res.name}.{command.target} is {state.value}")
+            raise refuse(Reason.INVALID_STATE, f"{res.name}.{command.target} is {state.value}")
         if isinstance(command, Reset):
             inst.rt__reset_values()
         res.set_block_state(command.target, target)
         return OK
-
-    def _instance(self, res: Resource, name: str) -> FBInstance:
-        inst = res.network.instances.get(name)
-        if inst is None:
-            raise _refuse(Reason.NO_SUCH_OBJECT, f"resource {res.name} has no FB {name!r}")
-        return inst
 
     @staticmethod
     def _query_one(name: str, type_name: str, obj: Any, command: QueryFB) -> Response:
@@ -546,101 +477,15 @@ class DeviceTarget:
             case QueryDataTypes():
                 return replies.type_names(ELEMENTARY_TYPES)
             case QueryAdapterTypes():
-                raise _refuse(Reason.UNSUPPORTED_TYPE, "the device knows no adapter types")
+                raise refuse(Reason.UNSUPPORTED_TYPE, "the device knows no adapter types")
             case QueryFBType(name):
                 fbtype = self.resolver(name)
                 if fbtype is None:
-                    raise _refuse(Reason.UNSUPPORTED_TYPE, f"no FB type {name!r}")
-                return replies.type_interface(_interface(fbtype))
+                    raise refuse(Reason.UNSUPPORTED_TYPE, f"no FB type {name!r}")
+                return replies.type_interface(declared_interface(fbtype))
             case QueryAdapterType(name):
-                raise _refuse(Reason.UNSUPPORTED_TYPE, f"no adapter type {name!r}")
-        raise _refuse(Reason.UNSUPPORTED_CMD, f"{type(command).__name__} is not a type query")
-
-    # -- watches ---------------------------------------------------------------------------------
-
-    def _add_watch(self, res: Resource, path: str) -> Response:
-        inst, pin = self._find(res, path)
-        itf = inst.rt__type.interface
-        is_data = itf.data_port(pin) is not None
-        if not is_data and itf.event_input(pin) is None and itf.event_output(pin) is None:
-            raise _refuse(Reason.NO_SUCH_OBJECT, f"{res.name}.{path} cannot be watched")
-        watches = self._watches.setdefault(res.name, {})
-        fb_path = path.rpartition(".")[0]
-        watch = watches.get(fb_path)
-        if watch is None:
-            watch = watches[fb_path] = _FBWatch(inst)
-        if is_data:
-            if pin not in watch.data:
-                watch.data.append(pin)
-        elif pin not in watch.events:
-            watch.events[pin] = self._count_events(res, inst, pin)
-        return OK
-
-    def _count_events(self, res: Resource, inst: FBInstance, pin: str) -> list[int]:
-        if inst.rt__type.interface.event_input(pin) is not None:
-            return res.watch_events(inst, pin)
-        counter = self._output_counters.get(id(inst))
-        if counter is None:
-            counter = self._output_counters[id(inst)] = _OutputCounter()
-            subscribers: list[Any] = getattr(inst, "rt__subscribers", [])
-            subscribers.append(counter)
-            inst.rt__subscribers = subscribers  # type: ignore[attr-defined]
-        res.mark_dirty()
-        return counter.counts.setdefault(pin, [0, 0])
-
-    def _remove_watch(self, res: Resource, path: str) -> Response:
-        inst, pin = self._find(res, path)
-        watches = self._watches.get(res.name, {})
-        fb_path = path.rpartition(".")[0]
-        watch = watches.get(fb_path)
-        if watch is None or (pin not in watch.data and pin not in watch.events):
-            raise _refuse(Reason.NO_SUCH_OBJECT, f"{res.name}.{path} is not watched")
-        if pin in watch.data:
-            watch.data.remove(pin)
-        else:
-            del watch.events[pin]
-            self._uncount(res, inst, pin)
-        if not watch.data and not watch.events:
-            del watches[fb_path]
-        return OK
-
-    def _uncount(self, res: Resource, inst: FBInstance, pin: str) -> None:
-        if inst.rt__type.interface.event_input(pin) is not None:
-            res.unwatch_events(inst, pin)
-        else:
-            counter = self._output_counters.get(id(inst))
-            if counter is not None:
-                counter.counts.pop(pin, None)
-                if not counter.counts:
-                    del self._output_counters[id(inst)]
-                    subscribers = getattr(inst, "rt__subscribers", [])
-                    if counter in subscribers:
-                        subscribers.remove(counter)
-        res.mark_dirty()
-
-    def _forget_watches(self, res: Resource, inst: FBInstance) -> None:
-        watches = self._watches.get(res.name, {})
-        doomed = {inst, *_inside(inst)}
-        for fb_path, watch in list(watches.items()):
-            if watch.inst in doomed:
-                for pin in list(watch.events):
-                    self._uncount(res, watch.inst, pin)
-                del watches[fb_path]
-
-    def _resource_watches(self, res: Resource) -> replies.ResourceWatches:
-        now_ms = res.clock.monotonic_ns() // 1_000_000
-        fbs = []
-        for fb_path, watch in self._watches.get(res.name, {}).items():
-            itf = watch.inst.rt__type.interface
-            data = []
-            for pin in watch.data:
-                port = itf.data_port(pin)
-                assert port is not None
-                value = _format(port.type, _current(watch.inst, pin))
-                data.append(replies.DataWatch(pin, value, pin in watch.inst.rt__forced))
-            events = [replies.EventWatch(pin, c[0], now_ms) for pin, c in watch.events.items()]
-            fbs.append(replies.FBWatches(fb_path, tuple(data), tuple(events)))
-        return replies.ResourceWatches(res.name, tuple(fbs))
+                raise refuse(Reason.UNSUPPORTED_TYPE, f"no adapter type {name!r}")
+        raise refuse(Reason.UNSUPPORTED_CMD, f"{type(command).__name__} is not a type query")
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -648,53 +493,3 @@ class DeviceTarget:
 
 def _type_name(inst: FBInstance) -> str:
     return inst.rt__type.name
-
-
-def _current(inst: FBInstance, pin: str) -> Any:
-    forced = inst.rt__forced
-    return forced[pin] if pin in forced else getattr(inst, pin)
-
-
-def _format(typ: Any, value: Any) -> str:
-    try:
-        return str(typ.format(value))
-    except (IecError, TypeError, ValueError):
-        return str(value)
-
-
-def _inside(inst: FBInstance) -> list[FBInstance]:
-    inner = getattr(inst, "rt__network", None)
-    return list(inner.walk()) if isinstance(inner, Network) else []
-
-
-def _connections(net: Network) -> list[tuple[str, str]]:
-    """Per FB in creation order: event outputs' connections, then data outputs', as FORTE."""
-    out: list[tuple[str, str]] = []
-    for inst in net.instances.values():
-        itf = inst.rt__type.interface
-        for event in itf.event_outputs:
-            out.extend(
-                (c.source, c.destination)
-                for c in net.event_connections
-                if c.src_fb is inst and c.src_pin == event.name
-            )
-        for data in itf.data_outputs:
-            out.extend(
-                (c.source, c.destination)
-                for c in net.data_connections
-                if c.src_fb is inst and c.src_pin == data.name
-            )
-    return out
-
-
-def _interface(fbtype: FBType) -> replies.TypeInterface:
-    itf = fbtype.interface
-    return replies.TypeInterface(
-        name=fbtype.name,
-        event_inputs=tuple(replies.EventDecl(e.name, e.with_) for e in itf.event_inputs),
-        event_outputs=tuple(replies.EventDecl(e.name, e.with_) for e in itf.event_outputs),
-        input_vars=tuple((d.name, d.type.name) for d in (*itf.data_inputs, *itf.inouts)),
-        output_vars=tuple((d.name, d.type.name) for d in itf.data_outputs),
-        plugs=tuple((p.name, p.type_name) for p in itf.plugs),
-        sockets=tuple((s.name, s.type_name) for s in itf.sockets),
-    )

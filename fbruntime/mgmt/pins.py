@@ -1,0 +1,80 @@
+"""FBs and pins a management command names, found in a resource or refused as FORTE does.
+
+An unknown FB or pin is ``NO_SUCH_OBJECT``; a value that does not parse as the pin's type (or
+an empty one) is ``BAD_PARAMS`` (``CResource::writeValue``). Reads see a forced value first and
+format it as the pin's type. Used by :mod:`fbruntime.mgmt.executor` and
+:mod:`fbruntime.mgmt.watches`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fbruntime.core import FBInstance, NetworkError, Resource
+from fbruntime.iec import IecError
+from fbruntime.mgmt.reasons import Reason
+from fbruntime.mgmt.refusal import refuse
+
+
+def find_pin(res: Resource, path: str) -> tuple[FBInstance, str]:
+    """The FB and pin ``FB.PIN`` (dotted FB names included) names in *res*."""
+    try:
+        inst, pin = res.find(path)
+    except NetworkError as failure:
+        raise refuse(Reason.NO_SUCH_OBJECT, str(failure)) from None
+    if pin is None:
+        raise refuse(Reason.NO_SUCH_OBJECT, f"{path!r} names an FB, not a pin")
+    return inst, pin
+
+
+def data_pin(res: Resource, path: str) -> tuple[FBInstance, str, Any]:
+    """Like :func:`find_pin`, for a data pin only; also its IEC type."""
+    inst, pin = find_pin(res, path)
+    port = inst.rt__type.interface.data_port(pin)
+    if port is None:
+        raise refuse(Reason.NO_SUCH_OBJECT, f"{res.name}.{path} is not a data pin")
+    return inst, pin, port.type
+
+
+def parse_value(typ: Any, text: str, where: str) -> Any:
+    """*text* as a value of *typ*, as WRITE and FORCE take it."""
+    if not text:
+        raise refuse(Reason.BAD_PARAMS, f"{where}: an empty value cannot be written")
+    try:
+        return typ.parse(text, where=where)
+    except (IecError, ValueError, TypeError) as failure:
+        raise refuse(Reason.BAD_PARAMS, f"{where}: {failure}") from None
+
+
+def endpoint(res: Resource, path: str) -> tuple[FBInstance, str, str, Any]:
+    """A connection end: the FB, pin, pin kind and port (adapters included)."""
+    if "." not in path:
+        raise refuse(Reason.NO_SUCH_OBJECT, f"{path!r} names no FB pin (FB.PIN)")
+    try:
+        inst, pin, kind, port = res.network.endpoint(path)
+    except NetworkError as failure:
+        raise refuse(Reason.NO_SUCH_OBJECT, str(failure)) from None
+    assert inst is not None
+    return inst, pin, kind, port
+
+
+def fb_instance(res: Resource, name: str) -> FBInstance:
+    """The FB called *name* in *res*."""
+    inst = res.network.instances.get(name)
+    if inst is None:
+        raise refuse(Reason.NO_SUCH_OBJECT, f"resource {res.name} has no FB {name!r}")
+    return inst
+
+
+def current_value(inst: FBInstance, pin: str) -> Any:
+    """What a read sees: the forced value while a pin is forced."""
+    forced = inst.rt__forced
+    return forced[pin] if pin in forced else getattr(inst, pin)
+
+
+def format_value(typ: Any, value: Any) -> str:
+    """*value* as FORTE writes it in a reply; a value the type cannot format is shown as is."""
+    try:
+        return str(typ.format(value))
+    except (IecError, TypeError, ValueError):
+        return str(value)

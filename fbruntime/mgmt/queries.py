@@ -1,0 +1,45 @@
+"""What FORTE's QUERY commands report about a network and a type, from the engine's objects.
+
+Connections are listed per FB in creation order, event outputs' connections before data
+outputs', as FORTE lists them; a type's interface is given as the IDE reads it back.
+"""
+
+from __future__ import annotations
+
+from fbruntime.core import FBType
+from fbruntime.core.network import Network
+from fbruntime.mgmt import replies
+
+
+def connection_pairs(net: Network) -> list[tuple[str, str]]:
+    """Per FB in creation order: event outputs' connections, then data outputs', as FORTE."""
+    out: list[tuple[str, str]] = []
+    for inst in net.instances.values():
+        itf = inst.rt__type.interface
+        for event in itf.event_outputs:
+            out.extend(
+                (c.source, c.destination)
+                for c in net.event_connections
+                if c.src_fb is inst and c.src_pin == event.name
+            )
+        for data in itf.data_outputs:
+            out.extend(
+                (c.source, c.destination)
+                for c in net.data_connections
+                if c.src_fb is inst and c.src_pin == data.name
+            )
+    return out
+
+
+def declared_interface(fbtype: FBType) -> replies.TypeInterface:
+    """The interface a QUERY of an FB type answers with (inputs include in-outs)."""
+    itf = fbtype.interface
+    return replies.TypeInterface(
+        name=fbtype.name,
+        event_inputs=tuple(replies.EventDecl(e.name, e.with_) for e in itf.event_inputs),
+        event_outputs=tuple(replies.EventDecl(e.name, e.with_) for e in itf.event_outputs),
+        input_vars=tuple((d.name, d.type.name) for d in (*itf.data_inputs, *itf.inouts)),
+        output_vars=tuple((d.name, d.type.name) for d in itf.data_outputs),
+        plugs=tuple((p.name, p.type_name) for p in itf.plugs),
+        sockets=tuple((s.name, s.type_name) for s in itf.sockets),
+    )

@@ -3,7 +3,8 @@
 Modules: ``pyfiles`` (importing block files, which type a file stands for), ``composite_json``
 (the composite definition format), ``filecache`` (stat + hash cache: unchanged files are never
 re-imported), ``fourdiac_bridge`` (4diac folders through :mod:`fbruntime.fourdiac`), ``entries``
-(listing rows and errors) and ``loader`` (the :class:`Loader` itself).
+(listing rows and errors), ``index`` (folders scanned, types looked up by name and version) and
+``loader`` (the :class:`Loader` itself: the index plus the database).
 """
 
 from fbruntime.loader.composite_json import (

@@ -10,6 +10,7 @@ of 1 ms (FORTE's timer resolution; a negative DT also gives 1 ms).
 implements it natively, which avoids that version's drift of one queue pass per period.
 """
 
+from functools import partial
 from typing import Any
 
 from fbruntime.core import Block, DataInput, EventInput, EventOutput, FBState
@@ -29,6 +30,7 @@ class E_CYCLE(Block):
 
     def setup(self) -> None:
         self._timer: Any = None
+        self._gen = 0  # which START a tick belongs to (see _fire)
         self._interval = _MS
         self._deadline = 0
 
@@ -37,28 +39,33 @@ class E_CYCLE(Block):
             clock = self.clock
             self._interval = max(self.DT // _MS, 1) * _MS
             self._deadline = clock.monotonic_ns() + self._interval
-            self._timer = clock.call_later(self._interval, self._expired)
+            self._gen += 1
+            self._timer = clock.call_later(self._interval, partial(self._expired, self._gen))
 
     def on_STOP(self) -> None:
         self._cancel()
 
-    def _expired(self) -> None:
+    def _expired(self, gen: int) -> None:
         if self.rt__state is not FBState.RUNNING:  # stopped on its own: FORTE unregisters it
             self._timer = None
             return
         clock = self.clock
         self._deadline += self._interval
-        self._timer = clock.call_later(self._deadline - clock.monotonic_ns(), self._expired)
-        self.post(self._fire)
+        self._timer = clock.call_later(
+            self._deadline - clock.monotonic_ns(), partial(self._expired, gen)
+        )
+        self.post(partial(self._fire, gen))
 
-    def _fire(self) -> None:
-        if self.rt__state is FBState.RUNNING:
+    def _fire(self, gen: int) -> None:
+        # A tick queued before STOP was processed sends nothing: after STOP, no more EO.
+        if gen == self._gen and self._timer is not None and self.rt__state is FBState.RUNNING:
             self.EO()
 
     def _cancel(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        self._gen += 1
 
     def rt__on_kill(self) -> None:
         self._cancel()

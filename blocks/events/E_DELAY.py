@@ -7,6 +7,7 @@ DT is truncated to whole milliseconds with a minimum of 1 ms, FORTE's timer reso
 negative DT also gives 1 ms (FORTE would wrap it to about 49 days).
 """
 
+from functools import partial
 from typing import Any
 
 from fbruntime.core import Block, DataInput, EventInput, EventOutput, FBState
@@ -27,23 +28,31 @@ class E_DELAY(Block):
     def setup(self) -> None:
         self._active = False
         self._timer: Any = None
+        self._gen = 0  # which START an expiry belongs to (see _fire)
 
     def on_START(self) -> None:
         if not self._active:
             self._active = True
-            self._timer = self.clock.call_later(max(self.DT // _MS, 1) * _MS, self._expired)
+            self._gen += 1
+            self._timer = self.clock.call_later(
+                max(self.DT // _MS, 1) * _MS, partial(self._expired, self._gen)
+            )
 
     def on_STOP(self) -> None:
         self._cancel()
 
-    def _expired(self) -> None:
+    def _expired(self, gen: int) -> None:
         self._timer = None
         if self.rt__state is FBState.RUNNING:
-            self.post(self._fire)
+            self.post(partial(self._fire, gen))
         else:  # stopped on its own (management STOP): FORTE unregisters the timer
             self._active = False
 
-    def _fire(self) -> None:
+    def _fire(self, gen: int) -> None:
+        # An expiry already queued when a STOP is processed sends nothing: STOP means no EO.
+        # (FORTE would still send it, as its external event is already in the queue.)
+        if gen != self._gen:
+            return
         self._active = False
         if self.rt__state is FBState.RUNNING:
             self.EO()
@@ -53,6 +62,7 @@ class E_DELAY(Block):
             self._timer.cancel()
             self._timer = None
         self._active = False
+        self._gen += 1
 
     def rt__on_kill(self) -> None:
         self._cancel()

@@ -5,6 +5,7 @@ timer hands EO to the resource's FIFO as an external event. DT is truncated to w
 milliseconds with a minimum of 1 ms (FORTE's timer resolution; a negative DT also gives 1 ms).
 """
 
+from functools import partial
 from typing import Any
 
 from fbruntime.core import Block, DataInput, EventInput, EventOutput, FBState
@@ -24,28 +25,33 @@ class E_RDELAY(Block):
 
     def setup(self) -> None:
         self._timer: Any = None
+        self._gen = 0  # which START an expiry belongs to (see _fire)
 
     def on_START(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = self.clock.call_later(max(self.DT // _MS, 1) * _MS, self._expired)
+        self._cancel()
+        self._timer = self.clock.call_later(
+            max(self.DT // _MS, 1) * _MS, partial(self._expired, self._gen)
+        )
 
     def on_STOP(self) -> None:
         self._cancel()
 
-    def _expired(self) -> None:
+    def _expired(self, gen: int) -> None:
         self._timer = None
         if self.rt__state is FBState.RUNNING:
-            self.post(self._fire)
+            self.post(partial(self._fire, gen))
 
-    def _fire(self) -> None:
-        if self.rt__state is FBState.RUNNING:
+    def _fire(self, gen: int) -> None:
+        # An expiry queued before a later START or a STOP was processed sends nothing: the
+        # restarted (or stopped) delay owns EO now.
+        if gen == self._gen and self.rt__state is FBState.RUNNING:
             self.EO()
 
     def _cancel(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        self._gen += 1
 
     def rt__on_kill(self) -> None:
         self._cancel()

@@ -29,6 +29,7 @@ from fbruntime.core.interface import AdapterPort, DataPort, EventPort
 from fbruntime.core.interface import Interface as CoreInterface
 from fbruntime.fourdiac.adapters import connect_adapters
 from fbruntime.fourdiac.composite import FourdiacCompositeType, build_composite
+from fbruntime.fourdiac.configured import resolve_configured
 from fbruntime.fourdiac.constants import ConstantLookup, NameContext
 from fbruntime.fourdiac.elementerrors import error_at, st_error
 from fbruntime.fourdiac.errors import FourdiacError, Origin, Problem
@@ -136,7 +137,11 @@ class FourdiacTypes:
         *,
         origin: Origin | None = None,
     ) -> FBType:
-        """The runtime type called ``name`` (as written in an element of ``package``)."""
+        """The runtime type called ``name`` (as written in an element of ``package``).
+
+        A name no library holds may be the deployed name of a configured generic FB
+        (``STRUCT_MUX_1Point``, :func:`~fbruntime.fourdiac.configured.resolve_configured`).
+        """
         plain = name.strip().replace("__", "::").rsplit("::", 1)[-1]
         if not self.prefer_xml:
             native = self.native.get(plain.upper())
@@ -147,6 +152,9 @@ class FourdiacTypes:
             native = self.native.get(plain.upper())
             if native is not None:
                 return native
+            configured = resolve_configured(self, name, package, imports)
+            if configured is not None:
+                return configured
             where = origin or Origin("", 0)
             raise error_at(where, "FB", f"type {name!r}: {resolution.how}")
         try:

@@ -18,6 +18,7 @@ from fbruntime.core.composite import CompositeInstance
 from fbruntime.core.instance import FBInstance
 from fbruntime.core.interface import Interface as CoreInterface
 from fbruntime.fourdiac.adapters import connect_adapters
+from fbruntime.fourdiac.configured import configure_instance
 from fbruntime.fourdiac.elementerrors import error_at
 from fbruntime.fourdiac.errors import FourdiacError
 from fbruntime.fourdiac.iectypes import parse_value
@@ -63,7 +64,8 @@ def build_composite(
     params: dict[str, dict[str, str]] = {}
     for fb in model.network.fbs:
         try:
-            inner[fb.name] = types.get(fb.type_name, package, imports, origin=fb.origin)
+            found = types.get(fb.type_name, package, imports, origin=fb.origin)
+            inner[fb.name] = configure_instance(types, found, fb.attributes)
         except FourdiacError as exc:
             raise error_at(fb.origin, "FB", f"{fb.name}: {exc.reason}") from None
         if getattr(inner[fb.name], "kind", "") == "function":

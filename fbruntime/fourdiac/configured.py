@@ -10,7 +10,8 @@ when a type name is not found as given.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from fbruntime import iec
@@ -18,7 +19,6 @@ from fbruntime.core import FBType
 from fbruntime.fourdiac.errors import FourdiacError
 from fbruntime.fourdiac.generic import CONFIG_ATTRIBUTES, GenericFBType
 from fbruntime.fourdiac.model import Attribute
-from fbruntime.fourdiac.structmux import configured_struct_name
 
 if TYPE_CHECKING:
     from fbruntime.fourdiac.build import FourdiacTypes
@@ -62,15 +62,47 @@ def configure_instance(
     return fbtype.configure(data_type(types, wanted))
 
 
-def resolve_configured(types: FourdiacTypes, name: str) -> FBType | None:
-    """``STRUCT_MUX_1Point`` (FORTE's name for a configured instance) -> its type, else None."""
-    parsed = configured_struct_name(name)
-    if parsed is None:
-        return None
-    base_name, struct_name = parsed
-    base = types.get(base_name)
-    if not isinstance(base, GenericFBType):
-        raise FourdiacError(
-            base.origin or "", 0, "FBType", f"{base_name} is not a generic FB that takes a struct"
-        )
-    return base.configure(types.structs.struct(struct_name))
+_CONFIGURED = re.compile(r"_(\d)(?=.)")
+
+
+def configured_names(name: str) -> list[tuple[str, str]]:
+    """(base type, data type) readings of a deployed configured name, FORTE's first.
+
+    The IDE deploys a configured instance as its type name, ``_1`` and the data type's full
+    name (``STRUCT_MUX_1geo::Point``, ``F_MOVE_1UINT``; older IDEs write ``::`` as ``__``).
+    Every ``_<digit>`` is a possible split; the leftmost comes first, as FORTE splits.
+    """
+    text = name.strip()
+    readings = []
+    for match in _CONFIGURED.finditer(text):
+        base, config = text[: match.start()], text[match.end() :]
+        if base.strip("_") and config.strip("_"):
+            readings.append((base, config.replace("__", "::")))
+    return readings
+
+
+def resolve_configured(
+    types: FourdiacTypes, name: str, package: str = "", imports: Sequence[str] = ()
+) -> FBType | None:
+    """``STRUCT_MUX_1Point`` (the deployed name of a configured instance) -> its type, else None.
+
+    None when no reading of ``name`` names a generic FB; a :class:`FourdiacError` naming
+    ``name`` when one does but its data type does not exist or does not fit.
+    """
+    for base_name, config in configured_names(name):
+        try:
+            base = types.get(base_name, package, imports)
+        except FourdiacError:
+            continue
+        if not isinstance(base, GenericFBType):
+            continue
+        try:
+            return base.configure(data_type(types, config))
+        except FourdiacError as exc:
+            raise FourdiacError(
+                exc.problem.file or base.origin or "",
+                exc.problem.line,
+                exc.problem.element or "FBType",
+                f"type {name!r} ({base_name} configured with {config}): {exc.reason}",
+            ) from None
+    return None

@@ -30,6 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from fbruntime.fourdiac.configured import configuration
 from fbruntime.fourdiac.deployed import (
     DEFAULT_DEVICE,
     DEFAULT_DEVICE_TYPE,
@@ -323,10 +324,13 @@ class _Deployer:
     def fb_parameters(self, fb: GraphFB, name: str) -> tuple[DeployedParameter, ...]:
         merged = _params_by_pin(fb.instance.parameters)
         merged.update(fb.pushed)
+        # A configured generic FB (STRUCT_MUX with a StructuredType attribute) has the pins of
+        # its data type, not of its declared interface: the loader checks them once built.
+        configured = configuration(fb.instance.attributes) is not None
         result = []
         for pin, parameter in merged.items():
             var = fb.interface.input_var(pin) if fb.interface is not None else None
-            if fb.interface is not None and var is None:
+            if fb.interface is not None and var is None and not configured:
                 self.r.problem(
                     parameter.origin,
                     "Parameter",
@@ -362,6 +366,7 @@ class _Deployer:
                 fb.entry,
                 self.fb_parameters(fb, path),
                 fb.instance.origin,
+                fb.instance.attributes,
             )
             (builtins if fb.builtin else by_resource).setdefault(fb.resource, []).append(deployed)
         devices: list[DeployedDevice] = []
@@ -424,6 +429,7 @@ class _Deployer:
                     r.library.resolve(fb.type_name, res_model.header.package, tags=FB_TAGS),
                     (),
                     fb.origin,
+                    fb.attributes,
                 )
                 for fb in res_model.network.fbs
             ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from fbruntime.fourdiac.errors import Origin, Problem
 from fbruntime.fourdiac.library import TypeEntry
-from fbruntime.fourdiac.model import ConnectionKind
+from fbruntime.fourdiac.model import Attribute, ConnectionKind
 
 DEFAULT_DEVICE = "_default"
 DEFAULT_RESOURCE = "_default"
@@ -36,11 +36,14 @@ class DeployedParameter:
 
 @dataclass(frozen=True, slots=True)
 class DeployedFB:
+    """``attributes`` are the instance's own (a ``StructuredType`` one configures a STRUCT_MUX)."""
+
     name: str
     type_name: str
     type_entry: TypeEntry | None
     parameters: tuple[DeployedParameter, ...]
     origin: Origin
+    attributes: tuple[Attribute, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

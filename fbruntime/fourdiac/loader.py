@@ -20,6 +20,7 @@ from fbruntime.core import Device, FBType, Resource
 from fbruntime.core.clock import Clock
 from fbruntime.core.network import coerce_value
 from fbruntime.fourdiac.build import FourdiacTypes, connect_adapters, return_pin, type_generics
+from fbruntime.fourdiac.configured import configure_instance
 from fbruntime.fourdiac.deploy import DeployedResource, Deployment, resolve_system
 from fbruntime.fourdiac.errors import FourdiacError, Problem
 from fbruntime.fourdiac.iectypes import parse_value
@@ -114,7 +115,8 @@ def _build_resource(
     returns: dict[str, str] = {}
     for fb in (*res.builtin_fbs, *res.fbs):
         try:
-            fbtypes[fb.name] = _type_of(types, fb.type_name, fb.type_entry)
+            fbtype = _type_of(types, fb.type_name, fb.type_entry)
+            fbtypes[fb.name] = configure_instance(types, fbtype, fb.attributes)
         except FourdiacError as exc:
             problems.append(
                 Problem(fb.origin.file, fb.origin.line, "FB", f"{fb.name}: {exc.problem}")

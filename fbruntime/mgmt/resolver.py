@@ -90,7 +90,9 @@ class FourdiacResolver:
     """4diac XML types (``fbruntime.fourdiac.FourdiacTypes``) behind the resolver seam.
 
     A type that cannot be built answers None (the executor replies UNSUPPORTED_TYPE); why it
-    failed stays in ``types.problems`` for whoever reports it.
+    failed stays in ``types.problems`` for whoever reports it. ``types.find`` also reads the
+    names the IDE deploys configured generic FBs under (``STRUCT_MUX_1geo::Pair``,
+    ``F_MOVE_1UINT``: ``fbruntime.fourdiac.configured.resolve_configured``).
     """
 
     def __init__(self, types: Any) -> None:

@@ -9,6 +9,7 @@ import pytest
 from fbruntime.fourdiac.configured import (
     configuration,
     configure_instance,
+    configured_names,
     resolve_configured,
 )
 from fbruntime.fourdiac.errors import FourdiacError, Origin
@@ -82,3 +83,31 @@ async def test_forte_configured_name_resolves_to_a_running_mux(tmp_path: Path) -
     out = res.read("M.OUT")
     assert (out.A, out.B) == (5, True)
     assert resolve_configured(types, "F_MOVE") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "readings"),
+    [
+        ("STRUCT_MUX_1Pair", [("STRUCT_MUX", "Pair")]),
+        ("STRUCT_MUX_1geo__Pair", [("STRUCT_MUX", "geo::Pair")]),
+        ("F_MOVE_1UINT", [("F_MOVE", "UINT")]),
+        ("STRUCT_MUX_1My_2Pair", [("STRUCT_MUX", "My_2Pair"), ("STRUCT_MUX_1My", "Pair")]),
+        ("F_MOVE", []),
+        ("E_CTU_1", []),
+    ],
+)
+def test_deployed_configured_names_split_at_each_digit_leftmost_first(
+    name: str, readings: list[tuple[str, str]]
+) -> None:
+    assert configured_names(name) == readings
+
+
+def test_the_library_resolves_a_deployed_configured_move_and_refuses_a_wrong_struct(
+    tmp_path: Path,
+) -> None:
+    write_library(tmp_path)
+    types = x.types_in(tmp_path)
+    assert types.get("F_MOVE_1UINT").interface.data_port("OUT").type.name == "UINT"
+    assert types.find("STRUCT_MUX_1INT") is None
+    assert "STRUCT_MUX_1INT" in str(types.problems[-1])
+    assert "not a STRUCT" in str(types.problems[-1])

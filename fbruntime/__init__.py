@@ -10,8 +10,12 @@ Layering (each layer imports only the layers listed before it; nothing imports u
    ``fbruntime.fourdiac``  4diac XML (.fbt .adp .sub .fct .dtp .gcf .sys) read safely and built
                            into core types (uses iec, st, core).
    ``fbruntime.mgmt``      the 4diac management protocol, boot files (uses core, fourdiac).
+   ``fbruntime.comm``      FORTE's FBDK ASN.1 wire encoding and the ip/loc layers that the
+                           communication blocks in ``blocks/net`` use (uses iec, core).
+   ``fbruntime.blockfiles``  Python block files found on disk (uses core).
 4. ``fbruntime.loader``, ``fbruntime.store``, ``fbruntime.orchestrator``, ``fbruntime.pipelines``.
 5. ``fbruntime.api``, ``fbruntime.web``, ``fbruntime.cli``: the outermost shells; nothing imports them.
+   ``fbruntime.eventloop`` picks the loop they all run on (uvloop).
 
 The event dispatch path lives in ``fbruntime.core.resource`` and is kept free of validation,
 logging and allocation: everything is checked and prebuilt when a network is linked.

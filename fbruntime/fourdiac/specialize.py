@@ -8,6 +8,7 @@ by :class:`~fbruntime.fourdiac.build.FourdiacTypes` once per concrete typing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -83,11 +84,10 @@ def type_generics(
                     if dt is not None and not dt.is_generic:
                         known.setdefault(s_pin, dt)
             for pin, text in (params or {}).get(name, {}).items():
-                if "#" in text and pin not in known:
-                    try:
-                        known[pin] = iec.parse_literal(text)[0]
-                    except (iec.IecError, ValueError):
-                        pass
+                if pin not in known:
+                    literal = literal_type(text)
+                    if literal is not None:
+                        known[pin] = literal
             try:
                 typed = base.specialize(known)
             except FourdiacError:
@@ -98,6 +98,23 @@ def type_generics(
         if not changed:
             break
     return result
+
+
+_TYPE_PREFIX = re.compile(r"^\s*[A-Za-z_]\w*\s*#")
+
+
+def literal_type(text: str) -> iec.IecType | None:
+    """The type a parameter's literal names (``BYTE#16#FF``, ``T#5s``), else None.
+
+    Only a type prefix types a pin: a based number (``16#FF``, ``2#1010``) is written to
+    whatever the pin becomes, as an untyped ``5`` is.
+    """
+    if not _TYPE_PREFIX.match(text):
+        return None
+    try:
+        return iec.parse_literal(text)[0]
+    except (iec.IecError, ValueError):
+        return None
 
 
 def _pin_type_of_interface(itf: CoreInterface, pin: str) -> iec.IecType | None:

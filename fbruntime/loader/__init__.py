@@ -1,6 +1,6 @@
 """The Loader: block types from folders (Python files, composite JSON, 4diac XML) and the database.
 
-Modules: ``pyfiles`` (importing block files, which type a file stands for), ``composite_json``
+Modules: ``composite_json``
 (the composite definition format), ``filecache`` (stat + hash cache: unchanged files are never
 re-imported), ``fourdiac_bridge`` (4diac folders through :mod:`fbruntime.fourdiac`), ``entries``
 (listing rows and errors), ``index`` (folders scanned, types looked up by name and version) and

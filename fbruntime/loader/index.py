@@ -19,18 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fbruntime.core import FBType
-from fbruntime.loader.composite_json import CompositeDefinition, build_composite, parse_definition
-from fbruntime.loader.entries import LoaderError, TypeEntry, TypeNotFound
-from fbruntime.loader.filecache import FileCache, FileRecord
-from fbruntime.loader.fourdiac_bridge import BUILDABLE_KINDS, FourdiacSource
-from fbruntime.loader.pyfiles import (
+from fbruntime.blockfiles import (
     class_name_of,
     default_library_dirs,
     import_file,
     main_type,
     types_in_module,
 )
+from fbruntime.core import FBType
+from fbruntime.loader.composite_json import CompositeDefinition, build_composite, parse_definition
+from fbruntime.loader.entries import LoaderError, TypeEntry, TypeNotFound
+from fbruntime.loader.filecache import FileCache, FileRecord
+from fbruntime.loader.fourdiac_bridge import BUILDABLE_KINDS, FourdiacSource
 
 if TYPE_CHECKING:
     from fbruntime.store import Store, TypeInfo
@@ -250,7 +250,7 @@ class TypeIndex:
         return out
 
     def load_file(self, path: str | Path) -> FBType:
-        """The type a file stands for (see :mod:`fbruntime.loader.pyfiles` for the rule)."""
+        """The type a file stands for (see :mod:`fbruntime.blockfiles` for the rule)."""
         p = Path(path).expanduser()
         if not p.is_file():
             raise TypeNotFound(f"{p}: no such file")

@@ -36,6 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fbruntime.blockfiles import exec_source, main_type, types_in_module
 from fbruntime.core import FBType
 from fbruntime.loader.composite_json import (
     CompositeDefinition,
@@ -51,7 +52,6 @@ from fbruntime.loader.index import (
     importing_loader,
     version_key,
 )
-from fbruntime.loader.pyfiles import exec_source, main_type, types_in_module
 
 if TYPE_CHECKING:
     from fbruntime.store import Store, TypeInfo

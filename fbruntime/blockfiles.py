@@ -18,6 +18,7 @@ import importlib.util
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -30,6 +31,7 @@ __all__ = [
     "default_library_dirs",
     "exec_source",
     "import_file",
+    "library_type",
     "load_block_file",
     "load_library",
     "main_type",
@@ -176,3 +178,35 @@ def load_library(dirs: Iterable[Path] | None = None) -> dict[str, FBType]:
             for t in load_block_file(path):
                 library[t.name] = t
     return library
+
+
+@cache
+def _library_files() -> dict[str, Path]:
+    files: dict[str, Path] = {}
+    for folder in default_library_dirs():
+        for path in sorted(folder.rglob("*.py")):
+            files.setdefault(path.stem, path)
+    return files
+
+
+@cache
+def library_type(name: str) -> FBType:
+    """One type of the shipped library by name, without scanning or importing the rest.
+
+    For library blocks built from other library blocks (composites written in Python): a file
+    the library has already imported is reused, so both see the very same type objects.
+    """
+    path = _library_files().get(name)
+    if path is None:
+        raise ImportError(f"the shipped block library has no file {name}.py")
+    for module in list(sys.modules.values()):
+        if getattr(module, "__file__", None) == str(path):
+            found = getattr(module, name, None)
+            if isinstance(found, type) and issubclass(found, Block):
+                return found.fbtype
+            if isinstance(found, FBType):
+                return found
+    for fbtype in load_block_file(path):
+        if fbtype.name == name:
+            return fbtype
+    raise ImportError(f"{path} defines no block type {name}")

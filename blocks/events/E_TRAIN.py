@@ -11,28 +11,8 @@ The inner types are this folder's own E_CTU, E_SWITCH and E_DELAY: the ones the 
 already imported when it loads this file after them, or imported here otherwise.
 """
 
-import sys
-from functools import cache
-from pathlib import Path
-
-from fbruntime.blockfiles import load_block_file
-from fbruntime.core import Block, CompositeBuilder, FBType
-
-_HERE = Path(__file__).resolve().parent
-
-
-@cache
-def _sibling(type_name: str) -> FBType:
-    path = _HERE / f"{type_name}.py"
-    for module in list(sys.modules.values()):
-        if getattr(module, "__file__", None) == str(path):
-            found = getattr(module, type_name, None)
-            if isinstance(found, type) and issubclass(found, Block):
-                return found.fbtype
-    for fbtype in load_block_file(path):
-        if fbtype.name == type_name:
-            return fbtype
-    raise ImportError(f"{path} defines no block type {type_name}")
+from fbruntime.blockfiles import library_type
+from fbruntime.core import CompositeBuilder, FBType
 
 
 def _build() -> FBType:
@@ -45,9 +25,9 @@ def _build() -> FBType:
     b.data_input("DT", "TIME")
     b.data_input("N", "UINT")
     b.data_output("CV", "UINT")
-    b.add("CTR", _sibling("E_CTU"))
-    b.add("GATE", _sibling("E_SWITCH"))
-    b.add("DLY", _sibling("E_DELAY"))
+    b.add("CTR", library_type("E_CTU"))
+    b.add("GATE", library_type("E_SWITCH"))
+    b.add("DLY", library_type("E_DELAY"))
     for source, destination in (
         ("CTR.CUO", "GATE.EI"),
         ("CTR.RO", "GATE.EI"),

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fbruntime.blockfiles import exec_source, main_type, types_in_module
+from fbruntime.blockfiles import exec_source, library_type, main_type, types_in_module
 from fbruntime.core import FBType
 from fbruntime.loader.composite_json import (
     CompositeDefinition,
@@ -58,8 +58,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Loader", "LoaderStats", "ref"]
 
-_default: list[Loader] = []
-
 
 def ref(name: str, version: str | None = None) -> Callable[[], FBType]:
     """A lazy reference to a library type, for composites written in Python::
@@ -67,15 +65,15 @@ def ref(name: str, version: str | None = None) -> Callable[[], FBType]:
         b.add("Count", ref("E_CTU"), PV=3)
 
     It resolves through the Loader that is importing the file (so user folders and the database
-    are seen), or, outside any Loader, through one over the shipped library.
+    are seen), or, outside any Loader, to the shipped library's file of that name.
     """
 
     def resolve() -> FBType:
         loader = importing_loader.get()
         if loader is None:
-            if not _default:
-                _default.append(Loader())
-            loader = _default[0]
+            # Outside a Loader (the engine's own library scan): the shipped file, nothing more;
+            # building a whole Loader here would scan and import every folder again.
+            return library_type(name)
         return loader.get(name, version)
 
     return resolve

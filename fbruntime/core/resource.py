@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import time
 from collections import deque
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
@@ -58,7 +59,8 @@ class OutputEvent:
 class Resource:
     """A resource with its network, FIFO, dispatcher and lifecycle."""
 
-    slice_events = 20_000
+    slice_events = 20_000  # the most events one slice runs before asyncio gets a turn
+    slice_seconds = 0.005  # ... and slices shrink so that one lasts about this long
 
     def __init__(self, name: str = "RES", *, clock: Clock | None = None) -> None:
         self.name = name
@@ -260,6 +262,8 @@ class Resource:
         assert self._inbox is not None and self._idle_event is not None
         inbox = self._inbox
         q = self.queue
+        budget = self.slice_events
+        clock = time.perf_counter
         while True:
             if self._dirty:
                 self.relink_if_needed()
@@ -278,7 +282,17 @@ class Resource:
             if self._dirty:
                 self.relink_if_needed()
             if q:
-                self.run_slice()
+                started = clock()
+                self.run_slice(min(budget, self.slice_events))
+                if q:
+                    # The slice used its whole budget: size the next one by time, so slow
+                    # blocks (or a loaded machine) do not stretch the API's wait. Once per
+                    # slice, never per event.
+                    spent = clock() - started
+                    budget = max(
+                        64,
+                        min(self.slice_events, int(budget * self.slice_seconds / max(spent, 1e-6))),
+                    )
             await asyncio.sleep(0)
 
     async def settle(self) -> None:

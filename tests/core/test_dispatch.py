@@ -378,3 +378,43 @@ async def test_a_block_faulting_on_every_event_does_not_starve_the_loop() -> Non
     assert ticks == 5  # this coroutine got its turns while L kept faulting
     assert res.find("L")[0].rt__fault_count > 1
     res.kill()
+
+
+async def test_slices_shrink_when_they_take_too_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slices are sized by time: a slice that overran makes the next one proportionally smaller,
+    so asyncio (the API, timers) gets its turn about every ``slice_seconds`` whatever blocks cost."""
+    import asyncio
+    import itertools
+
+    from fbruntime.core import Block, EventInput, EventOutput
+    from fbruntime.core import resource as resource_module
+
+    class Loop(Block):
+        REQ = EventInput()
+        CNF = EventOutput()
+
+        def setup(self) -> None:
+            self.runs = 0
+
+        def on_REQ(self) -> None:
+            self.runs += 1
+            self.CNF()
+
+    ticks = itertools.count()
+    # Every reading of the slice clock is 50 ms after the previous one: each slice "took" 50 ms.
+    monkeypatch.setattr(resource_module.time, "perf_counter", lambda: next(ticks) * 0.05)
+    res = Resource()
+    res.slice_events = 1000
+    res.slice_seconds = 0.005
+    loop = res.add("L", Loop)
+    res.connect("L.CNF", "L.REQ")
+    res.start()
+    res.fire("L.REQ")
+    seen = [loop.runs]  # type: ignore[attr-defined]
+    for _ in range(6):
+        await asyncio.sleep(0)
+        seen.append(loop.runs)  # type: ignore[attr-defined]
+    res.kill()
+    steps = [b - a for a, b in itertools.pairwise(seen) if b > a]
+    assert steps[0] == 1000  # the first slice runs the full budget
+    assert steps[1] == 100  # then 1000 events * 5 ms / 50 ms

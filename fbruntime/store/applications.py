@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fbruntime.store.errors import Conflict, NotFound
 from fbruntime.store.models import ApplicationRow, JsonValue
-from fbruntime.store.repository import UNSET, Repository, Unset
+from fbruntime.store.repository import UNSET, Repository, Unset, assign_given
 
 
 @dataclass(frozen=True)
@@ -170,14 +170,13 @@ class _ApplicationUpdate:
 
     async def __call__(self, session: AsyncSession) -> Application:
         row = await _row(session, self.name)
-        if self.state is not UNSET:
-            row.state = self.state
-        if self.parameters is not UNSET:
-            row.parameters = dict(self.parameters)
-        if self.definition is not UNSET:
-            row.definition = self.definition
-        if self.last_error is not UNSET:
-            row.last_error = self.last_error
+        assign_given(
+            row,
+            state=self.state,
+            parameters=self.parameters if self.parameters is UNSET else dict(self.parameters),
+            definition=self.definition,
+            last_error=self.last_error,
+        )
         row.updated_at = self.at
         await session.flush()
         return _application(row)

@@ -35,6 +35,13 @@ UNSET: Final = _Unset.UNSET
 Unset = Literal[_Unset.UNSET]
 
 
+def assign_given(row: object, **fields: object) -> None:
+    """Set each field that was given: UNSET leaves the row's value alone, None clears it."""
+    for name, value in fields.items():
+        if value is not UNSET:
+            setattr(row, name, value)
+
+
 class Repository:
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], writer: Writer, clock: Clock = utcnow

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fbruntime.store.errors import Conflict, NotFound
 from fbruntime.store.models import JsonValue, RunRow, TaskLogRow, TaskRunRow
-from fbruntime.store.repository import UNSET, Repository, Unset
+from fbruntime.store.repository import UNSET, Repository, Unset, assign_given
 
 PENDING = "pending"
 RUNNING = "running"
@@ -173,16 +173,14 @@ class _UpdateRun:
 
     async def __call__(self, session: AsyncSession) -> Run:
         row = await _run_row(session, self.run_id)
-        if self.status is not UNSET:
-            row.status = self.status
-        if self.error is not UNSET:
-            row.error = self.error
-        if self.archive_path is not UNSET:
-            row.archive_path = self.archive_path
-        if self.started_at is not UNSET:
-            row.started_at = self.started_at
-        if self.ended_at is not UNSET:
-            row.ended_at = self.ended_at
+        assign_given(
+            row,
+            status=self.status,
+            error=self.error,
+            archive_path=self.archive_path,
+            started_at=self.started_at,
+            ended_at=self.ended_at,
+        )
         await session.flush()
         return _run(row)
 
@@ -206,16 +204,14 @@ class _SetTask:
             row = TaskRunRow(run_id=self.run_id, task_id=self.task_id, attempt=0)
             session.add(row)
         row.status = self.status
-        if self.attempt is not UNSET:
-            row.attempt = self.attempt
-        if self.error is not UNSET:
-            row.error = self.error
-        if self.output is not UNSET:
-            row.output = self.output
-        if self.started_at is not UNSET:
-            row.started_at = self.started_at
-        if self.ended_at is not UNSET:
-            row.ended_at = self.ended_at
+        assign_given(
+            row,
+            attempt=self.attempt,
+            error=self.error,
+            output=self.output,
+            started_at=self.started_at,
+            ended_at=self.ended_at,
+        )
         row.updated_at = self.at
         await session.flush()
         return _task(row)

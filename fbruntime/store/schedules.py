@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fbruntime.store.errors import NotFound
 from fbruntime.store.models import ScheduleRow
-from fbruntime.store.repository import UNSET, Repository, Unset
+from fbruntime.store.repository import UNSET, Repository, Unset, assign_given
 
 
 @dataclass(frozen=True)
@@ -142,18 +142,15 @@ class ScheduleRepository(Repository):
 
         async def op(session: AsyncSession) -> Schedule:
             row = await _row(session, schedule_id)
-            if cron is not UNSET:
-                row.cron = cron
-            if timezone is not UNSET:
-                row.timezone = timezone
-            if overlap is not UNSET:
-                row.overlap = overlap
-            if catchup_limit is not UNSET:
-                row.catchup_limit = catchup_limit
-            if params is not UNSET:
-                row.params = dict(params)
-            if enabled is not UNSET:
-                row.enabled = enabled
+            assign_given(
+                row,
+                cron=cron,
+                timezone=timezone,
+                overlap=overlap,
+                catchup_limit=catchup_limit,
+                params=params if params is UNSET else dict(params),
+                enabled=enabled,
+            )
             row.updated_at = now
             await session.flush()
             return _schedule(row)

@@ -4,8 +4,11 @@ These models check the *shape* only: field names, JSON types, ranges, the form o
 dependencies exist, whether there is a cycle, and whether params fit the operation need the whole
 config and the operation registry; :mod:`fbruntime.pipelines.validation` does that.
 
-Only the client's fields are accepted, plus the documented extras (retry tuning and ``timeout``),
-which exist at the pipeline level (defaults for every task) and at the task level (overrides).
+Only the client's fields are accepted, plus the documented extras: retry tuning and ``timeout``
+(at the pipeline level as defaults for every task, at the task level as overrides), and the graph
+extras of FORMAT.md: ``for_each`` (map over a list), ``when`` and ``trigger_rule`` (branches and
+joins), ``pool`` and ``pools`` (shared concurrency limits), ``parameters`` (declared trigger
+parameters), ``max_parallel`` and ``result``.
 Numbers are strict: ``"3"`` is not ``3`` and ``true`` is not ``1``, so a quoted number in a config is
 reported instead of quietly accepted.
 """
@@ -15,7 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
@@ -30,7 +33,11 @@ from .retry import (
 
 __all__ = [
     "DAG_NAME_PATTERN",
+    "PARAMETER_NAME_PATTERN",
+    "POOL_NAME_PATTERN",
     "TASK_ID_PATTERN",
+    "TRIGGER_RULES",
+    "ParameterConfig",
     "PipelineConfig",
     "TaskConfig",
     "parse_config",
@@ -38,6 +45,21 @@ __all__ = [
 
 DAG_NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 TASK_ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,127}")
+PARAMETER_NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+POOL_NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
+
+TriggerRule = Literal[
+    "all_success",
+    "none_failed",
+    "none_failed_min_one_success",
+    "all_done",
+    "one_success",
+    "one_failed",
+    "all_failed",
+]
+TRIGGER_RULES: tuple[str, ...] = TriggerRule.__args__  # type: ignore[attr-defined]
+MAX_WORKERS = 1024
+"""Upper bound on ``max_parallel``: asyncio workers are cheap, but not free."""
 
 # Names Windows will not create as folders, whatever the extension.
 _RESERVED_NAMES = frozenset(
@@ -88,8 +110,38 @@ class TaskConfig(BaseModel):
     jitter: float | None = Field(default=None, ge=0, le=1)
     no_retry_on: tuple[str, ...] | None = Field(default=None, strict=False)
     timeout: float | None = Field(default=None, gt=0)
+    when: str | None = Field(default=None, min_length=1)
+    trigger_rule: TriggerRule | None = None
+    for_each: str | None = Field(default=None, min_length=1)
+    max_parallel: int | None = Field(default=None, ge=1, le=MAX_WORKERS)
+    on_item_failure: Literal["fail", "continue"] | None = None
+    pool: str | None = None
 
     _check_id = field_validator("id")(_check_task_id)
+
+    @field_validator("pool")
+    @classmethod
+    def _pool_name(cls, value: str | None) -> str | None:
+        if value is not None and not POOL_NAME_PATTERN.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a valid pool name: use 1 to 64 letters, digits, '_', '-' "
+                "or '.', starting with a letter, digit or '_'"
+            )
+        return value
+
+
+class ParameterConfig(BaseModel):
+    """A declared trigger parameter: its type, its default (none: required), what it means."""
+
+    model_config = _MODEL_CONFIG
+
+    type: str = "any"
+    default: Any = None
+    description: str = ""
+
+    @property
+    def required(self) -> bool:
+        return "default" not in self.model_fields_set
 
 
 class PipelineConfig(BaseModel):
@@ -105,9 +157,39 @@ class PipelineConfig(BaseModel):
     jitter: float = Field(default=0.0, ge=0, le=1)
     no_retry_on: tuple[str, ...] = Field(default=(), strict=False)
     timeout: float | None = Field(default=None, gt=0)
+    parameters: dict[str, ParameterConfig] | None = None
+    max_parallel: int | None = Field(default=None, ge=1, le=MAX_WORKERS)
+    pools: dict[str, int] = Field(default_factory=dict)
+    result: str | None = Field(default=None, min_length=1)
     tasks: tuple[TaskConfig, ...] = Field(strict=False)
 
     _check_name = field_validator("dag_name")(_check_dag_name)
+
+    @field_validator("parameters")
+    @classmethod
+    def _parameter_names(
+        cls, value: dict[str, ParameterConfig] | None
+    ) -> dict[str, ParameterConfig] | None:
+        for name in value or {}:
+            if not PARAMETER_NAME_PATTERN.fullmatch(name):
+                raise ValueError(
+                    f"{name!r} is not a valid parameter name: use 1 to 64 letters, digits or "
+                    "'_', not starting with a digit (it is referred to as params.NAME)"
+                )
+        return value
+
+    @field_validator("pools")
+    @classmethod
+    def _pool_sizes(cls, value: dict[str, int]) -> dict[str, int]:
+        for name, size in value.items():
+            if not POOL_NAME_PATTERN.fullmatch(name):
+                raise ValueError(
+                    f"{name!r} is not a valid pool name: use 1 to 64 letters, digits, '_', "
+                    "'-' or '.', starting with a letter, digit or '_'"
+                )
+            if size < 1:
+                raise ValueError(f"pool {name!r} must allow at least 1 task at once, got {size}")
+        return value
 
     @field_validator("tasks")
     @classmethod
@@ -222,6 +304,8 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: tuple[int | str, 
         return f"must be {sign} {bound}, got {_shown(value)}"
     if kind in ("too_short", "string_too_short"):
         return "must not be empty"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '')}, got {_shown(value)}"
     return f"{error['msg']} (got {_shown(value)})"
 
 
@@ -243,6 +327,9 @@ def _problems_from(error: ValidationError, data: object) -> list[Problem]:
             if isinstance(raw_id, str) and TASK_ID_PATTERN.fullmatch(raw_id):
                 task = raw_id
                 loc = relative
+        elif len(loc) >= 3 and loc[0] == "parameters":
+            model = ParameterConfig
+            relative = loc[2:]
         field = _field_path(loc) if loc else None
         if detail["type"] in ("model_type", "model_attributes_type") and not relative:
             what = "task" if model is TaskConfig else "pipeline"

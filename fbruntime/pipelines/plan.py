@@ -8,17 +8,25 @@ policy and timeout and its operation spec, so the runner's per-task work is
 
 from __future__ import annotations
 
+import types
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from .conditions import Condition
 from .config import PipelineConfig
 from .graph import TaskGraph
 from .operations import OperationSpec
+from .parameters import PARAMS_ROOT, ParameterSpec, resolve_parameters
 from .references import DependentValue, Reference, evaluate
 from .retry import RetryPolicy
 
-__all__ = ["ParamTypeError", "Pipeline", "TaskPlan"]
+__all__ = ["ITEM_ROOT", "PARAMS_ROOT", "ParamTypeError", "Pipeline", "TaskPlan"]
+
+ITEM_ROOT = "item"
+"""The reference root that names the current element inside a mapped task (``for_each``)."""
+
+RESERVED_ROOTS = frozenset({PARAMS_ROOT, ITEM_ROOT})
 
 
 class ParamTypeError(TypeError):
@@ -43,14 +51,43 @@ class TaskPlan:
     retry: RetryPolicy
     timeout: float | None
     spec: OperationSpec | None
+    when: Condition | None = None
+    trigger_rule: str = "all_success"
+    for_each: Reference | None = None
+    map_parallel: int | None = None
+    on_item_failure: str = "fail"
+    pool: str | None = None
+    uses_params: bool = False
 
     @property
     def references(self) -> tuple[Reference, ...]:
-        """Every reference in the dependent params, templates included."""
+        """Every reference the task reads: dependent params (templates too), when, for_each."""
         found: list[Reference] = []
         for value in self.dependent_params.values():
             found.extend((value,) if isinstance(value, Reference) else value.references)
+        if self.when is not None:
+            found.extend(self.when.references)
+        if self.for_each is not None:
+            found.append(self.for_each)
         return tuple(found)
+
+    @property
+    def sources(self) -> frozenset[str]:
+        """The tasks whose results the task reads (``params`` and ``item`` are not tasks)."""
+        return frozenset(
+            ref.task_id for ref in self.references if ref.task_id not in RESERVED_ROOTS
+        )
+
+    @property
+    def plain(self) -> bool:
+        """No extras: the runner's fast path (no condition, map, pool, rule or parameters)."""
+        return (
+            self.when is None
+            and self.for_each is None
+            and self.pool is None
+            and self.trigger_rule == "all_success"
+            and not self.uses_params
+        )
 
     def params(self, results: Mapping[str, object]) -> dict[str, object]:
         """The keyword arguments of this run: defaults, then independent, then dependent params.
@@ -77,7 +114,43 @@ class Pipeline:
     config: PipelineConfig
     graph: TaskGraph
     tasks: Mapping[str, TaskPlan]
+    parameters: Mapping[str, ParameterSpec] = field(
+        default_factory=lambda: types.MappingProxyType({})
+    )
+    result: DependentValue | None = None
 
     @property
     def dag_id(self) -> str:
         return self.config.dag_id
+
+    @property
+    def max_parallel(self) -> int | None:
+        """The config's worker count per run (``None``: the service's default)."""
+        return self.config.max_parallel
+
+    @property
+    def pools(self) -> Mapping[str, int]:
+        """Pool sizes the config declares (used when the service does not set them)."""
+        return self.config.pools
+
+    def pool_names(self) -> frozenset[str]:
+        """Every pool a task of this pipeline runs in."""
+        return frozenset(plan.pool for plan in self.tasks.values() if plan.pool is not None)
+
+    def resolve_parameters(self, given: Mapping[str, Any] | None) -> dict[str, Any]:
+        """A run's complete parameters; :class:`PipelineError` lists what is wrong."""
+        return resolve_parameters(self.parameters, given, dag=self.dag_id)
+
+    def output(self, results: Mapping[str, object], parameters: Mapping[str, Any]) -> object:
+        """The pipeline's result: its ``result`` reference, else ``{leaf: result}``.
+
+        Only succeeded tasks are in ``results``; a leaf that did not succeed is left out.
+        Raises :class:`~fbruntime.pipelines.references.ResolutionError` if ``result`` leads
+        nowhere.
+        """
+        if self.result is not None:
+            values = dict(results)
+            if self.config.parameters is not None:
+                values[PARAMS_ROOT] = dict(parameters)
+            return evaluate(self.result, values)
+        return {leaf: results[leaf] for leaf in self.graph.leaves if leaf in results}

@@ -12,25 +12,42 @@ each task's); :func:`validate_pipeline` raises them as one :class:`PipelineError
   sure to have finished;
 * with a registry: the operation exists, params exist, required params are given, independent
   params have the right type, and a template is not fed to a param that does not take strings;
-* the merged retry settings are consistent (``max_delay`` not below ``retry_delay``).
+* the merged retry settings are consistent (``max_delay`` not below ``retry_delay``);
+* the graph extras: declared ``parameters`` have known types and fitting defaults, and
+  ``params.NAME`` names one of them; ``when`` parses (:mod:`.conditions`) and reads only
+  upstream tasks and parameters; ``for_each`` is a reference to an upstream task or a
+  parameter, ``item`` is used only inside a mapped task, and ``max_parallel`` and
+  ``on_item_failure`` only with ``for_each``; ``result`` names a task or a parameter; the
+  reserved roots (``params`` when parameters are declared, ``item`` when a task maps) are not
+  task ids; with ``pools`` given, every task's ``pool`` is known.
 
 Dependent param values are type-checked later, when the runner has them (``TaskPlan.params``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import types
 from collections.abc import Collection, Mapping, Sequence
 
 from pydantic import ValidationError
 
+from .conditions import Condition, ConditionSyntaxError, parse_condition
 from .config import PipelineConfig, TaskConfig
 from .graph import TaskGraph, find_cycles
 from .operations import OperationSpec
-from .plan import Pipeline, TaskPlan
+from .parameters import PARAMS_ROOT, ParameterSpec, declare_parameters
+from .plan import ITEM_ROOT, Pipeline, TaskPlan
 from .problems import PipelineError, Problem
-from .references import DependentValue, Reference, ReferenceSyntaxError, parse_dependent
+from .references import (
+    DependentValue,
+    Reference,
+    ReferenceSyntaxError,
+    Template,
+    parse_dependent,
+    parse_reference,
+)
 from .retry import RetryPolicy
 
 __all__ = ["check_pipeline", "validate_pipeline"]
@@ -67,10 +84,18 @@ class _Checker:
     """One pass over a config; collects problems per task so they come out in config order."""
 
     def __init__(
-        self, config: PipelineConfig, operations: Mapping[str, OperationSpec] | None
+        self,
+        config: PipelineConfig,
+        operations: Mapping[str, OperationSpec] | None,
+        pools: Collection[str] | None = None,
     ) -> None:
         self.config = config
         self.operations = operations
+        self.known_pools = pools
+        self.parameters: Mapping[str, ParameterSpec] = {}
+        self.conditions: list[Condition | None] = [None] * len(config.tasks)
+        self.for_each: list[Reference | None] = [None] * len(config.tasks)
+        self.result: DependentValue | None = None
         self.suggest = _Suggester()
         self.general: list[Problem] = []
         self.per_task: list[list[Problem]] = [[] for _ in config.tasks]
@@ -88,7 +113,14 @@ class _Checker:
         except ValidationError as error:
             default_policy = None
             self.general.extend(_retry_problems(error, None))
+        self.parameters, declared_problems = declare_parameters(config.parameters)
+        self.general.extend(declared_problems)
+        self._result()
+        maps = any(task.for_each is not None for task in config.tasks)
         for index, task in enumerate(config.tasks):
+            reserved = self._reserved(task, maps)
+            if reserved is not None:
+                self.per_task[index].append(Problem(task.id, "id", reserved))
             if task.id in self.first_index:
                 first = self.first_index[task.id]
                 self.per_task[index].append(
@@ -104,12 +136,86 @@ class _Checker:
         dependencies = self._dependencies()
         for index, task in enumerate(config.tasks):
             self._operation_and_params(index, task)
+            self._extras(index, task)
             self.policies[index] = self._policy(index, task, default_policy)
         self._cycles_and_references(dependencies)
         problems = list(self.general)
         for task_problems in self.per_task:
             problems.extend(task_problems)
         return problems
+
+    def _reserved(self, task: TaskConfig, maps: bool) -> str | None:
+        if task.id == PARAMS_ROOT and self.config.parameters is not None:
+            return (
+                f"task id {PARAMS_ROOT!r} is reserved: this pipeline declares parameters, "
+                f"which references reach as '{PARAMS_ROOT}.NAME'; rename the task"
+            )
+        if task.id == ITEM_ROOT and maps:
+            return (
+                f"task id {ITEM_ROOT!r} is reserved: inside a mapped task (for_each) "
+                f"'{ITEM_ROOT}' is the current element; rename the task"
+            )
+        return None
+
+    def _result(self) -> None:
+        text = self.config.result
+        if text is None:
+            return
+        try:
+            self.result = parse_dependent(text)
+        except ReferenceSyntaxError as error:
+            self.general.append(Problem(None, "result", str(error)))
+
+    def _extras(self, index: int, task: TaskConfig) -> None:
+        """Parse ``when`` and ``for_each``; options that only make sense with a map."""
+        problems = self.per_task[index]
+        if task.when is not None:
+            try:
+                self.conditions[index] = parse_condition(task.when)
+            except ConditionSyntaxError as error:
+                problems.append(Problem(task.id, "when", str(error)))
+        if task.for_each is not None:
+            if "${" in task.for_each:
+                problems.append(
+                    Problem(
+                        task.id,
+                        "for_each",
+                        "for_each takes a reference to a list (like 'fetch.items'), "
+                        "not a ${...} template",
+                    )
+                )
+            else:
+                try:
+                    self.for_each[index] = parse_reference(task.for_each)
+                except ReferenceSyntaxError as error:
+                    problems.append(Problem(task.id, "for_each", str(error)))
+        else:
+            for name in ("max_parallel", "on_item_failure"):
+                if getattr(task, name) is not None:
+                    problems.append(
+                        Problem(
+                            task.id,
+                            name,
+                            f"{name} only applies to a mapped task; add for_each or remove it",
+                        )
+                    )
+        if (
+            task.pool is not None
+            and self.known_pools is not None
+            and task.pool not in self.config.pools
+            and task.pool not in self.known_pools
+        ):
+            known = sorted(set(self.config.pools) | set(self.known_pools))
+            hint = self.suggest(task.pool, known)
+            listing = ", ".join(known) if known else "none"
+            problems.append(
+                Problem(
+                    task.id,
+                    "pool",
+                    f"unknown pool {task.pool!r}{hint}; declare its size in the "
+                    f'pipeline\'s "pools" or on the service (known pools: {listing})',
+                )
+            )
 
     def _dependencies(self) -> dict[str, list[str]]:
         """Report bad dependency entries; return the usable graph (first task of each id)."""
@@ -156,6 +262,44 @@ class _Checker:
             )
             return
         self._params(task, spec, problems)
+        self._parameter_types(task, spec, parsed, problems)
+
+    def _parameter_types(
+        self,
+        task: TaskConfig,
+        spec: OperationSpec,
+        parsed: Mapping[str, DependentValue],
+        problems: list[Problem],
+    ) -> None:
+        """``params.NAME`` fed whole to an operation param: the declared types must meet."""
+        if self.config.parameters is None:
+            return
+        for name, value in parsed.items():
+            param = spec.params.get(name)
+            if (
+                param is None
+                or not isinstance(value, Reference)
+                or value.task_id != PARAMS_ROOT
+                or len(value.path) != 1
+            ):
+                continue
+            declared = self.parameters.get(str(value.path[0]))
+            if declared is None or "any" in declared.type.kinds or "any" in param.type.kinds:
+                continue
+            kinds = set(declared.type.kinds)
+            if "float" in param.type.kinds:
+                kinds.discard("int")
+            if not kinds & param.type.kinds and not (
+                "int" in declared.type.kinds and "float" in param.type.kinds
+            ):
+                problems.append(
+                    Problem(
+                        task.id,
+                        f"dependent_params.{name}",
+                        f"parameter {value.path[0]!r} is declared {declared.type}, but "
+                        f"parameter {name!r} of operation {spec.name!r} expects {param.type}",
+                    )
+                )
 
     def _params(self, task: TaskConfig, spec: OperationSpec, problems: list[Problem]) -> None:
         declared = spec.params
@@ -234,18 +378,74 @@ class _Checker:
         if not cycles:
             self.graph = TaskGraph(dependencies)
         for index, task in enumerate(self.config.tasks):
+            mapped = task.for_each is not None
+            found: list[tuple[str, Reference, bool]] = []
             for name, value in self.parsed[index].items():
                 references = (value,) if isinstance(value, Reference) else value.references
-                for reference in references:
-                    message = self._reference_problem(task.id, reference, dependencies)
-                    if message is not None:
-                        self.per_task[index].append(
-                            Problem(task.id, f"dependent_params.{name}", message)
-                        )
+                found.extend((f"dependent_params.{name}", ref, mapped) for ref in references)
+            condition = self.conditions[index]
+            if condition is not None:
+                found.extend(("when", ref, False) for ref in condition.references)
+            each = self.for_each[index]
+            if each is not None:
+                found.append(("for_each", each, False))
+            for field, reference, item_allowed in found:
+                message = self._reference_problem(
+                    task.id, reference, dependencies, item_allowed=item_allowed
+                )
+                if message is not None:
+                    self.per_task[index].append(Problem(task.id, field, message))
+        if isinstance(self.result, Reference | Template):
+            references = (
+                (self.result,) if isinstance(self.result, Reference) else self.result.references
+            )
+            for reference in references:
+                message = self._root_problem(reference, item_allowed=False)
+                if message is None and reference.task_id not in self.first_index:
+                    hint = self.suggest(reference.task_id, self.first_index)
+                    message = (
+                        f"{str(reference)!r} refers to unknown task {reference.task_id!r}{hint}"
+                    )
+                if message is not None and message != "":
+                    self.general.append(Problem(None, "result", message))
+
+    def _root_problem(self, reference: Reference, *, item_allowed: bool) -> str | None:
+        """For a reference rooted at ``params`` or ``item``: its problem, or ``""`` if fine.
+
+        ``None`` means the root is an ordinary task id, to be checked as one.
+        """
+        target = reference.task_id
+        if target == PARAMS_ROOT and self.config.parameters is not None:
+            if not reference.path:
+                return ""
+            name = reference.path[0]
+            if isinstance(name, str) and name in self.parameters:
+                return ""
+            if isinstance(name, str) and name in (self.config.parameters or {}):
+                return ""  # declared, with a problem of its own already reported
+            known = ", ".join(self.parameters) or "none"
+            hint = self.suggest(str(name), self.parameters)
+            return f"{str(reference)!r}: unknown parameter {name!r}{hint} (declared: {known})"
+        if target == ITEM_ROOT and target not in self.first_index:
+            if item_allowed:
+                return ""
+            return (
+                f"{str(reference)!r}: '{ITEM_ROOT}' is the current element of a mapped task, "
+                "usable only in the dependent_params of a task with for_each"
+            )
+        return None
 
     def _reference_problem(
-        self, task: str, reference: Reference, dependencies: Mapping[str, Sequence[str]]
+        self,
+        task: str,
+        reference: Reference,
+        dependencies: Mapping[str, Sequence[str]],
+        *,
+        item_allowed: bool = False,
     ) -> str | None:
+        root = self._root_problem(reference, item_allowed=item_allowed)
+        if root is not None:
+            return root or None
         target = reference.task_id
         if target == task:
             return f"{str(reference)!r} refers to the task itself; refer to an earlier task"
@@ -280,7 +480,7 @@ class _Checker:
         for index, task in enumerate(self.config.tasks):
             policy = self.policies[index]
             assert policy is not None
-            plans[task.id] = TaskPlan(
+            plan = TaskPlan(
                 id=task.id,
                 operation=task.operation,
                 independent_params=types.MappingProxyType(dict(task.independent_params)),
@@ -289,8 +489,26 @@ class _Checker:
                 retry=policy,
                 timeout=self.config.timeout_for(task),
                 spec=operations.get(task.operation),
+                when=self.conditions[index],
+                trigger_rule=task.trigger_rule or "all_success",
+                for_each=self.for_each[index],
+                map_parallel=task.max_parallel,
+                on_item_failure=task.on_item_failure or "fail",
+                pool=task.pool,
             )
-        return Pipeline(self.config, self.graph, types.MappingProxyType(plans))
+            uses_params = self.config.parameters is not None and any(
+                ref.task_id == PARAMS_ROOT for ref in plan.references
+            )
+            if uses_params:
+                plan = dataclasses.replace(plan, uses_params=True)
+            plans[task.id] = plan
+        return Pipeline(
+            self.config,
+            self.graph,
+            types.MappingProxyType(plans),
+            parameters=self.parameters,
+            result=self.result,
+        )
 
 
 def _reaches(dependencies: Mapping[str, Sequence[str]], task: str, target: str) -> bool:
@@ -308,10 +526,14 @@ def _reaches(dependencies: Mapping[str, Sequence[str]], task: str, target: str) 
 
 
 def check_pipeline(
-    config: PipelineConfig, operations: Mapping[str, OperationSpec] | None = None
+    config: PipelineConfig,
+    operations: Mapping[str, OperationSpec] | None = None,
+    *,
+    pools: Collection[str] | None = None,
 ) -> list[Problem]:
-    """Every problem in ``config``; ``operations=None`` skips the operation and param checks."""
-    return _Checker(config, operations).run()
+    """Every problem in ``config``; ``operations=None`` skips the operation and param checks,
+    ``pools=None`` the check that each task's pool is known."""
+    return _Checker(config, operations, pools).run()
 
 
 def validate_pipeline(
@@ -319,12 +541,14 @@ def validate_pipeline(
     operations: Mapping[str, OperationSpec] | None = None,
     *,
     source: str | None = None,
+    pools: Collection[str] | None = None,
 ) -> Pipeline:
     """The runnable :class:`Pipeline`, or :class:`PipelineError` listing every problem.
 
-    ``source`` (a file name, an upload name) only goes into the error message.
+    ``source`` (a file name, an upload name) only goes into the error message; ``pools`` are
+    the pool names the service knows besides those the config declares.
     """
-    checker = _Checker(config, operations)
+    checker = _Checker(config, operations, pools)
     problems = checker.run()
     if problems:
         raise PipelineError(problems, source=source, dag=config.dag_id)

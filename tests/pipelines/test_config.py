@@ -110,11 +110,13 @@ def test_every_shape_problem_is_reported_with_task_and_field() -> None:
         "task 'fetch', timeout: must be > 0, got 0",
         "task 'fetch', oprtation: unknown field 'oprtation' (did you mean 'operation'?); "
         "allowed fields: id, operation, independent_params, dependent_params, dependencies, "
-        "max_retries, retry_delay, backoff, max_delay, jitter, no_retry_on, timeout",
+        "max_retries, retry_delay, backoff, max_delay, jitter, no_retry_on, timeout, when, "
+        "trigger_rule, for_each, max_parallel, on_item_failure, pool",
         "tasks[1].id: required field is missing",
         "tasks[2]: a task must be a JSON object, got a number",
         "color: unknown field 'color'; allowed fields: dag_name, max_retries, retry_delay, "
-        "backoff, max_delay, jitter, no_retry_on, timeout, tasks",
+        "backoff, max_delay, jitter, no_retry_on, timeout, parameters, max_parallel, pools, "
+        "result, tasks",
     ]
 
 

@@ -133,7 +133,7 @@ class DeploymentRow(Base):
 
 
 class RunRow(Base):
-    """One run of a pipeline."""
+    """One run of a pipeline; a nested run names the run and task that started it."""
 
     __tablename__ = "runs"
     __table_args__ = (Index("ix_runs_pipeline_created", "pipeline", "created_at"),)
@@ -149,6 +149,10 @@ class RunRow(Base):
     created_at: Mapped[datetime]
     started_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+    parameters: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[JsonValue | None] = mapped_column(JSON)
+    parent_run_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    parent_task_id: Mapped[str | None] = mapped_column(String(255))
 
 
 class TaskRunRow(Base):
@@ -167,6 +171,7 @@ class TaskRunRow(Base):
     started_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+    detail: Mapped[JsonValue | None] = mapped_column(JSON)
 
 
 class TaskLogRow(Base):

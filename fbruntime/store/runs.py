@@ -13,7 +13,7 @@ import builtins
 import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +44,10 @@ class Run:
     created_at: datetime
     started_at: datetime | None
     ended_at: datetime | None
+    parameters: dict[str, Any] = field(default_factory=dict)
+    result: JsonValue = None
+    parent_run_id: str | None = None
+    parent_task_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class TaskRun:
     started_at: datetime | None
     ended_at: datetime | None
     updated_at: datetime
+    detail: JsonValue = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,10 @@ def _run(row: RunRow) -> Run:
         row.created_at,
         row.started_at,
         row.ended_at,
+        dict(row.parameters or {}),
+        row.result,
+        row.parent_run_id,
+        row.parent_task_id,
     )
 
 
@@ -103,6 +112,7 @@ def _task(row: TaskRunRow) -> TaskRun:
         row.started_at,
         row.ended_at,
         row.updated_at,
+        row.detail,
     )
 
 
@@ -128,6 +138,9 @@ class _CreateRun:
     tasks: tuple[str, ...]
     at: datetime
     started_at: datetime | None
+    parameters: dict[str, Any] | None = None
+    parent_run_id: str | None = None
+    parent_task_id: str | None = None
 
     async def __call__(self, session: AsyncSession) -> Run:
         if await session.get(RunRow, self.run_id) is not None:
@@ -144,6 +157,9 @@ class _CreateRun:
             created_at=self.at,
             started_at=self.started_at,
             ended_at=None,
+            parameters=self.parameters,
+            parent_run_id=self.parent_run_id,
+            parent_task_id=self.parent_task_id,
         )
         session.add(row)
         for task_id in self.tasks:
@@ -170,6 +186,7 @@ class _UpdateRun:
     archive_path: str | Unset | None
     started_at: datetime | Unset | None
     ended_at: datetime | Unset | None
+    result: JsonValue | Unset = UNSET
 
     async def __call__(self, session: AsyncSession) -> Run:
         row = await _run_row(session, self.run_id)
@@ -180,6 +197,7 @@ class _UpdateRun:
             archive_path=self.archive_path,
             started_at=self.started_at,
             ended_at=self.ended_at,
+            result=self.result,
         )
         await session.flush()
         return _run(row)
@@ -237,7 +255,16 @@ class _Log:
         )
 
 
-TASK_FIELDS = ("status", "attempt", "error", "output", "started_at", "ended_at", "updated_at")
+TASK_FIELDS = (
+    "status",
+    "attempt",
+    "error",
+    "output",
+    "started_at",
+    "ended_at",
+    "updated_at",
+    "detail",
+)
 """What one row of :meth:`RunRepository.set_tasks_nowait` holds, besides its ``task_id``."""
 
 _TASKS: Any = TaskRunRow.__table__
@@ -248,7 +275,7 @@ _BULK_UPDATE = (
 )
 _SQLITE_BULK_UPDATE = (
     "UPDATE task_runs SET status = ?, attempt = ?, error = ?, output = ?, started_at = ?, "
-    "ended_at = ?, updated_at = ? WHERE run_id = ? AND task_id = ?"
+    "ended_at = ?, updated_at = ?, detail = ? WHERE run_id = ? AND task_id = ?"
 )
 
 
@@ -287,6 +314,7 @@ class _SetTasks:
                         _sqlite_time(row["started_at"]),
                         _sqlite_time(row["ended_at"]),
                         _sqlite_time(row["updated_at"]),
+                        json.dumps(row.get("detail")),
                         self.run_id,
                         row["task_id"],
                     )
@@ -298,7 +326,7 @@ class _SetTasks:
             _BULK_UPDATE,
             [
                 {"b_run_id": self.run_id, "b_task_id": row["task_id"]}
-                | {name: row[name] for name in TASK_FIELDS}
+                | {name: row.get(name) for name in TASK_FIELDS}
                 for row in self.rows
             ],
         )
@@ -336,6 +364,9 @@ class RunRepository(Repository):
         archive_path: str | None,
         tasks: Iterable[str],
         started_at: datetime | None,
+        parameters: dict[str, Any] | None = None,
+        parent_run_id: str | None = None,
+        parent_task_id: str | None = None,
     ) -> _CreateRun:
         now = self._now()
         if started_at is None and status == RUNNING:
@@ -350,6 +381,9 @@ class RunRepository(Repository):
             tuple(tasks),
             now,
             started_at,
+            dict(parameters) if parameters is not None else None,
+            parent_run_id,
+            parent_task_id,
         )
 
     async def create(
@@ -363,11 +397,28 @@ class RunRepository(Repository):
         archive_path: str | None = None,
         tasks: Iterable[str] = (),
         started_at: datetime | None = None,
+        parameters: dict[str, Any] | None = None,
+        parent_run_id: str | None = None,
+        parent_task_id: str | None = None,
     ) -> Run:
-        """Record a new run (``tasks`` are recorded as pending); the id is a new uuid if not given."""
+        """Record a new run (``tasks`` are recorded as pending); the id is a new uuid if not given.
+
+        ``parameters`` are the trigger parameters it runs with; a nested run names the run and
+        task that started it (``parent_run_id``, ``parent_task_id``).
+        """
         return await self._writer.execute(
             self._create_op(
-                pipeline, run_id, params, status, trigger, archive_path, tasks, started_at
+                pipeline,
+                run_id,
+                params,
+                status,
+                trigger,
+                archive_path,
+                tasks,
+                started_at,
+                parameters,
+                parent_run_id,
+                parent_task_id,
             )
         )
 
@@ -399,9 +450,10 @@ class RunRepository(Repository):
         archive_path: str | Unset | None = UNSET,
         started_at: datetime | Unset | None = UNSET,
         ended_at: datetime | Unset | None = UNSET,
+        result: JsonValue | Unset = UNSET,
     ) -> Run:
         return await self._writer.execute(
-            _UpdateRun(run_id, status, error, archive_path, started_at, ended_at)
+            _UpdateRun(run_id, status, error, archive_path, started_at, ended_at, result)
         )
 
     def update_nowait(
@@ -423,10 +475,16 @@ class RunRepository(Repository):
         *,
         error: str | None = None,
         archive_path: str | Unset | None = UNSET,
+        result: JsonValue | Unset = UNSET,
     ) -> Run:
-        """Record the end of a run now, with its final status and error."""
+        """Record the end of a run now, with its final status, error and result."""
         return await self.update(
-            run_id, status=status, error=error, archive_path=archive_path, ended_at=self._now()
+            run_id,
+            status=status,
+            error=error,
+            archive_path=archive_path,
+            ended_at=self._now(),
+            result=result,
         )
 
     def finish_nowait(
@@ -546,6 +604,19 @@ class RunRepository(Repository):
             if status is not None:
                 statement = statement.where(RunRow.status == status)
             rows = await session.scalars(statement.limit(limit).offset(offset))
+            return [_run(row) for row in rows]
+
+        return await self._read(query)
+
+    async def children(self, run_id: str) -> builtins.list[Run]:
+        """The runs a run started (nested pipelines), oldest first."""
+
+        async def query(session: AsyncSession) -> builtins.list[Run]:
+            rows = await session.scalars(
+                select(RunRow)
+                .where(RunRow.parent_run_id == run_id)
+                .order_by(RunRow.created_at, RunRow.id)
+            )
             return [_run(row) for row in rows]
 
         return await self._read(query)

@@ -41,7 +41,7 @@ async def test_migrating_an_empty_database_creates_every_table(database_url: str
         await db.migrate()
         async with db.engine.connect() as connection:
             assert await connection.run_sync(_table_names) == TABLES
-        assert await db.revision() == "0001"
+        assert await db.revision() == "0002g"
     finally:
         await db.close()
 
@@ -51,7 +51,7 @@ async def test_migrating_twice_changes_nothing(database_url: str) -> None:
     try:
         await db.migrate()
         await db.migrate()
-        assert await db.revision() == "0001"
+        assert await db.revision() == "0002g"
     finally:
         await db.close()
 

@@ -81,6 +81,7 @@ class StoreRecorder:
                 "output": None,
                 "started_at": None,
                 "ended_at": None,
+                "detail": None,
             }
         row["status"] = stored
         if "attempt" in fields:
@@ -89,6 +90,8 @@ class StoreRecorder:
             row["error"] = fields["error"]
         if "output" in fields:
             row["output"] = fields["output"]
+        if "detail" in fields:
+            row["detail"] = fields["detail"]
         now = wall_time(self.clock)
         row["updated_at"] = now
         if fields.get("started"):

@@ -32,6 +32,15 @@ on) it is 70 vs 85 us a task (wide) and 92 vs 114 (chain). Garbage made during t
 collected; objects frozen with the run that become cyclic garbage meanwhile wait for the
 unfreeze. Allocation per task was cut first (no skip connections, bulk SQL rows).
 
+The graph extras (FORMAT.md) stay off this path for plain tasks: a node whose plan has a
+``when``, ``for_each``, ``pool`` or parameters is flagged ``extras`` and goes through
+:meth:`PipelineRun._ready_extras` (condition, map, pool slot); a node with a ``trigger_rule``
+other than ``all_success`` gets another START handler, which asks :meth:`PipelineRun._decide`.
+A task that ends without a result (failed, or skipped) tells each dependent directly
+(:meth:`PipelineRun._ended_badly`), which counts it as a failure ("upstream failed") or a skip
+and decides at once when its rule already knows the answer. Mapped tasks live in
+:mod:`.mapping`, pools in :mod:`.pools`.
+
 Progress is reported to a :class:`RunRecorder` (the store in production: every transition is a
 ``*_nowait`` write batched by the store's writer, so persistence never stalls dispatch).
 """
@@ -46,15 +55,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from fbruntime.core import Clock, DataPort, EventPort, FBInstance, FBType, Interface, Resource
 from fbruntime.iec import IecError, lookup_type
 
+from .conditions import ConditionError
 from .isolation import AttemptTimeout, TaskScope
 from .operation import OperationRegistry, Services, TaskContext
+from .parameters import PARAMS_ROOT
 from .plan import ParamTypeError, Pipeline, TaskPlan
+from .pools import PoolRegistry
+from .references import ResolutionError
 from .retry import delay_for_attempt, should_retry
+
+if TYPE_CHECKING:
+    from .mapping import MapItem
 
 __all__ = [
     "TERMINAL",
@@ -170,9 +186,14 @@ class TaskNode(FBInstance):
     arrived: int
     status: TaskStatus
     RESULT: Any
+    extras: bool  # the plan has when / for_each / pool / parameters: see _ready_extras
+    rule: str | None  # the trigger rule, None for the default all_success
+    failed_in: int  # dependencies that failed, or were skipped because of a failure
+    skipped_in: int  # dependencies skipped by a condition or a rule
+    slot_held: bool  # a pool slot was granted before the task was queued
 
     def rt__handler(self, event: str) -> Callable[[], Any]:
-        return self._start
+        return self._start if self.rule is None else self._start_ruled
 
     def rt__is_async(self, event: str) -> bool:
         return False
@@ -187,12 +208,17 @@ class TaskNode(FBInstance):
         values = {task: getattr(self, f"D{i}") for i, task in enumerate(self.sources)}
         self.run._ready(self, values)
 
+    def _start_ruled(self) -> None:
+        self.arrived += 1
+        if self.status is TaskStatus.PENDING:
+            self.run._decide(self)
+
     def finish(self, result: object) -> None:
         self.RESULT = result
         self.CNF()  # type: ignore[attr-defined]
 
     def fail(self) -> None:
-        self.run._skip_after(self)
+        self.run._ended_badly(self, failed=True)
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -206,6 +232,7 @@ class TaskState:
     result: object = None
     started_ns: int | None = None
     ended_ns: int | None = None
+    detail: dict[str, Any] | None = None  # skip reason, map counts (what the page shows)
 
 
 class PipelineRun:
@@ -224,6 +251,8 @@ class PipelineRun:
         max_parallel: int = 16,
         reuse: Mapping[str, object] | None = None,
         rng: Any = None,
+        parameters: Mapping[str, Any] | None = None,
+        pools: PoolRegistry | None = None,
     ) -> None:
         if max_parallel < 1:
             raise ValueError(f"max_parallel must be at least 1, got {max_parallel}")
@@ -237,12 +266,25 @@ class PipelineRun:
         self.max_parallel = max_parallel
         self.reuse = dict(reuse or {})
         self.rng = rng
+        self.parameters = (
+            pipeline.resolve_parameters(parameters)
+            if pipeline.config.parameters is not None
+            else {}
+        )
+        if pools is None and pipeline.pool_names():
+            pools = PoolRegistry()
+            pools.declare(pipeline.dag_id, pipeline.pools)
+        self.pools = pools
+        self.result: object = None
         self.states: dict[str, TaskState] = {t: TaskState() for t in pipeline.graph.ids}
         self.status = RunStatus.RUNNING
         self.error: str | None = None
         self.resource = Resource(f"run_{run_id}", clock=clock)
         self.nodes: dict[str, TaskNode] = {}
-        self._queue: asyncio.Queue[tuple[TaskNode, dict[str, object]] | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[TaskNode | MapItem, dict[str, object]] | None] = (
+            asyncio.Queue()
+        )
+        self._pool_waits: dict[Callable[[], None], str] = {}
         self._workers: list[asyncio.Task[None]] = []
         self._open = len(self.states)
         self._done: asyncio.Event = asyncio.Event()
@@ -260,8 +302,7 @@ class PipelineRun:
         for task_id in graph.order:
             plan = self.pipeline.tasks[task_id]
             # The validator made sure every referenced task is upstream.
-            referenced = {ref.task_id for ref in plan.references}
-            sources = tuple(sorted(referenced, key=position.__getitem__))
+            sources = tuple(sorted(plan.sources, key=position.__getitem__))
             node = network.add(task_id, _node_type(len(sources)))
             assert isinstance(node, TaskNode)
             node.run = self
@@ -270,6 +311,15 @@ class PipelineRun:
             node.needed = len(plan.dependencies)
             node.arrived = 0
             node.status = TaskStatus.PENDING
+            node.extras = not plan.plain and (
+                plan.when is not None
+                or plan.for_each is not None
+                or plan.pool is not None
+                or plan.uses_params
+            )
+            node.rule = None if plan.trigger_rule == "all_success" else plan.trigger_rule
+            node.failed_in = node.skipped_in = 0
+            node.slot_held = False
             self.nodes[task_id] = node
             for dep in plan.dependencies:
                 network.connect(f"{dep}.CNF", f"{task_id}.START")
@@ -324,6 +374,7 @@ class PipelineRun:
         for worker in self._workers:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
+        self._drop_pool_claims()
         for task_id, state in self.states.items():
             if state.status not in TERMINAL:
                 self._set(task_id, TaskStatus.CANCELLED, error=reason)
@@ -334,20 +385,169 @@ class PipelineRun:
     # -- called from the FIFO (task nodes) ---------------------------------------------------
 
     def _ready(self, node: TaskNode, values: dict[str, object]) -> None:
+        if node.extras:
+            self._ready_extras(node, values)
+            return
         node.status = TaskStatus.QUEUED
         self.states[node.rt__name].status = TaskStatus.QUEUED
         self._queue.put_nowait((node, values))
 
-    def _skip_after(self, failed: TaskNode) -> None:
-        """Skip every task still pending downstream of ``failed`` (it cannot run any more)."""
+    def _ready_extras(self, node: TaskNode, values: dict[str, object]) -> None:
+        """A ready task with extras: parameters in, condition checked, map or pool slot."""
+        plan = node.plan
+        if plan.uses_params:
+            values[PARAMS_ROOT] = self.parameters
+        if plan.when is not None:
+            try:
+                holds = plan.when.holds(values)
+            except ConditionError as error:
+                self._fail_now(node, f"when {plan.when.text!r}: {error}")
+                return
+            if not holds:
+                seen = plan.when.explain(values)
+                reason = f"condition not met: {plan.when.text}" + (f" ({seen})" if seen else "")
+                self._skip(node, reason, failed=False)
+                return
+        if plan.for_each is not None:
+            from .mapping import MapTask
+
+            node.status = TaskStatus.RUNNING
+            MapTask(self, node, values).start()
+            return
+        node.status = TaskStatus.QUEUED
+        self.states[node.rt__name].status = TaskStatus.QUEUED
+        self._enqueue(node, values, plan.pool)
+
+    def _enqueue(
+        self, work: TaskNode | MapItem, values: dict[str, object], pool_name: str | None
+    ) -> None:
+        """Queue a task or a map item for a worker, after its pool slot when it has a pool."""
+        if pool_name is None:
+            self._queue.put_nowait((work, values))
+            return
+        assert self.pools is not None
+        pool = self.pools.get(pool_name)
+
+        def grant() -> None:
+            self._pool_waits.pop(grant, None)
+            if self._done.is_set() or self._cancelling:
+                pool.release()
+                return
+            work.slot_held = True
+            self._queue.put_nowait((work, values))
+
+        self._pool_waits[grant] = pool_name
+        pool.request(grant)
+
+    def _drop_pool_claims(self) -> None:
+        """A cancelled run stops waiting for slots and gives back those granted but unused."""
+        if self.pools is None:
+            return
+        for grant, name in list(self._pool_waits.items()):
+            self.pools.get(name).withdraw(grant)
+        self._pool_waits.clear()
+        while not self._queue.empty():
+            item = self._queue.get_nowait()
+            if item is not None and item[0].slot_held:
+                item[0].slot_held = False
+                pool_name = item[0].plan.pool if type(item[0]) is TaskNode else None
+                if pool_name is None and type(item[0]) is not TaskNode:
+                    pool_name = item[0].map.node.plan.pool  # type: ignore[union-attr]
+                if pool_name is not None:
+                    self.pools.get(pool_name).release()
+
+    def _fail_now(self, node: TaskNode, message: str) -> None:
+        """Fail a task before any attempt (its condition or for_each could not be evaluated)."""
+        node.status = TaskStatus.FAILED
+        self._set(node.rt__name, TaskStatus.FAILED, error=message)
+        self.recorder.log(message, task_id=node.rt__name, level="ERROR")
+        self._ended_badly(node, failed=True)
+
+    def _skip(self, node: TaskNode, reason: str, *, failed: bool) -> None:
+        node.status = TaskStatus.SKIPPED
+        self._set(node.rt__name, TaskStatus.SKIPPED, reason=reason)
+        self._ended_badly(node, failed=failed)
+
+    def _ended_badly(self, ended: TaskNode, *, failed: bool) -> None:
+        """Tell the dependents of a task that ended without a result (see the docstring).
+
+        ``failed`` says how dependents count it: a failure (it failed, or was skipped because
+        something upstream failed) or a skip (a condition or rule said no). Dependents whose
+        rule is decided by it are skipped at once, and so on down the graph.
+        """
         dependents = self.pipeline.graph.dependents
-        todo = list(dependents(failed.rt__name))
+        todo = [(ended, failed)]
         while todo:
-            node = self.nodes[todo.pop()]
-            if node.status is TaskStatus.PENDING:
+            source, source_failed = todo.pop()
+            for task_id in dependents(source.rt__name):
+                node = self.nodes[task_id]
+                if node.status is not TaskStatus.PENDING:
+                    continue
+                node.arrived += 1
+                if source_failed:
+                    node.failed_in += 1
+                else:
+                    node.skipped_in += 1
+                verdict = self._verdict(node, source.rt__name, source_failed)
+                if verdict is None:
+                    continue
+                if verdict is True:
+                    self._ready(node, self._values_of(node))
+                    continue
+                reason, as_failure = verdict
                 node.status = TaskStatus.SKIPPED
-                self._set(node.rt__name, TaskStatus.SKIPPED, error="an upstream task failed")
-                todo.extend(dependents(node.rt__name))
+                self._set(task_id, TaskStatus.SKIPPED, reason=reason)
+                todo.append((node, as_failure))
+
+    def _decide(self, node: TaskNode) -> None:
+        """A dependency of a node with a trigger rule succeeded: run, skip, or wait."""
+        verdict = self._verdict(node, None, False)
+        if verdict is True:
+            self._ready(node, self._values_of(node))
+        elif verdict is not None:
+            self._skip(node, verdict[0], failed=verdict[1])
+
+    def _values_of(self, node: TaskNode) -> dict[str, object]:
+        # Read from the states, not the latched inputs: on this path the last arrival may not
+        # have been a START event (a failure or a skip is told directly).
+        states = self.states
+        return {
+            task: states[task].result if states[task].status is TaskStatus.SUCCEEDED else None
+            for task in node.sources
+        }
+
+    def _verdict(
+        self, node: TaskNode, source: str | None, source_failed: bool
+    ) -> tuple[str, bool] | Literal[True] | None:
+        """``True``: run; ``(reason, counts_as_failure)``: skip; ``None``: wait for more."""
+        rule = node.rule or "all_success"
+        failed, skipped = node.failed_in, node.skipped_in
+        complete = node.arrived >= node.needed
+        succeeded = node.arrived - failed - skipped
+        what = f"{source!r}" if source is not None else "a dependency"
+        if rule == "all_success":
+            if failed:
+                return (f"upstream task {what} failed", True)
+            if skipped:
+                return (f"dependency {what} was skipped (trigger_rule all_success)", False)
+        elif rule in ("none_failed", "none_failed_min_one_success"):
+            if failed:
+                return (f"upstream task {what} failed (trigger_rule {rule})", True)
+        elif rule == "all_failed" and (succeeded or skipped):
+            return (f"a dependency did not fail (trigger_rule {rule})", False)
+        if not complete:
+            return None
+        if rule in ("all_success", "none_failed", "all_done", "all_failed"):
+            return True
+        if rule in ("none_failed_min_one_success", "one_success"):
+            if succeeded:
+                return True
+            return (f"no dependency succeeded (trigger_rule {rule})", bool(failed))
+        if rule == "one_failed":
+            if failed:
+                return True
+            return (f"no dependency failed (trigger_rule {rule})", False)
+        raise AssertionError(f"unknown trigger rule {rule!r}")
 
     # -- workers -----------------------------------------------------------------------------
 
@@ -358,6 +558,9 @@ class PipelineRun:
             if item is None:
                 return
             node, values = item
+            if not isinstance(node, TaskNode):
+                await node.execute()  # a map item: it handles its own errors
+                continue
             try:
                 await self._execute(node, values)
             except Exception as error:  # a bug outside the attempt must not hang the run
@@ -405,16 +608,46 @@ class PipelineRun:
             return
 
     async def _attempt(
-        self, node: TaskNode, plan: TaskPlan, values: dict[str, object], attempt: int
+        self,
+        node: TaskNode,
+        plan: TaskPlan,
+        values: dict[str, object],
+        attempt: int,
+        *,
+        item: MapItem | None = None,
+    ) -> object:
+        if plan.pool is None:
+            return await self._run_attempt(node, plan, values, attempt, item)
+        assert self.pools is not None
+        pool = self.pools.get(plan.pool)
+        holder: TaskNode | MapItem = node if item is None else item
+        if holder.slot_held:  # granted before it was queued
+            holder.slot_held = False
+        else:  # a retry: its worker waits for a slot
+            await pool.acquire()
+        try:
+            return await self._run_attempt(node, plan, values, attempt, item)
+        finally:
+            pool.release()
+
+    async def _run_attempt(
+        self,
+        node: TaskNode,
+        plan: TaskPlan,
+        values: dict[str, object],
+        attempt: int,
+        item: MapItem | None,
     ) -> object:
         context = TaskContext(
             dag_id=self.pipeline.dag_id,
             run_id=self.run_id,
-            task_id=plan.id,
+            task_id=plan.id if item is None else item.label,
             attempt=attempt,
             run_dir=self.run_dir,
             services=self.services,
-            log=partial(self._task_log, plan.id),
+            log=partial(self._task_log, plan.id)
+            if item is None
+            else partial(self._item_log, plan.id, item.index),
         )
         async with TaskScope(context, self.clock, plan.timeout):
             params = plan.params(values)
@@ -441,6 +674,9 @@ class PipelineRun:
     def _task_log(self, task_id: str, message: str, level: str) -> None:
         self.recorder.log(message, task_id=task_id, level=level)
 
+    def _item_log(self, task_id: str, index: int, message: str, level: str) -> None:
+        self.recorder.log(f"item {index}: {message}", task_id=task_id, level=level)
+
     # -- bookkeeping -------------------------------------------------------------------------
 
     def _set(self, task_id: str, status: TaskStatus, **fields: Any) -> None:
@@ -463,6 +699,12 @@ class PipelineRun:
             record["output"] = jsonable(state.result)
             state.error = None
             record["error"] = None
+        if "detail" in fields or "reason" in fields:
+            detail = dict(fields.get("detail") or state.detail or {})
+            if "reason" in fields:
+                detail["reason"] = fields["reason"]
+            state.detail = detail
+            record["detail"] = detail
         if fields.get("reused"):
             record["reused"] = True
         if status in TERMINAL:
@@ -486,6 +728,11 @@ class PipelineRun:
                 self.error = "failed tasks: " + ", ".join(failed)
             else:
                 self.status = RunStatus.SUCCEEDED
+                try:
+                    self.result = self.pipeline.output(self.results(), self.parameters)
+                except ResolutionError as error:
+                    self.status = RunStatus.FAILED
+                    self.error = f"result: {error}"
         for _ in self._workers:
             self._queue.put_nowait(None)
         self.resource.kill()

@@ -5,18 +5,22 @@ Layout under the data directory (the client's ``dag/dag_{id}``)::
     dag/dag_<dag_id>/<run_id>/          files the tasks wrote (file.write, task folders)
     dag/dag_<dag_id>/<run_id>.zip       the archive: those files + run.json + log.txt
 
-``run.json`` is the stored run with its tasks (status, attempts, errors, outputs, timings), so an
-archive is useful on its own, away from the database.
+``run.json`` is the stored run with its tasks (status, attempts, errors, outputs, timings, skip
+reasons, map counts), its parameters and result, so an archive is useful on its own, away from
+the database. Nested runs link both ways: a child's ``run.json`` names its ``parent``, a
+parent's lists its ``children`` and embeds each child's own archive as
+``children/<run_id>.zip`` (written before the parent's, since a parent waits for its children).
 """
 
 from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fbruntime.store import RunDetail
+from fbruntime.store import Run, RunDetail
 
 __all__ = ["archive_file", "detail_dict", "run_folder", "write_archive"]
 
@@ -33,8 +37,51 @@ def _time(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def detail_dict(detail: RunDetail, *, logs: bool = True) -> dict[str, Any]:
-    """A run with its tasks and logs as JSON-ready data (API, archive, CLI)."""
+def child_dict(run: Run) -> dict[str, Any]:
+    """A nested run as its parent lists it."""
+    return {
+        "id": run.id,
+        "pipeline": run.pipeline,
+        "task": run.parent_task_id,
+        "status": run.status,
+        "error": run.error,
+        "created_at": _time(run.created_at),
+        "ended_at": _time(run.ended_at),
+    }
+
+
+def _task_dict(task: Any, children: Sequence[Run]) -> dict[str, Any]:
+    detail = task.detail if isinstance(task.detail, dict) else {}
+    own = [
+        child.id
+        for child in children
+        if child.parent_task_id == task.task_id
+        or (child.parent_task_id or "").startswith(task.task_id + "[")
+    ]
+    return {
+        "id": task.task_id,
+        "status": task.status,
+        "attempts": task.attempt,
+        "error": task.error,
+        "reason": detail.get("reason"),
+        "map": detail.get("map"),
+        "failed_items": detail.get("failed_items", []),
+        "child_runs": own,
+        "output": task.output,
+        "started_at": _time(task.started_at),
+        "ended_at": _time(task.ended_at),
+    }
+
+
+def detail_dict(
+    detail: RunDetail, *, logs: bool = True, children: Sequence[Run] = ()
+) -> dict[str, Any]:
+    """A run with its tasks and logs as JSON-ready data (API, archive, CLI).
+
+    Each task says why it was skipped (``reason``), how its items went when it maps
+    (``map``: counts per state, ``failed_items``), and which nested runs it started
+    (``child_runs``); the run names its ``parent`` and lists its ``children``.
+    """
     run = detail.run
     result: dict[str, Any] = {
         "id": run.id,
@@ -48,18 +95,15 @@ def detail_dict(detail: RunDetail, *, logs: bool = True) -> dict[str, Any]:
         "created_at": _time(run.created_at),
         "started_at": _time(run.started_at),
         "ended_at": _time(run.ended_at),
-        "tasks": [
-            {
-                "id": t.task_id,
-                "status": t.status,
-                "attempts": t.attempt,
-                "error": t.error,
-                "output": t.output,
-                "started_at": _time(t.started_at),
-                "ended_at": _time(t.ended_at),
-            }
-            for t in detail.tasks
-        ],
+        "parameters": run.parameters,
+        "result": run.result,
+        "parent": (
+            {"run_id": run.parent_run_id, "task": run.parent_task_id}
+            if run.parent_run_id is not None
+            else None
+        ),
+        "children": [child_dict(child) for child in children],
+        "tasks": [_task_dict(t, children) for t in detail.tasks],
     }
     if logs:
         result["logs"] = [
@@ -74,12 +118,23 @@ def detail_dict(detail: RunDetail, *, logs: bool = True) -> dict[str, Any]:
     return result
 
 
-def write_archive(folder: Path, target: Path, detail: RunDetail) -> Path:
-    """Zip ``folder`` with ``run.json`` and ``log.txt`` into ``target`` (atomically)."""
+def write_archive(
+    folder: Path, target: Path, detail: RunDetail, children: Sequence[Run] = ()
+) -> Path:
+    """Zip ``folder`` with ``run.json`` and ``log.txt`` into ``target`` (atomically), and the
+    archives of the nested runs as ``children/<run_id>.zip``."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".zip.part")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("run.json", json.dumps(detail_dict(detail), indent=2, ensure_ascii=False))
+        archive.writestr(
+            "run.json",
+            json.dumps(
+                detail_dict(detail, children=children), indent=2, ensure_ascii=False, default=str
+            ),
+        )
+        for child in children:
+            if child.archive_path is not None and Path(child.archive_path).is_file():
+                archive.write(child.archive_path, f"children/{child.id}.zip")
         archive.writestr(
             "log.txt",
             "".join(

@@ -6,12 +6,16 @@ Routes (JSON unless said otherwise)::
     POST   /api/pipelines                         upload {"file_name", "config"} (object or text)
     POST   /api/pipelines/validate                check a config without keeping it
     GET    /api/pipelines/{dag_id}                one config, as uploaded
-    POST   /api/pipelines/{dag_id}/runs           start a run {"params": {task: {param: value}}}
+    POST   /api/pipelines/{dag_id}/runs           start a run {"parameters": {name: value},
+                                                  "params": {task: {param: value}}}
     GET    /api/pipelines/{dag_id}/schedule       its schedules
     PUT    /api/pipelines/{dag_id}/schedule       {"cron", "overlap", "catchup_limit", "params"}
     DELETE /api/pipelines/{dag_id}/schedule
     GET    /api/runs?dag_id=&status=&limit=       runs, newest first
-    GET    /api/runs/{run_id}                     a run with task states, attempts, outputs, logs
+    GET    /api/runs/{run_id}                     a run with task states, attempts, outputs, logs,
+                                                  skip reasons, map counts, parent and children
+    GET    /api/pools                             pools: size, slots in use, tasks waiting
+    PUT    /api/pools/{name} {"size"}             set a pool's size (kept across restarts)
     POST   /api/runs/{run_id}/cancel
     POST   /api/runs/{run_id}/rerun               rerun from the failed tasks -> the new run
     POST   /api/web {"run_id"}                    the link to the run's web page
@@ -47,9 +51,16 @@ class UploadBody(BaseModel):
 
 
 class RunBody(BaseModel):
+    parameters: dict[str, Any] = Field(
+        default_factory=dict, description="the pipeline's declared trigger parameters"
+    )
     params: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="independent params to override, per task id"
     )
+
+
+class PoolBody(BaseModel):
+    size: int = Field(ge=1, description="how many tasks may run in the pool at once")
 
 
 class ScheduleBody(BaseModel):
@@ -108,7 +119,7 @@ def pipelines_router(
         detail = await service.get_run(run_id)
         if detail is None:
             raise HTTPException(404, detail=f"run {run_id!r} does not exist")
-        return detail_dict(detail)
+        return detail_dict(detail, children=await service.children(run_id))
 
     @router.get("/api/pipelines")
     async def list_pipelines() -> dict[str, Any]:
@@ -149,7 +160,10 @@ def pipelines_router(
     async def start_run(dag_id: str, body: RunBody | None = None) -> dict[str, Any]:
         try:
             run_id = await service.start_run(
-                dag_id, (body.params if body else None) or None, trigger="api"
+                dag_id,
+                (body.params if body else None) or None,
+                trigger="api",
+                parameters=body.parameters if body else None,
             )
         except NotFound as error:
             raise HTTPException(404, detail=str(error)) from None
@@ -184,6 +198,18 @@ def pipelines_router(
     async def clear_schedule(dag_id: str) -> dict[str, Any]:
         return {"removed": await service.clear_schedule(dag_id)}
 
+    @router.get("/api/pools")
+    async def list_pools() -> list[dict[str, Any]]:
+        return service.pools.describe()
+
+    @router.put("/api/pools/{name}", dependencies=guarded)
+    async def set_pool(name: str, body: PoolBody) -> dict[str, Any]:
+        from .config import POOL_NAME_PATTERN
+
+        if not POOL_NAME_PATTERN.fullmatch(name):
+            raise HTTPException(422, detail=f"{name!r} is not a valid pool name")
+        return await service.set_pool(name, body.size)
+
     @router.get("/api/runs")
     async def list_runs(
         dag_id: str | None = None, status: str | None = None, limit: int = 50
@@ -196,6 +222,7 @@ def pipelines_router(
                 "status": r.status,
                 "trigger": r.trigger,
                 "error": r.error,
+                "parent_run_id": r.parent_run_id,
                 "created_at": r.created_at.isoformat(),
                 "ended_at": r.ended_at.isoformat() if r.ended_at else None,
             }

@@ -15,6 +15,10 @@ The API router (:mod:`.routes`), the CLI (``fbrt pipeline``), the cron scheduler
 and the Telegram bot (:mod:`.telegram_bot`) all go through it, so a run started from any of
 them is the same thing. Runs go to the store as they happen (:mod:`.recording`); when a run ends
 its folder is zipped next to it (:mod:`.archive`).
+
+The service also holds what runs share: the pools (:mod:`.pools`), the operations, rebuilt when
+a Loader's folder changes (:mod:`.plugins`), and the nested runs that ``pipeline.run`` tasks
+start (:mod:`.nested`: ``run_child``, the parent/child links, the cycle checks).
 """
 
 from __future__ import annotations
@@ -34,16 +38,22 @@ from fbruntime.store import NotFound, Run, RunDetail, Schedule, Store
 from .archive import archive_file, run_folder, write_archive
 from .configs import ConfigFolder, StoredConfig
 from .loading import parse_config_json
-from .operation import OperationRegistry, Services
+from .nested import MAX_DEPTH, RunPipeline, call_problems
+from .operation import OperationError, OperationRegistry, Services, TaskContext
 from .plan import Pipeline
+from .plugins import OperationSource
+from .pools import PoolRegistry
 from .problems import PipelineError, Problem
 from .recording import StoreRecorder, wall_time
-from .runner import PipelineRun
+from .runner import PipelineRun, jsonable
 from .validation import validate_pipeline
 
-__all__ = ["PipelineInfo", "PipelineService", "RunFinished"]
+__all__ = ["POOLS_SETTING", "PipelineInfo", "PipelineService", "RunFinished"]
 
 log = logging.getLogger(__name__)
+
+POOLS_SETTING = "pipelines.pools"
+"""The store setting that keeps pool sizes set through the API."""
 
 Overrides = Mapping[str, Mapping[str, Any]]
 
@@ -54,6 +64,7 @@ class PipelineInfo:
     file_name: str
     tasks: int
     operations: tuple[str, ...]
+    parameters: tuple[dict[str, Any], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +72,7 @@ class PipelineInfo:
             "file_name": self.file_name,
             "tasks": self.tasks,
             "operations": list(self.operations),
+            "parameters": list(self.parameters),
         }
 
 
@@ -80,7 +92,8 @@ Listener = Callable[[RunFinished], Awaitable[None] | None]
 
 def _info(pipeline: Pipeline, file_name: str) -> PipelineInfo:
     operations = tuple(dict.fromkeys(t.operation for t in pipeline.config.tasks))
-    return PipelineInfo(pipeline.dag_id, file_name, len(pipeline.graph), operations)
+    parameters = tuple(spec.as_dict() for spec in pipeline.parameters.values())
+    return PipelineInfo(pipeline.dag_id, file_name, len(pipeline.graph), operations, parameters)
 
 
 class PipelineService:
@@ -94,22 +107,23 @@ class PipelineService:
         services: Services | None = None,
         max_parallel: int = 16,
         rng: Any = None,
+        pools: Mapping[str, int] | None = None,
     ) -> None:
         self.store = store
         self.data_dir = Path(data_dir)
-        self.operations = (
-            operations
-            if isinstance(operations, OperationRegistry)
-            else OperationRegistry.from_loader(operations)
-        )
+        self._operations = OperationSource(operations, builtins=(RunPipeline,))
+        self._operations_version = self._operations.version
         self.clock: Clock = clock or RealClock()
         self.services = services or Services()
+        self.services.extra.setdefault("pipelines", self)
+        self.pools = PoolRegistry(pools)
         self.max_parallel = max_parallel
         self.rng = rng
         self.configs = ConfigFolder(self.data_dir / "pipelines")
         self._pipelines: dict[str, tuple[Pipeline, str]] = {}
         self._runs: dict[str, tuple[PipelineRun, asyncio.Task[str]]] = {}
         self._listeners: list[Listener] = []
+        self._lineage: dict[str, tuple[str, str | None]] = {}  # run -> (dag_id, parent run)
         self.load_errors: dict[str, str] = {}
         self.interrupted: list[str] = []
         self.scheduler: Any = None
@@ -120,6 +134,9 @@ class PipelineService:
     async def start(self, *, scheduler: bool = True) -> None:
         """Mark runs a crash left unfinished, load the stored configs, start the scheduler."""
         self.interrupted = await self.store.runs.mark_interrupted()
+        stored_pools = await self.store.settings.get(POOLS_SETTING, {})
+        for name, size in (stored_pools or {}).items():
+            self.pools.set_size(name, int(size))
         self.reload()
         if scheduler:
             from .cron import CronScheduler
@@ -139,6 +156,16 @@ class PipelineService:
             await self.cancel(run_id, reason="the service stopped")
         await self.store.flush()
 
+    @property
+    def operations(self) -> OperationRegistry:
+        """The operations now; when a Loader folder changed, the stored configs are checked
+        against the new ones (see :mod:`.plugins`)."""
+        registry = self._operations.current()
+        if self._operations.version != self._operations_version:
+            self._operations_version = self._operations.version
+            self.reload()
+        return registry
+
     def reload(self) -> None:
         """(Re)read every active config; a broken file is kept in ``load_errors``."""
         self._pipelines.clear()
@@ -150,6 +177,15 @@ class PipelineService:
                 self.load_errors[stored.dag_id] = str(error)
                 continue
             self._pipelines[pipeline.dag_id] = (pipeline, stored.file_name)
+        # Nested calls need every pipeline: checked once all are read.
+        for dag_id, (pipeline, _) in list(self._pipelines.items()):
+            others = {d: p for d, (p, _) in self._pipelines.items() if d != dag_id}
+            problems = call_problems(pipeline, others)
+            if problems:
+                self.load_errors[dag_id] = str(PipelineError(problems, dag=dag_id))
+                del self._pipelines[dag_id]
+        for pipeline, _ in self._pipelines.values():
+            self.pools.declare(pipeline.dag_id, pipeline.pools)
 
     def add_listener(self, listener: Listener) -> None:
         """Called with a :class:`RunFinished` when any run ends (sync or async callable)."""
@@ -159,16 +195,29 @@ class PipelineService:
 
     def _validate(self, data: bytes | str, source: str) -> Pipeline:
         config = parse_config_json(data, source=source)
-        return validate_pipeline(config, self.operations, source=source)
+        return validate_pipeline(
+            config, self._operations.current(), source=source, pools=self.pools.names()
+        )
+
+    def _check_calls(self, pipeline: Pipeline, source: str) -> None:
+        others = {d: p for d, (p, _) in self._pipelines.items() if d != pipeline.dag_id}
+        problems = call_problems(pipeline, others)
+        if problems:
+            raise PipelineError(problems, source=source, dag=pipeline.dag_id)
 
     def validate(self, content: bytes | str, file_name: str = "<upload>") -> Pipeline:
         """Check a config without keeping it; ``PipelineError`` lists every problem."""
-        return self._validate(content, file_name)
+        self.operations  # noqa: B018  (picks up changed operation files)
+        pipeline = self._validate(content, file_name)
+        self._check_calls(pipeline, file_name)
+        return pipeline
 
     def upload(self, file_name: str, content: bytes | str) -> PipelineInfo:
         """Validate and keep a config in its dag_id's folder; it becomes the active one."""
         data = content.encode() if isinstance(content, str) else content
+        self.operations  # noqa: B018  (picks up changed operation files)
         pipeline = self._validate(data, file_name)
+        self._check_calls(pipeline, file_name)
         try:
             stored: StoredConfig = self.configs.save(pipeline.dag_id, file_name, data)
         except ValueError as error:
@@ -177,6 +226,7 @@ class PipelineService:
             ) from None
         self._pipelines[pipeline.dag_id] = (pipeline, stored.file_name)
         self.load_errors.pop(pipeline.dag_id, None)
+        self.pools.declare(pipeline.dag_id, pipeline.pools)
         return _info(pipeline, stored.file_name)
 
     def list(self) -> builtins.list[PipelineInfo]:
@@ -225,6 +275,7 @@ class PipelineService:
             config.model_copy(update={"tasks": tuple(tasks)}),
             self.operations,
             source="parameter overrides",
+            pools=self.pools.names(),
         )
 
     # -- runs --------------------------------------------------------------------------------
@@ -235,10 +286,19 @@ class PipelineService:
         params: Overrides | None = None,
         *,
         trigger: str = "manual",
+        parameters: Mapping[str, Any] | None = None,
+        parent: tuple[str, str] | None = None,
         _reuse: Mapping[str, object] | None = None,
     ) -> str:
-        """Start a run now and return its id; it goes on in the background."""
+        """Start a run now and return its id; it goes on in the background.
+
+        ``params`` override tasks' independent params (``{task: {param: value}}``);
+        ``parameters`` are the pipeline's declared trigger parameters (checked, defaults
+        filled in); ``parent`` is ``(run id, task id)`` of the task that starts a nested run.
+        """
+        operations = self.operations
         pipeline = self.with_overrides(dag_id, params)
+        resolved = pipeline.resolve_parameters(parameters)
         run_id = uuid.uuid4().hex
         folder = run_folder(self.data_dir, dag_id, run_id)
         folder.mkdir(parents=True, exist_ok=True)
@@ -249,21 +309,29 @@ class PipelineService:
             trigger=trigger,
             tasks=pipeline.graph.ids,
             started_at=wall_time(self.clock),
+            parameters=resolved,
+            parent_run_id=parent[0] if parent else None,
+            parent_task_id=parent[1] if parent else None,
         )
         recorder = StoreRecorder(self.store, run_id, self.clock)
         run = PipelineRun(
             pipeline,
-            self.operations,
+            operations,
             run_id=run_id,
             run_dir=folder,
             clock=self.clock,
             services=self.services,
             recorder=recorder,
-            max_parallel=self.max_parallel,
+            max_parallel=pipeline.max_parallel or self.max_parallel,
             reuse=_reuse,
             rng=self.rng,
+            parameters=resolved,
+            pools=self.pools,
         )
+        self._lineage[run_id] = (dag_id, parent[0] if parent else None)
         recorder.log(f"run started ({trigger})")
+        if resolved:
+            recorder.log("parameters: " + ", ".join(f"{k}={v!r}" for k, v in resolved.items()))
         run.start()
         supervisor = asyncio.get_running_loop().create_task(self._supervise(run, recorder, trigger))
         self._runs[run_id] = (run, supervisor)
@@ -279,17 +347,21 @@ class PipelineService:
             )
             recorder.flush()
             await self.store.flush()
-            await runs.finish(run.run_id, status.value, error=run.error)
+            await runs.finish(
+                run.run_id, status.value, error=run.error, result=jsonable(run.result)
+            )
             try:
                 detail = await runs.require(run.run_id)
+                children = await runs.children(run.run_id)
                 target = archive_file(self.data_dir, run.pipeline.dag_id, run.run_id)
-                await asyncio.to_thread(write_archive, run.run_dir, target, detail)
+                await asyncio.to_thread(write_archive, run.run_dir, target, detail, children)
                 await runs.update(run.run_id, archive_path=str(target))
             except OSError as error:
                 log.exception("run %s: archive failed", run.run_id)
                 await runs.log(run.run_id, f"archive failed: {error}", level="ERROR")
         finally:
             self._runs.pop(run.run_id, None)
+            self._lineage.pop(run.run_id, None)
         event = RunFinished(run.run_id, run.pipeline.dag_id, status.value, run.error, trigger)
         for listener in list(self._listeners):
             try:
@@ -319,11 +391,64 @@ class PipelineService:
             raise NotFound(f"run {run_id!r} does not exist")
         return detail.run.status
 
-    async def run(self, dag_id: str, params: Overrides | None = None) -> RunDetail:
+    async def run(
+        self,
+        dag_id: str,
+        params: Overrides | None = None,
+        *,
+        parameters: Mapping[str, Any] | None = None,
+    ) -> RunDetail:
         """Start a run, wait for its end, return it with its tasks and logs."""
-        run_id = await self.start_run(dag_id, params)
+        run_id = await self.start_run(dag_id, params, parameters=parameters)
         await self.wait(run_id)
         return await self.store.runs.require(run_id)
+
+    async def run_child(
+        self, context: TaskContext, dag_id: str, parameters: Mapping[str, Any] | None
+    ) -> object:
+        """Run ``dag_id`` for a ``pipeline.run`` task and return its result (see
+        :mod:`.nested`); refuses a pipeline already running up the chain."""
+        chain = [context.dag_id]
+        parent = self._lineage.get(context.run_id)
+        while parent is not None and parent[1] is not None:
+            parent = self._lineage.get(parent[1])
+            if parent is not None:
+                chain.append(parent[0])
+        if dag_id in chain:
+            path = " -> ".join([*reversed(chain), dag_id])
+            raise OperationError(
+                f"pipeline {dag_id!r} is already running further up: {path}",
+                kind="pipeline.cycle",
+            )
+        if len(chain) >= MAX_DEPTH:
+            raise OperationError(
+                f"nested pipelines go deeper than {MAX_DEPTH} levels: "
+                + " -> ".join([*reversed(chain), dag_id]),
+                kind="pipeline.depth",
+            )
+        try:
+            child = await self.start_run(
+                dag_id,
+                parameters=parameters,
+                trigger=f"pipeline:{context.dag_id}",
+                parent=(context.run_id, context.task_id),
+            )
+        except (NotFound, PipelineError) as error:
+            raise OperationError(str(error), kind="pipeline.invalid") from None
+        context.log(f"started run {child} of {dag_id}")
+        try:
+            status = await self.wait(child)
+        except asyncio.CancelledError:
+            await self.cancel(child, reason="the parent task was cancelled")
+            raise
+        found = await self.store.runs.get(child, with_logs=False)
+        if status != "succeeded" or found is None:
+            why = found.run.error if found is not None else None
+            raise OperationError(
+                f"run {child} of {dag_id} {status}" + (f": {why}" if why else ""),
+                kind=f"pipeline.{status}",
+            )
+        return found.run.result
 
     async def cancel(self, run_id: str, *, reason: str = "cancelled by request") -> bool:
         """Cancel a running run; ``False`` if it is not running (``NotFound`` if unknown)."""
@@ -359,10 +484,30 @@ class PipelineService:
             raise ValueError(f"run {run_id!r} has no failed tasks to run again")
         reuse = {t: succeeded[t] for t in pipeline.graph.ids if t not in set(again)}
         params = {k: v for k, v in detail.run.params.items() if isinstance(v, dict)}
-        return await self.start_run(dag_id, params or None, trigger=f"rerun:{run_id}", _reuse=reuse)
+        return await self.start_run(
+            dag_id,
+            params or None,
+            trigger=f"rerun:{run_id}",
+            parameters=detail.run.parameters or None,
+            _reuse=reuse,
+        )
 
     async def get_run(self, run_id: str) -> RunDetail | None:
         return await self.store.runs.get(run_id)
+
+    async def children(self, run_id: str) -> builtins.list[Run]:
+        """The nested runs a run started."""
+        return await self.store.runs.children(run_id)
+
+    # -- pools -------------------------------------------------------------------------------
+
+    async def set_pool(self, name: str, size: int) -> dict[str, Any]:
+        """Fix a pool's size on the service (kept in the store across restarts)."""
+        pool = self.pools.set_size(name, size)
+        stored = dict(await self.store.settings.get(POOLS_SETTING, {}) or {})
+        stored[name] = size
+        await self.store.settings.set(POOLS_SETTING, stored)
+        return pool.as_dict()
 
     async def list_runs(
         self, dag_id: str | None = None, *, status: str | None = None, limit: int = 50
@@ -395,6 +540,7 @@ class PipelineService:
         from .cron import check_schedule
 
         self.with_overrides(dag_id, params)  # params must fit before they are kept
+        self.pipeline(dag_id).resolve_parameters(None)  # scheduled runs take the defaults
         check_schedule(cron, overlap, catchup_limit, timezone)
         for old in await self.store.schedules.list(pipeline=dag_id):
             await self.store.schedules.delete(old.id)

@@ -141,6 +141,7 @@ async def test_configs_are_kept_per_dag_id_and_reloaded(
             "file_name": "my_weather.json",
             "tasks": 3,
             "operations": ["http.get_json", "json.to_string", "telegram.send_message"],
+            "parameters": [],
         }
     ]
 

@@ -1,0 +1,148 @@
+"""Nested pipelines: the ``pipeline.run`` operation runs another stored pipeline as a task.
+
+::
+
+    {"id": "per_city", "operation": "pipeline.run",
+     "independent_params": {"dag_id": "city_report", "parameters": {"units": "metric"}},
+     "dependent_params": {"parameters.city": ...}}          # (see FORMAT.md for the forms)
+
+The task starts a run of ``dag_id`` with ``parameters`` (checked against what that pipeline
+declares), waits for it, and returns its result (the child pipeline's ``result``, or its leaf
+tasks' results). A child run that does not succeed fails the task (kind ``pipeline.failed``,
+``pipeline.cancelled``), so the parent's retries start a new child run. Cancelling the parent
+(or a timeout) cancels the child. The child run records its parent run and task, and the
+parent lists its children: the API, the page and the parent's ZIP (which embeds each child's
+archive) link them both ways.
+
+Cycles are refused twice: when a pipeline is uploaded (the static ``dag_id``s of every stored
+pipeline form a graph that must stay acyclic, and must name pipelines that exist), and when a
+run starts a child (a ``dag_id`` that comes from a reference could still name a pipeline that
+is already running further up the chain, and nesting is limited to :data:`MAX_DEPTH` levels).
+
+The service behind the operation is reached through ``services.extra["pipelines"]``; it is the
+:class:`NestedRunner` protocol (``PipelineService`` implements it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from fbruntime.core import DataInput, DataOutput
+
+from .graph import find_cycles
+from .operation import Operation, OperationError, TaskContext, current_task
+from .plan import Pipeline
+from .problems import PipelineError, Problem
+
+__all__ = [
+    "MAX_DEPTH",
+    "OPERATION",
+    "NestedRunner",
+    "RunPipeline",
+    "call_problems",
+    "static_calls",
+]
+
+OPERATION = "pipeline.run"
+MAX_DEPTH = 10
+"""A run may start a child, whose run may start a child... this many levels deep at most."""
+
+
+class NestedRunner(Protocol):
+    async def run_child(
+        self, context: TaskContext, dag_id: str, parameters: Mapping[str, Any] | None
+    ) -> object: ...
+
+
+class RunPipeline(Operation):
+    name = OPERATION
+    version = "1.0"
+    description = "Run another stored pipeline with parameters and return its result"
+
+    dag_id = DataInput("WSTRING", comment="the pipeline to run (its dag_name)")
+    parameters = DataInput("ANY", comment="its trigger parameters (an object)")
+    result = DataOutput("ANY", comment="what the pipeline returned")
+
+    param_types = {"parameters": "dict|null"}
+    optional_params = ("parameters",)
+
+    async def execute(self) -> None:
+        task = current_task()
+        runner = task.services.extra.get("pipelines")
+        if runner is None:
+            raise OperationError(
+                "pipeline.run needs the pipeline service (run it with fbrt pipeline run or "
+                "fbrt serve)",
+                kind="pipeline.unavailable",
+            )
+        self.result = await runner.run_child(task, str(self.dag_id), self.parameters)
+
+
+def static_calls(pipeline: Pipeline) -> list[tuple[str, str, Mapping[str, Any] | None]]:
+    """``(task id, dag_id, parameters or None)`` of each ``pipeline.run`` task whose
+    ``dag_id`` is fixed in ``independent_params`` (dependent ones are checked at run time)."""
+    calls: list[tuple[str, str, Mapping[str, Any] | None]] = []
+    for plan in pipeline.tasks.values():
+        if plan.operation != OPERATION or "dag_id" in plan.dependent_params:
+            continue
+        dag_id = plan.independent_params.get("dag_id")
+        if not isinstance(dag_id, str):
+            continue
+        fixed = plan.independent_params.get("parameters")
+        static = "parameters" not in plan.dependent_params and isinstance(fixed, Mapping)
+        calls.append((plan.id, dag_id, fixed if static else None))
+    return calls
+
+
+def call_problems(pipeline: Pipeline, known: Mapping[str, Pipeline]) -> list[Problem]:
+    """What is wrong with the pipelines ``pipeline`` calls, given the others ``known``.
+
+    Each fixed ``dag_id`` must name a known pipeline (or this one, which is then a cycle),
+    fixed ``parameters`` must fit what it declares, and no chain of calls may come back.
+    """
+    problems: list[Problem] = []
+    everyone = {**known, pipeline.dag_id: pipeline}
+    for task_id, dag_id, parameters in static_calls(pipeline):
+        child = everyone.get(dag_id)
+        if child is None:
+            listing = ", ".join(sorted(known)) or "none"
+            problems.append(
+                Problem(
+                    task_id,
+                    "independent_params.dag_id",
+                    f"unknown pipeline {dag_id!r}: upload it before the pipelines that run it "
+                    f"(known: {listing})",
+                )
+            )
+            continue
+        if parameters is not None:
+            try:
+                child.resolve_parameters(parameters)
+            except PipelineError as error:
+                problems.extend(
+                    Problem(
+                        task_id,
+                        f"independent_params.{p.field}",
+                        f"pipeline {dag_id!r}: {p.message}",
+                    )
+                    for p in error.problems
+                )
+    edges = {
+        dag: [called for _, called, _ in static_calls(p) if called in everyone]
+        for dag, p in everyone.items()
+    }
+    for cycle in find_cycles(edges):
+        if pipeline.dag_id not in cycle:
+            continue
+        # find_cycles writes "a waits for b" as b -> a; a call chain reads the other way.
+        path = " -> ".join(reversed(cycle))
+        first_call = next((t for t, called, _ in static_calls(pipeline) if called in cycle), None)
+        problems.append(
+            Problem(
+                first_call,
+                "independent_params.dag_id",
+                f"pipelines would run each other in a cycle: {path}",
+            )
+        )
+    return problems

@@ -135,8 +135,11 @@ def call_problems(pipeline: Pipeline, known: Mapping[str, Pipeline]) -> list[Pro
     for cycle in find_cycles(edges):
         if pipeline.dag_id not in cycle:
             continue
-        # find_cycles writes "a waits for b" as b -> a; a call chain reads the other way.
-        path = " -> ".join(reversed(cycle))
+        # find_cycles writes "a waits for b" as b -> a; a call chain reads the other way,
+        # and starts here, at the pipeline being checked.
+        calls = list(reversed(cycle))[:-1]
+        start = calls.index(pipeline.dag_id)
+        path = " -> ".join([*calls[start:], *calls[:start], pipeline.dag_id])
         first_call = next((t for t, called, _ in static_calls(pipeline) if called in cycle), None)
         problems.append(
             Problem(

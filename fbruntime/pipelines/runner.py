@@ -65,7 +65,7 @@ from .isolation import AttemptTimeout, TaskScope
 from .operation import OperationRegistry, Services, TaskContext
 from .parameters import PARAMS_ROOT
 from .plan import ParamTypeError, Pipeline, TaskPlan
-from .pools import PoolRegistry
+from .pools import Pool, PoolRegistry
 from .references import ResolutionError
 from .retry import delay_for_attempt, should_retry
 
@@ -340,7 +340,9 @@ class PipelineRun:
                 gc.freeze()
             _frozen_runs[0] += 1
         self.resource.start()
-        for _ in range(min(self.max_parallel, len(self.states))):
+        # Map items are work too: a pipeline that maps may need every worker it is allowed.
+        maps = any(plan.for_each is not None for plan in self.pipeline.tasks.values())
+        for _ in range(self.max_parallel if maps else min(self.max_parallel, len(self.states))):
             self._workers.append(asyncio.get_running_loop().create_task(self._worker()))
         finishers = []
         for task_id in self.pipeline.graph.order:
@@ -616,60 +618,54 @@ class PipelineRun:
         *,
         item: MapItem | None = None,
     ) -> object:
-        if plan.pool is None:
-            return await self._run_attempt(node, plan, values, attempt, item)
-        assert self.pools is not None
-        pool = self.pools.get(plan.pool)
-        holder: TaskNode | MapItem = node if item is None else item
-        if holder.slot_held:  # granted before it was queued
-            holder.slot_held = False
-        else:  # a retry: its worker waits for a slot
-            await pool.acquire()
+        pool = None if plan.pool is None else await self._slot(plan.pool, node, item)
         try:
-            return await self._run_attempt(node, plan, values, attempt, item)
+            context = TaskContext(
+                dag_id=self.pipeline.dag_id,
+                run_id=self.run_id,
+                task_id=plan.id if item is None else item.label,
+                attempt=attempt,
+                run_dir=self.run_dir,
+                services=self.services,
+                log=partial(self._task_log, plan.id)
+                if item is None
+                else partial(self._item_log, plan.id, item.index),
+            )
+            async with TaskScope(context, self.clock, plan.timeout):
+                params = plan.params(values)
+                op = self.operations.fbtype(plan.operation).create(plan.id)
+                op.rt__parent = node
+                op.rt__resource = self.resource
+                interface = op.rt__type.interface
+                for name, value in params.items():
+                    port = interface.data_port(name)
+                    if port is None:
+                        continue
+                    try:
+                        setattr(op, name, port.type.coerce(value))
+                    except (IecError, TypeError, ValueError) as error:
+                        raise ParamTypeError(plan.id, name, str(error)) from None
+                outcome = op.rt__handler("REQ")()
+                if asyncio.iscoroutine(outcome):
+                    await outcome
+                outputs = interface.data_outputs
+                if len(outputs) == 1:
+                    return getattr(op, outputs[0].name)
+                return {port.name: getattr(op, port.name) for port in outputs}
         finally:
-            pool.release()
+            if pool is not None:
+                pool.release()
 
-    async def _run_attempt(
-        self,
-        node: TaskNode,
-        plan: TaskPlan,
-        values: dict[str, object],
-        attempt: int,
-        item: MapItem | None,
-    ) -> object:
-        context = TaskContext(
-            dag_id=self.pipeline.dag_id,
-            run_id=self.run_id,
-            task_id=plan.id if item is None else item.label,
-            attempt=attempt,
-            run_dir=self.run_dir,
-            services=self.services,
-            log=partial(self._task_log, plan.id)
-            if item is None
-            else partial(self._item_log, plan.id, item.index),
-        )
-        async with TaskScope(context, self.clock, plan.timeout):
-            params = plan.params(values)
-            op = self.operations.fbtype(plan.operation).create(plan.id)
-            op.rt__parent = node
-            op.rt__resource = self.resource
-            interface = op.rt__type.interface
-            for name, value in params.items():
-                port = interface.data_port(name)
-                if port is None:
-                    continue
-                try:
-                    setattr(op, name, port.type.coerce(value))
-                except (IecError, TypeError, ValueError) as error:
-                    raise ParamTypeError(plan.id, name, str(error)) from None
-            outcome = op.rt__handler("REQ")()
-            if asyncio.iscoroutine(outcome):
-                await outcome
-            outputs = interface.data_outputs
-            if len(outputs) == 1:
-                return getattr(op, outputs[0].name)
-            return {port.name: getattr(op, port.name) for port in outputs}
+    async def _slot(self, name: str, node: TaskNode, item: MapItem | None) -> Pool:
+        """The pool slot for one attempt: granted before it was queued, or (a retry) now."""
+        assert self.pools is not None
+        pool = self.pools.get(name)
+        holder: TaskNode | MapItem = node if item is None else item
+        if holder.slot_held:
+            holder.slot_held = False
+        else:
+            await pool.acquire()
+        return pool
 
     def _task_log(self, task_id: str, message: str, level: str) -> None:
         self.recorder.log(message, task_id=task_id, level=level)

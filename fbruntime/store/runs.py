@@ -116,6 +116,13 @@ def _task(row: TaskRunRow) -> TaskRun:
     )
 
 
+def _child_order(run: Run) -> tuple[datetime, str, int, str]:
+    task = run.parent_task_id or ""
+    base, bracket, rest = task.partition("[")
+    index = int(rest.rstrip("]")) if bracket and rest.rstrip("]").isdigit() else -1
+    return (run.created_at, base, index, run.id)
+
+
 def _line(row: TaskLogRow) -> LogLine:
     return LogLine(row.id, row.run_id, row.task_id, row.ts, row.level, row.message)
 
@@ -609,15 +616,12 @@ class RunRepository(Repository):
         return await self._read(query)
 
     async def children(self, run_id: str) -> builtins.list[Run]:
-        """The runs a run started (nested pipelines), oldest first."""
+        """The runs a run started (nested pipelines), oldest first; runs started at the same
+        moment in task order (``task[2]`` before ``task[10]``)."""
 
         async def query(session: AsyncSession) -> builtins.list[Run]:
-            rows = await session.scalars(
-                select(RunRow)
-                .where(RunRow.parent_run_id == run_id)
-                .order_by(RunRow.created_at, RunRow.id)
-            )
-            return [_run(row) for row in rows]
+            rows = await session.scalars(select(RunRow).where(RunRow.parent_run_id == run_id))
+            return sorted((_run(row) for row in rows), key=_child_order)
 
         return await self._read(query)
 

@@ -133,3 +133,18 @@ async def service(
         yield made
     finally:
         await made.close()
+
+
+@pytest.fixture
+async def graph_service(
+    store: Store, tmp_path: Path, clock: TestClock
+) -> AsyncIterator[PipelineService]:
+    """A service with the shipped operations and the graph tests' own (tests/graph_ops.py)."""
+    from .graph_ops import graph_registry
+
+    made = PipelineService(store, tmp_path / "data", graph_registry(), clock)
+    await made.start(scheduler=False)
+    try:
+        yield made
+    finally:
+        await made.close()

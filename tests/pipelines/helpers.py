@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from fbruntime.core import TestClock
 from fbruntime.pipelines import PipelineRun, TaskStatus
 from fbruntime.pipelines.runner import TaskState
 
@@ -34,6 +35,15 @@ async def reach(run: PipelineRun, task: str, status: TaskStatus, *, attempt: int
             f"run ended before {task} became {status}: {run.states[task].status} "
             f"({run.states[task].error})"
         )
+
+
+async def drive(run: PipelineRun, clock: TestClock, step: float = 1.0, limit: int = 1000) -> None:
+    """Advance the test clock by ``step`` until the run ends (at most ``limit`` steps)."""
+    for _ in range(limit):
+        if run.done:
+            return
+        await clock.advance(step)
+    raise AssertionError(f"run did not end within {limit} steps of {step} s")
 
 
 def statuses(run: PipelineRun) -> dict[str, str]:

@@ -13,7 +13,7 @@ from fbruntime.pipelines import PipelineError
 from fbruntime.pipelines.service import PipelineService
 from fbruntime.store import Store
 
-OPERATION = '''
+OPERATION = """
 from fbruntime.core import DataInput, DataOutput
 from fbruntime.pipelines import Operation
 
@@ -27,7 +27,7 @@ class Greet(Operation):
 {extra}
     def execute(self) -> None:
         self.result = "{greeting}, " + self.who
-'''
+"""
 
 PIPELINE = {
     "dag_name": "greet",

@@ -18,7 +18,9 @@ Grammar (lowest precedence first)::
     unary      := "-" unary | primary
     primary    := number | string | "true" | "false" | "null" | "[" [expr ("," expr)*] "]"
                 | function "(" expr ")" | reference | "(" expr ")"
-    function   := "len" | "lower" | "upper" | "abs"
+    function   := "len" | "lower" | "upper" | "abs" | "min" | "max" | "sum"
+
+``min``, ``max`` and ``sum`` take a list of numbers (a map's result, say: ``max(temps) > 25``).
 
 A reference is written as in ``dependent_params`` (``fetch.items[0]["content-type"]``), so a
 task id or key containing ``-`` swallows a minus written without spaces: write ``a - 1``.
@@ -47,7 +49,7 @@ __all__ = [
 ]
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
-FUNCTIONS = frozenset({"len", "lower", "upper", "abs"})
+FUNCTIONS = frozenset({"len", "lower", "upper", "abs", "min", "max", "sum"})
 MAX_LENGTH = 2000
 """A condition is a line, not a program."""
 
@@ -178,6 +180,14 @@ def _function(name: str, value: object) -> object:
         if not isinstance(value, str):
             raise ConditionError(f"{name}() needs a string, got {_kind(value)}")
         return value.lower() if name == "lower" else value.upper()
+    if name in ("min", "max", "sum"):
+        if not isinstance(value, list | tuple) or not all(_is_number(v) for v in value):
+            raise ConditionError(f"{name}() needs a list of numbers, got {shown(value)}")
+        if name == "sum":
+            return sum(value)
+        if not value:
+            raise ConditionError(f"{name}() of an empty list")
+        return min(value) if name == "min" else max(value)
     if not _is_number(value):
         raise ConditionError(f"abs() needs a number, got {_kind(value)}")
     return abs(value)  # type: ignore[arg-type]

@@ -8,6 +8,9 @@ A dependent param's value is a string in one of two forms (see FORMAT.md for the
 * a **template**: any string containing ``${...}``, e.g. ``"Hello ${fetch.user.name}!"``. Each
   ``${reference}`` is replaced by the referenced value (strings as they are, anything else as
   JSON) and the param always receives a string. ``$${`` writes a literal ``${``.
+* a **fallback**: references joined by ``??`` (``"hot ?? mild"``, also inside ``${...}``): the
+  first one that has a value, for the join after a branch, where only one side ran (a skipped
+  task has no result). ``null`` when none has one.
 
 Grammar of a reference (no spaces, except around it inside ``${ ... }``)::
 
@@ -32,6 +35,7 @@ from typing import Any, TypeAlias
 
 __all__ = [
     "DependentValue",
+    "Fallback",
     "PathItem",
     "Reference",
     "ReferenceSyntaxError",
@@ -92,20 +96,40 @@ class Reference:
 class Template:
     """A string with ``${reference}`` holes; literal text and references in order."""
 
-    parts: tuple[str | Reference, ...]
+    parts: tuple[str | Reference | Fallback, ...]
 
     @property
     def references(self) -> tuple[Reference, ...]:
-        return tuple(part for part in self.parts if isinstance(part, Reference))
+        found: list[Reference] = []
+        for part in self.parts:
+            if isinstance(part, Reference):
+                found.append(part)
+            elif isinstance(part, Fallback):
+                found.extend(part.options)
+        return tuple(found)
 
     def __str__(self) -> str:
         return "".join(
-            "${" + str(part) + "}" if isinstance(part, Reference) else part.replace("${", "$${")
+            part.replace("${", "$${") if isinstance(part, str) else "${" + str(part) + "}"
             for part in self.parts
         )
 
 
-DependentValue: TypeAlias = Reference | Template
+@dataclass(frozen=True, slots=True)
+class Fallback:
+    """``a ?? b``: the first of the references that has a value."""
+
+    options: tuple[Reference, ...]
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        return self.options
+
+    def __str__(self) -> str:
+        return " ?? ".join(str(option) for option in self.options)
+
+
+DependentValue: TypeAlias = Reference | Template | Fallback
 
 
 class ReferenceSyntaxError(ValueError):
@@ -221,9 +245,40 @@ def parse_reference(text: str) -> Reference:
     return scanner.reference(in_template=False)
 
 
+_BLANKS = frozenset(" \t")
+
+
+def _alternatives(scanner: _Scanner, first: Reference) -> Reference | Fallback:
+    """After a reference: more of them joined by ``??``, if any follow."""
+    options = [first]
+    while True:
+        start = scanner.pos
+        scanner.take_while(_BLANKS)
+        if not scanner.text.startswith("??", scanner.pos):
+            scanner.pos = start
+            break
+        scanner.pos += 2
+        scanner.take_while(_BLANKS)
+        options.append(scanner.reference(in_template=True))
+    return first if len(options) == 1 else Fallback(tuple(options))
+
+
+def parse_fallback(text: str) -> Reference | Fallback:
+    """``"a.x ?? b"``: references joined by ``??`` (a single one is just a Reference)."""
+    scanner = _Scanner(text, 0)
+    scanner.take_while(_BLANKS)
+    found = _alternatives(scanner, scanner.reference(in_template=True))
+    scanner.take_while(_BLANKS)
+    if scanner.pos < len(text):
+        raise scanner.fail(
+            f"unexpected {text[scanner.pos]!r}; join alternatives with '??' (like 'a ?? b')"
+        )
+    return found
+
+
 def parse_template(text: str) -> Template:
     """Parse a string with ``${reference}`` holes; ``$${`` is a literal ``${``."""
-    parts: list[str | Reference] = []
+    parts: list[str | Reference | Fallback] = []
     literal: list[str] = []
     pos = 0
     while True:
@@ -237,9 +292,9 @@ def parse_template(text: str) -> Template:
             continue
         literal.append(text[pos:found])
         scanner = _Scanner(text, found + 2)
-        scanner.take_while(frozenset(" \t"))
-        reference = scanner.reference(in_template=True)
-        scanner.take_while(frozenset(" \t"))
+        scanner.take_while(_BLANKS)
+        reference = _alternatives(scanner, scanner.reference(in_template=True))
+        scanner.take_while(_BLANKS)
         if scanner.peek() != "}":
             found_char = repr(scanner.peek()) if scanner.peek() else "the end"
             raise scanner.fail(
@@ -256,9 +311,11 @@ def parse_template(text: str) -> Template:
 
 
 def parse_dependent(text: str) -> DependentValue:
-    """A template if the string contains ``${``, otherwise a reference."""
+    """A template if the string contains ``${``, a fallback if ``??``, else a reference."""
     if "${" in text:
         return parse_template(text)
+    if "??" in text:
+        return parse_fallback(text)
     return parse_reference(text)
 
 
@@ -382,6 +439,38 @@ def _as_text(value: object) -> str:
         return str(value)
 
 
+def first_of(
+    fallback: Fallback,
+    results: Mapping[str, object],
+    *,
+    task: str | None = None,
+    param: str | None = None,
+) -> object:
+    """The first option that has a value; ``None`` if none has one.
+
+    A task without a result (skipped, so ``null``) has no value, nor has anything inside it.
+    When every option fails for another reason (a missing key: a typo?), the first such error
+    is raised.
+    """
+    error: ResolutionError | None = None
+    resolved = False
+    for option in fallback.options:
+        if results.get(option.task_id) is None:
+            resolved = True
+            continue
+        try:
+            value = resolve(option, results, task=task, param=param)
+        except ResolutionError as failed:
+            error = error or failed
+            continue
+        if value is not None:
+            return value
+        resolved = True
+    if resolved or error is None:
+        return None
+    raise error
+
+
 def render(
     template: Template,
     results: Mapping[str, object],
@@ -390,12 +479,15 @@ def render(
     param: str | None = None,
 ) -> str:
     """Fill the template's holes: strings as they are, other values as JSON."""
-    return "".join(
-        _as_text(resolve(part, results, task=task, param=param))
-        if isinstance(part, Reference)
-        else part
-        for part in template.parts
-    )
+    out: list[str] = []
+    for part in template.parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, Reference):
+            out.append(_as_text(resolve(part, results, task=task, param=param)))
+        else:
+            out.append(_as_text(first_of(part, results, task=task, param=param)))
+    return "".join(out)
 
 
 def evaluate(
@@ -408,4 +500,6 @@ def evaluate(
     """The value a dependent param receives: the referenced value, or the rendered string."""
     if isinstance(value, Reference):
         return resolve(value, results, task=task, param=param)
+    if isinstance(value, Fallback):
+        return first_of(value, results, task=task, param=param)
     return render(value, results, task=task, param=param)

@@ -57,6 +57,9 @@ class RunBody(BaseModel):
     params: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="independent params to override, per task id"
     )
+    max_parallel: int | None = Field(
+        default=None, ge=1, le=1024, description="tasks this run runs at once"
+    )
 
 
 class PoolBody(BaseModel):
@@ -164,6 +167,7 @@ def pipelines_router(
                 (body.params if body else None) or None,
                 trigger="api",
                 parameters=body.parameters if body else None,
+                max_parallel=body.max_parallel if body else None,
             )
         except NotFound as error:
             raise HTTPException(404, detail=str(error)) from None

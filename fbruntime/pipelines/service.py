@@ -288,13 +288,16 @@ class PipelineService:
         trigger: str = "manual",
         parameters: Mapping[str, Any] | None = None,
         parent: tuple[str, str] | None = None,
+        max_parallel: int | None = None,
         _reuse: Mapping[str, object] | None = None,
     ) -> str:
         """Start a run now and return its id; it goes on in the background.
 
         ``params`` override tasks' independent params (``{task: {param: value}}``);
         ``parameters`` are the pipeline's declared trigger parameters (checked, defaults
-        filled in); ``parent`` is ``(run id, task id)`` of the task that starts a nested run.
+        filled in); ``parent`` is ``(run id, task id)`` of the task that starts a nested run;
+        ``max_parallel`` (workers of this run) wins over the config's, which wins over the
+        service's default.
         """
         operations = self.operations
         pipeline = self.with_overrides(dag_id, params)
@@ -322,7 +325,7 @@ class PipelineService:
             clock=self.clock,
             services=self.services,
             recorder=recorder,
-            max_parallel=pipeline.max_parallel or self.max_parallel,
+            max_parallel=max_parallel or pipeline.max_parallel or self.max_parallel,
             reuse=_reuse,
             rng=self.rng,
             parameters=resolved,

@@ -8,7 +8,8 @@
 Commands (``/cmd@botname`` works too)::
 
     /list                      the pipelines, with their schedules
-    /run DAG [JSON]            start a run (JSON: {"task": {"param": value}} overrides)
+    /run DAG [NAME=VALUE ...]  start a run with trigger parameters (VALUE as JSON, else text)
+    /run DAG JSON              start a run with overrides ({"task": {"param": value}})
     /status [RUN]              a run's status and tasks (a unique prefix of its id will do);
                                without RUN: the latest runs
     /schedule DAG [CRON]       show DAG's schedule, or set it ("/schedule weather 0 8 * * *")
@@ -57,7 +58,8 @@ _BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 
 HELP = """Commands:
 /list - the pipelines and their schedules
-/run DAG [JSON] - start a run (JSON: {"task": {"param": value}})
+/run DAG [NAME=VALUE ...] - start a run with parameters, e.g. /run weather city=Paris
+/run DAG JSON - start a run with overrides ({"task": {"param": value}})
 /status [RUN] - a run's status (an id prefix will do); the latest runs without RUN
 /schedule DAG [CRON] - show or set DAG's cron schedule, e.g. /schedule weather 0 8 * * *
 /unschedule DAG - clear DAG's schedule"""
@@ -203,9 +205,19 @@ class TelegramBot:
     async def _run(self, chat_id: int, args: str) -> str:
         dag_id, _, extra = args.partition(" ")
         if not dag_id:
-            raise CommandError("Usage: /run DAG [JSON overrides]")
+            raise CommandError("Usage: /run DAG [NAME=VALUE ...] or /run DAG JSON")
         params: Mapping[str, Mapping[str, Any]] | None = None
-        if extra.strip():
+        parameters: dict[str, Any] = {}
+        if extra.strip() and not extra.strip().startswith("{"):
+            for item in extra.split():
+                name, equals, text = item.partition("=")
+                if not equals or not name:
+                    raise CommandError(f"{item!r}: write NAME=VALUE (e.g. city=Paris).")
+                try:
+                    parameters[name] = json.loads(text)
+                except ValueError:
+                    parameters[name] = text
+        elif extra.strip():
             try:
                 params = json.loads(extra)
             except ValueError as error:
@@ -214,9 +226,12 @@ class TelegramBot:
                 isinstance(v, dict) for v in params.values()
             ):
                 raise CommandError('Overrides are {"task": {"param": value}}.')
-        run_id = await self.service.start_run(dag_id, params, trigger=f"telegram:{chat_id}")
+        run_id = await self.service.start_run(
+            dag_id, params, trigger=f"telegram:{chat_id}", parameters=parameters or None
+        )
         self._requested[run_id] = chat_id
-        return f"Started run {run_id[:8]} of {dag_id}. I will tell you when it ends."
+        given = " with " + ", ".join(f"{k}={v}" for k, v in parameters.items()) if parameters else ""
+        return f"Started run {run_id[:8]} of {dag_id}{given}. I will tell you when it ends."
 
     async def _status(self, chat_id: int, args: str) -> str:
         if not args:

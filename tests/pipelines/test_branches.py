@@ -26,6 +26,12 @@ def branch(temp: int, rule: str = "none_failed_min_one_success") -> list[dict[st
             "report",
             deps=("hot", "cold"),
             trigger_rule=rule,
+            dependent_params={"value": "hot ?? cold"},
+        ),
+        task(
+            "raw",
+            deps=("hot", "cold"),
+            trigger_rule="none_failed",
             dependent_params={"value": "${hot}/${cold}"},
         ),
         task("after_hot", deps=("hot",), dependent_params={"value": "hot"}),
@@ -43,14 +49,16 @@ async def test_the_branch_not_taken_is_skipped_with_its_reason_and_the_join_runs
         "hot": "skipped",
         "cold": "succeeded",
         "report": "succeeded",
+        "raw": "succeeded",
         "after_hot": "skipped",
     }
     assert reasons(run) == {
         "hot": "condition not met: check.temp > 20 (check.temp = 12)",
         "after_hot": "dependency 'hot' was skipped (trigger_rule all_success)",
     }
-    # A skipped task has no result: a reference to it gives null.
-    assert run.results()["report"] == "null/cold"
+    # The join takes the side that ran; a skipped task has no result (null).
+    assert run.results()["report"] == "cold"
+    assert run.results()["raw"] == "null/cold"
 
 
 async def test_the_other_branch_is_taken_when_the_condition_flips(
@@ -63,7 +71,8 @@ async def test_the_other_branch_is_taken_when_the_condition_flips(
     assert run.results() == {
         "check": {"temp": 30},
         "hot": "hot",
-        "report": "hot/null",
+        "report": "hot",
+        "raw": "hot/null",
         "after_hot": "hot",
     }
 
@@ -220,4 +229,4 @@ async def test_skip_reasons_are_stored_with_sqlite(service: PipelineService) -> 
     assert stored["hot"] == ("skipped", "condition not met: check.temp > 20 (check.temp = 12)")
     assert stored["report"] == ("succeeded", None)
     # The pipeline's result: its leaves that succeeded.
-    assert detail.run.result == {"report": "null/cold"}
+    assert detail.run.result == {"report": "cold", "raw": "null/cold"}

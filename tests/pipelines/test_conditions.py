@@ -39,6 +39,7 @@ RESULTS = {
         ("upper(params.mode) == 'FAST'", True),
         ("lower('ABC') == 'abc'", True),
         ("abs(-3) == count", True),
+        ("max([1, 5, 2]) == 5 and min([1, 5]) == 1 and sum([1, 2.5]) == 3.5", True),
         ("count * 2 + 1 == 7", True),
         ("count - 1 == 2", True),
         ("count % 2 == 1 and count / 2 == 1.5", True),
@@ -109,6 +110,8 @@ def test_syntax_errors_name_the_column(text: str, message: str) -> None:
         ("check.nope == 1", "key 'nope' is missing"),
         ("1 in count", "'in' needs a list, an object or a string"),
         ("-check.city", "cannot negate a string"),
+        ("max(check.tags) > 1", 'max() needs a list of numbers, got ["cold", "dry"]'),
+        ("min([]) > 1", "min() of an empty list"),
     ],
 )
 def test_conditions_that_cannot_be_evaluated_say_why(text: str, message: str) -> None:

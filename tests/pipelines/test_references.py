@@ -243,3 +243,38 @@ def test_evaluate_keeps_the_type_of_a_plain_reference() -> None:
     items = [{"name": "a"}, {"name": "b"}]
     assert evaluate(parse_dependent("fetch.items"), RESULTS) == items
     assert evaluate(parse_dependent("${count}"), RESULTS) == "3"
+
+
+# -- fallbacks: "a ?? b" --------------------------------------------------------------------
+
+
+def test_a_fallback_takes_the_first_reference_with_a_value() -> None:
+    from fbruntime.pipelines.references import Fallback
+
+    value = parse_dependent("hot.text ?? mild.text")
+    assert value == Fallback((Reference("hot", ("text",)), Reference("mild", ("text",))))
+    assert str(value) == "hot.text ?? mild.text"
+    assert evaluate(value, {"hot": None, "mild": {"text": "ok"}}) == "ok"
+    assert evaluate(value, {"hot": {"text": "warm"}, "mild": None}) == "warm"
+    assert evaluate(value, {"hot": None, "mild": None}) is None
+
+
+def test_a_fallback_works_inside_a_template() -> None:
+    template = parse_template("Today: ${hot ?? mild ?? cold}!")
+    assert [str(r) for r in template.references] == ["hot", "mild", "cold"]
+    assert str(template) == "Today: ${hot ?? mild ?? cold}!"
+    assert evaluate(template, {"hot": None, "mild": None, "cold": "brr"}) == "Today: brr!"
+
+
+def test_a_fallback_where_nothing_resolves_says_why() -> None:
+    with pytest.raises(ResolutionError, match="key 'x' is missing"):
+        evaluate(parse_dependent("a.x ?? b.x"), {"a": {}, "b": {}})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("a ??", "expected a task id, found the end"), ("a ?? b c", "join alternatives with '??'")],
+)
+def test_a_broken_fallback_is_a_syntax_error(text: str, message: str) -> None:
+    with pytest.raises(ReferenceSyntaxError, match=message):
+        parse_dependent(text)

@@ -124,6 +124,39 @@ async def test_run_takes_json_overrides_and_refuses_bad_ones(
     assert {t.task_id: t.output for t in detail.tasks} == {"first": 5, "second": 5}
 
 
+async def test_run_takes_trigger_parameters_and_refuses_bad_ones(
+    bot: TelegramBot, telegram: FakeTelegram, service: PipelineService
+) -> None:
+    config = {
+        "dag_name": "hello",
+        "parameters": {"who": {"type": "str"}, "times": {"type": "int", "default": 1}},
+        "tasks": [
+            {
+                "id": "say",
+                "operation": "value.pass",
+                "dependent_params": {"value": "${params.who} x${params.times}"},
+            }
+        ],
+    }
+    service.upload("hello.json", json.dumps(config))
+    (missing,) = await say(bot, telegram, OWNER, "/run hello")
+    assert "parameter 'who' is required" in missing
+    (typed,) = await say(bot, telegram, OWNER, "/run hello who=Ann times=x")
+    assert "parameters.times: expected int, got str 'x'" in typed
+    (bad,) = await say(bot, telegram, OWNER, "/run hello who")
+    assert bad == "'who': write NAME=VALUE (e.g. city=Paris)."
+    (reply,) = await say(bot, telegram, OWNER, "/run hello who=Ann times=3")
+    (run,) = await service.list_runs("hello")
+    assert reply == (
+        f"Started run {run.id[:8]} of hello with who=Ann, times=3. I will tell you when it ends."
+    )
+    assert await service.wait(run.id) == "succeeded"
+    detail = await service.get_run(run.id)
+    assert detail is not None
+    assert detail.run.parameters == {"who": "Ann", "times": 3}
+    assert [t.output for t in detail.tasks] == ["Ann x3"]
+
+
 async def test_status_shows_a_run_by_id_prefix_and_the_latest_runs(
     bot: TelegramBot, telegram: FakeTelegram, service: PipelineService
 ) -> None:

@@ -271,11 +271,15 @@ def _field_value(kind: type, text: str) -> object:
     text = _unquote(text)
     if kind is str:
         return text
-    value = json.loads(text)
+    words = {int: "a whole number", float: "a number", list: "a JSON list", dict: "a JSON object"}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise ValueError(f"expected {words.get(kind, kind.__name__)}, got {text!r}") from None
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return value
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise ValueError(f"expected {kind.__name__}, got {text!r}")
+        raise ValueError(f"expected {words.get(kind, kind.__name__)}, got {text!r}")
     return value
 
 
@@ -495,8 +499,11 @@ def import_system(
         for name, deps in dependencies.items():
             if deps:
                 tasks[name]["dependencies"] = deps
-    config["tasks"] = list(tasks.values())
-    imported.config = config
+    order = ["id", "operation", "independent_params", "dependent_params", "dependencies"]
+    order += list(TASK_FIELDS)
+    config["tasks"] = [{k: task[k] for k in order if k in task} for task in tasks.values()]
+    head = ["dag_name", *PIPELINE_FIELDS, "tasks"]
+    imported.config = {k: config[k] for k in head if k in config}
     if reader.problems:
         raise PipelineError(reader.problems, source=str(path), dag=app_name)
     return imported

@@ -7,7 +7,8 @@
      "dependent_params": {"parameters.city": ...}}          # (see FORMAT.md for the forms)
 
 The task starts a run of ``dag_id`` with ``parameters`` (checked against what that pipeline
-declares), waits for it, and returns its result (the child pipeline's ``result``, or its leaf
+declares; with ``inherit``, the parent run's parameters that the child also declares fill in
+what ``parameters`` leaves out), waits for it, and returns its result (the child pipeline's ``result``, or its leaf
 tasks' results). A child run that does not succeed fails the task (kind ``pipeline.failed``,
 ``pipeline.cancelled``), so the parent's retries start a new child run. Cancelling the parent
 (or a timeout) cancels the child. The child run records its parent run and task, and the
@@ -51,7 +52,12 @@ MAX_DEPTH = 10
 
 class NestedRunner(Protocol):
     async def run_child(
-        self, context: TaskContext, dag_id: str, parameters: Mapping[str, Any] | None
+        self,
+        context: TaskContext,
+        dag_id: str,
+        parameters: Mapping[str, Any] | None,
+        *,
+        inherit: bool = False,
     ) -> object: ...
 
 
@@ -62,6 +68,9 @@ class RunPipeline(Operation):
 
     dag_id = DataInput("WSTRING", comment="the pipeline to run (its dag_name)")
     parameters = DataInput("ANY", comment="its trigger parameters (an object)")
+    inherit = DataInput(
+        "BOOL", False, comment="also pass this run's parameters that the pipeline declares"
+    )
     result = DataOutput("ANY", comment="what the pipeline returned")
 
     param_types = {"parameters": "dict|null"}
@@ -76,7 +85,9 @@ class RunPipeline(Operation):
                 "fbrt serve)",
                 kind="pipeline.unavailable",
             )
-        self.result = await runner.run_child(task, str(self.dag_id), self.parameters)
+        self.result = await runner.run_child(
+            task, str(self.dag_id), self.parameters, inherit=bool(self.inherit)
+        )
 
 
 def static_calls(pipeline: Pipeline) -> list[tuple[str, str, Mapping[str, Any] | None]]:
@@ -89,8 +100,13 @@ def static_calls(pipeline: Pipeline) -> list[tuple[str, str, Mapping[str, Any] |
         dag_id = plan.independent_params.get("dag_id")
         if not isinstance(dag_id, str):
             continue
-        fixed = plan.independent_params.get("parameters")
-        static = "parameters" not in plan.dependent_params and isinstance(fixed, Mapping)
+        fixed = plan.independent_params.get("parameters", {})
+        static = (
+            "parameters" not in plan.dependent_params
+            and isinstance(fixed, Mapping)
+            and not plan.independent_params.get("inherit")
+            and "inherit" not in plan.dependent_params
+        )
         calls.append((plan.id, dag_id, fixed if static else None))
     return calls
 

@@ -450,13 +450,13 @@ class PipelineRun:
         self._pool_waits.clear()
         while not self._queue.empty():
             item = self._queue.get_nowait()
-            if item is not None and item[0].slot_held:
-                item[0].slot_held = False
-                pool_name = item[0].plan.pool if type(item[0]) is TaskNode else None
-                if pool_name is None and type(item[0]) is not TaskNode:
-                    pool_name = item[0].map.node.plan.pool  # type: ignore[union-attr]
-                if pool_name is not None:
-                    self.pools.get(pool_name).release()
+            if item is None or not item[0].slot_held:
+                continue
+            work = item[0]
+            work.slot_held = False
+            plan = work.plan if isinstance(work, TaskNode) else work.map.node.plan
+            if plan.pool is not None:
+                self.pools.get(plan.pool).release()
 
     def _fail_now(self, node: TaskNode, message: str) -> None:
         """Fail a task before any attempt (its condition or for_each could not be evaluated)."""

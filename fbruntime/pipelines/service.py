@@ -158,8 +158,12 @@ class PipelineService:
 
     @property
     def operations(self) -> OperationRegistry:
-        """The operations now; when a Loader folder changed, the stored configs are checked
-        against the new ones (see :mod:`.plugins`)."""
+        """The operations now (see :meth:`refresh_operations`)."""
+        return self.refresh_operations()
+
+    def refresh_operations(self) -> OperationRegistry:
+        """The operations now: when a Loader folder changed, they are built again and the
+        stored configs are checked against them (see :mod:`.plugins`)."""
         registry = self._operations.current()
         if self._operations.version != self._operations_version:
             self._operations_version = self._operations.version
@@ -207,7 +211,7 @@ class PipelineService:
 
     def validate(self, content: bytes | str, file_name: str = "<upload>") -> Pipeline:
         """Check a config without keeping it; ``PipelineError`` lists every problem."""
-        self.operations  # noqa: B018  (picks up changed operation files)
+        self.refresh_operations()
         pipeline = self._validate(content, file_name)
         self._check_calls(pipeline, file_name)
         return pipeline
@@ -215,7 +219,7 @@ class PipelineService:
     def upload(self, file_name: str, content: bytes | str) -> PipelineInfo:
         """Validate and keep a config in its dag_id's folder; it becomes the active one."""
         data = content.encode() if isinstance(content, str) else content
-        self.operations  # noqa: B018  (picks up changed operation files)
+        self.refresh_operations()
         pipeline = self._validate(data, file_name)
         self._check_calls(pipeline, file_name)
         try:
@@ -407,7 +411,12 @@ class PipelineService:
         return await self.store.runs.require(run_id)
 
     async def run_child(
-        self, context: TaskContext, dag_id: str, parameters: Mapping[str, Any] | None
+        self,
+        context: TaskContext,
+        dag_id: str,
+        parameters: Mapping[str, Any] | None,
+        *,
+        inherit: bool = False,
     ) -> object:
         """Run ``dag_id`` for a ``pipeline.run`` task and return its result (see
         :mod:`.nested`); refuses a pipeline already running up the chain."""
@@ -429,6 +438,13 @@ class PipelineService:
                 + " -> ".join([*reversed(chain), dag_id]),
                 kind="pipeline.depth",
             )
+        if inherit:
+            handle = self.run_handle(context.run_id)
+            declared = self._pipelines[dag_id][0].parameters if dag_id in self._pipelines else {}
+            inherited = {
+                k: v for k, v in (handle.parameters if handle else {}).items() if k in declared
+            }
+            parameters = {**inherited, **(parameters or {})}
         try:
             child = await self.start_run(
                 dag_id,

@@ -230,7 +230,9 @@ class TelegramBot:
             dag_id, params, trigger=f"telegram:{chat_id}", parameters=parameters or None
         )
         self._requested[run_id] = chat_id
-        given = " with " + ", ".join(f"{k}={v}" for k, v in parameters.items()) if parameters else ""
+        given = (
+            " with " + ", ".join(f"{k}={v}" for k, v in parameters.items()) if parameters else ""
+        )
         return f"Started run {run_id[:8]} of {dag_id}{given}. I will tell you when it ends."
 
     async def _status(self, chat_id: int, args: str) -> str:

@@ -44,6 +44,7 @@ class StartRun(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     params: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    parameters: dict[str, Any] = Field(default_factory=dict)
 
 
 def _sse(frames: AsyncIterator[dict[str, Any]], kind: str) -> StreamingResponse:
@@ -211,7 +212,11 @@ def api_extras_router(
     async def start_run(ctx: Writer, dag_id: str, body: StartRun | None = None) -> JSONResponse:
         svc = need_service()
         try:
-            run_id = await svc.start_run(dag_id, (body.params if body else None) or None)
+            run_id = await svc.start_run(
+                dag_id,
+                (body.params if body else None) or None,
+                parameters=(body.parameters if body else None) or None,
+            )
         except ValueError as exc:
             raise ApiError(422, "bad_definition", str(exc)) from None
         return JSONResponse({"run_id": run_id, "url": f"/web/runs/{run_id}"}, status_code=201)

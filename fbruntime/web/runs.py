@@ -1,6 +1,12 @@
 """Pipeline runs as the page shows them: the task DAG with each task's state, attempts, errors
 and timings, and the run's log lines after a given id (so the log pane can follow).
 
+For the graph extras each task also carries why it was skipped (``reason``), its map's item
+counts (``map``: ``{"total", "succeeded", "running", ...}``) and first failed items, the nested
+runs it started (``child_runs``: ids, pipelines, states), and what the config says about it
+(``when``, ``trigger_rule``, ``for_each``, ``pool``); the run carries its ``parameters``,
+``result``, ``parent`` (run and task) and ``children``.
+
 Built on the pipeline service (:class:`fbruntime.pipelines.service.PipelineService`, passed in,
 never imported here so the web package loads without it). While a run is in progress the states
 come from its live handle, which knows ``queued`` and ``retrying``; the store keeps only
@@ -19,16 +25,35 @@ def _time(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _deps(service: Any, dag_id: str) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """Dependencies and operation of each task, when the pipeline is still known."""
+def _deps(
+    service: Any, dag_id: str
+) -> tuple[dict[str, list[str]], dict[str, str], dict[str, dict[str, Any]]]:
+    """Dependencies, operation and graph extras of each task, when the pipeline is known."""
     try:
         pipeline = service.pipeline(dag_id)
     except Exception:
-        return {}, {}
+        return {}, {}, {}
     graph = pipeline.graph
     deps = {t: list(graph.dependencies(t)) for t in graph.ids}
     ops = {t.id: t.operation for t in pipeline.config.tasks}
-    return deps, ops
+    extras = {
+        t.id: {
+            "when": t.when,
+            "trigger_rule": t.trigger_rule or "all_success",
+            "for_each": t.for_each,
+            "pool": t.pool,
+        }
+        for t in pipeline.config.tasks
+    }
+    return deps, ops, extras
+
+
+def _own_children(task_id: str, children: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {"run_id": c["id"], "pipeline": c["pipeline"], "status": c["status"], "task": c["task"]}
+        for c in children
+        if c["task"] == task_id or str(c["task"] or "").startswith(task_id + "[")
+    ]
 
 
 async def run_view(service: Any, run_id: str) -> dict[str, Any] | None:
@@ -37,9 +62,20 @@ async def run_view(service: Any, run_id: str) -> dict[str, Any] | None:
     if detail is None:
         return None
     run = detail.run
-    deps, ops = _deps(service, run.pipeline)
+    deps, ops, extras = _deps(service, run.pipeline)
     handle = service.run_handle(run_id)
     live = dict(handle.states) if handle is not None else {}
+    found = await service.children(run_id) if hasattr(service, "children") else []
+    children = [
+        {
+            "id": c.id,
+            "pipeline": c.pipeline,
+            "task": c.parent_task_id,
+            "status": c.status,
+            "url": f"/web/runs/{c.id}",
+        }
+        for c in found
+    ]
     tasks: list[dict[str, Any]] = []
     known = set()
     for t in detail.tasks:
@@ -48,14 +84,20 @@ async def run_view(service: Any, run_id: str) -> dict[str, Any] | None:
         status = str(state.status.value) if state is not None else t.status
         attempts = state.attempt if state is not None else t.attempt
         error = state.error if state is not None and state.error else t.error
+        more = (state.detail if state is not None else None) or t.detail or {}
         tasks.append(
             {
                 "id": t.task_id,
                 "status": status,
                 "attempts": attempts,
                 "error": error,
+                "reason": more.get("reason"),
+                "map": more.get("map"),
+                "failed_items": more.get("failed_items", []),
+                "child_runs": _own_children(t.task_id, children),
                 "operation": ops.get(t.task_id),
                 "depends_on": deps.get(t.task_id, []),
+                **extras.get(t.task_id, {}),
                 "started_at": _time(t.started_at),
                 "ended_at": _time(t.ended_at),
             }
@@ -68,8 +110,13 @@ async def run_view(service: Any, run_id: str) -> dict[str, Any] | None:
                     "status": "pending",
                     "attempts": 0,
                     "error": None,
+                    "reason": None,
+                    "map": None,
+                    "failed_items": [],
+                    "child_runs": [],
                     "operation": ops.get(task_id),
                     "depends_on": task_deps,
+                    **extras.get(task_id, {}),
                     "started_at": None,
                     "ended_at": None,
                 }
@@ -87,6 +134,18 @@ async def run_view(service: Any, run_id: str) -> dict[str, Any] | None:
         "created_at": _time(run.created_at),
         "started_at": _time(run.started_at),
         "ended_at": _time(run.ended_at),
+        "parameters": getattr(run, "parameters", {}),
+        "result": getattr(run, "result", None),
+        "parent": (
+            {
+                "run_id": run.parent_run_id,
+                "task": run.parent_task_id,
+                "url": f"/web/runs/{run.parent_run_id}",
+            }
+            if getattr(run, "parent_run_id", None)
+            else None
+        ),
+        "children": children,
         "tasks": tasks,
     }
 

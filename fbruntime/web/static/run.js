@@ -1,5 +1,7 @@
 // A pipeline run: the task DAG coloured by state, a table of attempts, errors and timings, the
 // log following live, the archive link, and cancel / rerun failed / start again.
+// Graph extras: a skipped task says why, a mapped task shows its items done / total, a task
+// that ran nested pipelines links to their runs, and a nested run links back to its parent.
 
 import { act, api, el, fmtDuration, fmtTime, follow, notice, pill } from "./common.js";
 
@@ -70,9 +72,31 @@ function drawDag(run) {
     if (!node) continue;
     node.setAttribute("class", "task st-" + t.status);
     node.dataset.status = t.status;
-    node.querySelector(".task-state").textContent = ICON[t.status] + " " + t.status + (t.attempts > 1 ? " · attempt " + t.attempts : "");
-    node.setAttribute("aria-label", "Task " + t.id + ", " + t.status + (t.attempts ? ", attempt " + t.attempts : "") + (t.error ? ", error: " + t.error : "") + ". Show its log");
+    const items = mapText(t);
+    node.querySelector(".task-state").textContent = ICON[t.status] + " " + t.status + (items ? " · " + items : "") + (t.attempts > 1 && !t.map ? " · attempt " + t.attempts : "");
+    node.setAttribute("aria-label", "Task " + t.id + ", " + t.status + (items ? ", items " + items : "") + (t.attempts ? ", attempt " + t.attempts : "") + (t.error ? ", error: " + t.error : "") + (t.reason ? ", " + t.reason : "") + ". Show its log");
+    let tip = node.querySelector("title");
+    if (!tip) { tip = svg("title", {}); node.prepend(tip); }
+    tip.textContent = t.reason || t.error || (t.when ? "when " + t.when : "");
   }
+}
+
+// "7/10" items done of a mapped task (failed ones count as done; "2 failed" is added).
+function mapText(t) {
+  if (!t.map) return "";
+  const done = (t.map.succeeded || 0) + (t.map.failed || 0) + (t.map.skipped || 0);
+  return done + "/" + t.map.total + (t.map.failed ? " (" + t.map.failed + " failed)" : "");
+}
+
+function detailCell(t) {
+  const parts = [];
+  if (t.reason) parts.push(el("span", { class: "reason" }, t.reason));
+  if (t.map) parts.push(el("span", { class: "map-items" }, "items " + mapText(t)));
+  for (const f of t.failed_items || []) parts.push(el("span", { class: "error" }, "item " + f.index + ": " + f.error));
+  for (const c of t.child_runs || []) parts.push(el("a", { href: "/web/runs/" + enc(c.run_id), class: "child-run", dataset: { status: c.status } }, c.pipeline + " · " + c.run_id.slice(0, 8) + " (" + c.status + ")"));
+  if (!parts.length) return el("td", { class: t.error ? "error" : "muted" }, t.error || "–");
+  if (t.error) parts.unshift(el("span", { class: "error" }, t.error));
+  return el("td", {}, parts.flatMap((p, i) => (i ? [el("br"), p] : [p])));
 }
 
 function drawTable(run) {
@@ -81,12 +105,12 @@ function drawTable(run) {
     el("thead", {}, el("tr", {},
       el("th", { scope: "col" }, "Task"), el("th", { scope: "col" }, "Operation"), el("th", { scope: "col" }, "State"),
       el("th", { scope: "col" }, "Attempts"), el("th", { scope: "col" }, "Started"), el("th", { scope: "col" }, "Took"),
-      el("th", { scope: "col" }, "Error"))),
+      el("th", { scope: "col" }, "Error / why"))),
     el("tbody", {}, run.tasks.map((t) => el("tr", { dataset: { task: t.id, status: t.status } },
       el("th", { scope: "row" }, t.id), el("td", {}, t.operation || "–"), el("td", {}, pill(t.status)),
       el("td", {}, String(t.attempts)), el("td", {}, fmtTime(t.started_at)),
       el("td", {}, t.started_at ? fmtDuration(t.started_at, t.ended_at) : "–"),
-      el("td", { class: t.error ? "error" : "muted" }, t.error || "–"))))));
+      detailCell(t))))));
 }
 
 function drawRun(run) {
@@ -96,9 +120,12 @@ function drawRun(run) {
   s.textContent = run.status;
   document.body.dataset.runState = run.status;
   document.getElementById("run-title").textContent = run.pipeline + " · " + run.id.slice(0, 8);
-  document.getElementById("run-meta").textContent =
+  const params = Object.entries(run.parameters || {}).map(([k, v]) => k + "=" + JSON.stringify(v)).join(", ");
+  document.getElementById("run-meta").replaceChildren(
     "trigger " + (run.trigger || "–") + " · created " + fmtTime(run.created_at) +
-    " · took " + fmtDuration(run.started_at || run.created_at, run.ended_at) + (run.ended_at ? "" : " so far");
+    " · took " + fmtDuration(run.started_at || run.created_at, run.ended_at) + (run.ended_at ? "" : " so far") +
+    (params ? " · parameters " + params : ""),
+    ...(run.parent ? [" · started by ", el("a", { href: run.parent.url, id: "parent-run" }, "run " + run.parent.run_id.slice(0, 8) + " (" + run.parent.task + ")")] : []));
   const err = document.getElementById("run-error");
   err.hidden = !run.error;
   err.textContent = run.error ? "Error: " + run.error : "";
@@ -154,7 +181,7 @@ document.querySelector('[data-action="rerun"]').addEventListener("click", async 
 });
 document.querySelector('[data-action="again"]').addEventListener("click", async () => {
   if (!state.run) return;
-  const out = await act("start " + state.run.pipeline, () => api("POST", "/api/web/pipelines/" + enc(state.run.pipeline) + "/runs", {}));
+  const out = await act("start " + state.run.pipeline, () => api("POST", "/api/web/pipelines/" + enc(state.run.pipeline) + "/runs", { parameters: state.run.parameters || {} }));
   if (out && out.url) location.href = out.url;
 });
 

@@ -31,13 +31,18 @@ async def compose(orch: Any, settings: Any, *, demo: bool = False) -> tuple[list
 
     The API layer knows neither; this shell puts them together (see fbruntime/api/server.py).
     """
+    import os
+
     from fbruntime.api.context import write_access
+    from fbruntime.pipelines.pools import parse_pool_sizes
     from fbruntime.pipelines.routes import pipelines_router
     from fbruntime.pipelines.service import PipelineService
     from fbruntime.pipelines.telegram_bot import bot_from_environment
     from fbruntime.web import web_routers
 
-    service = PipelineService(orch.store, settings.data_dir, orch.loader, orch.clock)
+    # Pipelines' pools: FBRT_POOLS="weather_api=2,db=1" (PUT /api/pools/NAME changes them live).
+    pools = parse_pool_sizes(os.environ.get("FBRT_POOLS", ""))
+    service = PipelineService(orch.store, settings.data_dir, orch.loader, orch.clock, pools=pools)
     service.bot = bot_from_environment(service)
     await service.start()
     if demo and DEMO_APP not in {a.name for a in orch.apps()}:

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-__all__ = ["Pool", "PoolRegistry"]
+__all__ = ["Pool", "PoolRegistry", "parse_pool_sizes"]
 
 Grant = Callable[[], None]
 
@@ -157,3 +157,17 @@ class PoolRegistry:
         """Size, use and waiting tasks of each pool (the API's ``GET /api/pools``)."""
         wanted = sorted(self.names() if names is None else set(names))
         return [self.get(name).as_dict() for name in wanted]
+
+
+def parse_pool_sizes(text: str) -> dict[str, int]:
+    """``"weather_api=2, db=1"`` (the ``FBRT_POOLS`` setting) -> ``{"weather_api": 2, "db": 1}``;
+    ``ValueError`` names the bad entry."""
+    sizes: dict[str, int] = {}
+    for item in text.replace(";", ",").split(","):
+        if not item.strip():
+            continue
+        name, equals, size = item.partition("=")
+        if not equals or not name.strip() or not size.strip().isdigit() or int(size) < 1:
+            raise ValueError(f"pool size {item.strip()!r}: write NAME=SIZE with SIZE >= 1")
+        sizes[name.strip()] = int(size)
+    return sizes

@@ -32,12 +32,31 @@ def blocks(language: str) -> list[str]:
     return [body for lang, body in fenced if lang == language]
 
 
-@pytest.mark.parametrize(
-    "text", [b for b in blocks("json") if '"dag_name"' in b], ids=["client", "retries"]
-)
+PIPELINES = [b for b in blocks("json") if '"dag_name"' in b]
+
+
+@pytest.mark.parametrize("text", PIPELINES, ids=[json.loads(b)["dag_name"] for b in PIPELINES])
 def test_every_pipeline_example_validates(text: str) -> None:
-    pipeline = pipeline_from_json(text, EXAMPLE_OPERATIONS, source="FORMAT.md")
-    assert pipeline.graph.order[0] == "fetch"
+    from fbruntime.pipelines.nested import RunPipeline
+    from fbruntime.pipelines.plugins import OperationSource
+
+    from .conftest import shipped_operations
+
+    operations = OperationSource(shipped_operations(), builtins=(RunPipeline,)).current()
+    pipeline = pipeline_from_json(text, operations, source="FORMAT.md")
+    assert pipeline.graph.order[0] in ("fetch", "say", "users", "cities")
+
+
+def test_the_documented_examples_are_the_extras_shown() -> None:
+    names = [json.loads(b)["dag_name"] for b in PIPELINES]
+    assert names == [
+        "weather_to_telegram",
+        "nightly_report",
+        "greeting",
+        "heat_check",
+        "greet_all",
+        "all_city_reports",
+    ]
 
 
 def test_template_example_parses() -> None:

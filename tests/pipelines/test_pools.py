@@ -171,3 +171,33 @@ def test_a_pool_hands_slots_out_in_order() -> None:
     assert granted == ["a", "b", "c"]
     pool.release()
     assert pool.as_dict() == {"name": "p", "size": 1, "in_use": 0, "waiting": 0}
+
+
+def test_pool_sizes_from_the_environment_setting() -> None:
+    from fbruntime.pipelines.pools import parse_pool_sizes
+
+    assert parse_pool_sizes("weather_api=2, db=1;mail=3") == {"weather_api": 2, "db": 1, "mail": 3}
+    assert parse_pool_sizes("") == {}
+    with pytest.raises(ValueError, match="pool size 'db=0': write NAME=SIZE"):
+        parse_pool_sizes("db=0")
+
+
+async def test_the_api_lists_and_sizes_pools(pooled: PipelineService) -> None:
+    import httpx
+    from fastapi import FastAPI
+
+    from fbruntime.pipelines.routes import pipelines_router
+
+    app = FastAPI()
+    app.include_router(pipelines_router(pooled))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://fbrt.test"
+    ) as client:
+        assert (await client.get("/api/pools")).json() == [
+            {"name": "api", "size": 2, "in_use": 0, "waiting": 0}
+        ]
+        answer = await client.put("/api/pools/mail", json={"size": 3})
+        assert answer.json() == {"name": "mail", "size": 3, "in_use": 0, "waiting": 0}
+        assert (await client.put("/api/pools/mail", json={"size": 0})).status_code == 422
+        assert (await client.put("/api/pools/bad name", json={"size": 1})).status_code == 422
+        assert [p["name"] for p in (await client.get("/api/pools")).json()] == ["api", "mail"]

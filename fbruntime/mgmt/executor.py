@@ -83,10 +83,16 @@ from fbruntime.mgmt.pins import (
     endpoint,
     fb_instance,
     find_pin,
-    format_value,
     parse_value,
+    read_text,
+    write_parameter,
 )
-from fbruntime.mgmt.queries import connection_pairs, declared_interface
+from fbruntime.mgmt.queries import (
+    adapter_interface,
+    adapter_type_names,
+    connection_pairs,
+    declared_interface,
+)
 from fbruntime.mgmt.reasons import Reason
 from fbruntime.mgmt.refusal import ManagementRefusal, refuse
 from fbruntime.mgmt.replies import OK, Response
@@ -266,7 +272,7 @@ class DeviceTarget(WatchCommands):
                 return self._disconnect(res, source, destination)
             case WriteParameter(value, destination):
                 inst, pin, typ = data_pin(res, destination)
-                inst.rt__set_param(pin, parse_value(typ, value, destination))
+                write_parameter(inst, pin, typ, value, destination)
                 return OK
             case ForceValue(value, destination):
                 return self._force(res, destination, value)
@@ -418,7 +424,7 @@ class DeviceTarget(WatchCommands):
 
     def _read(self, res: Resource, path: str) -> Response:
         inst, pin, typ = data_pin(res, path)
-        return replies.value(format_value(typ, current_value(inst, pin)))
+        return replies.value(read_text(inst, pin, typ, current_value(inst, pin)))
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -477,14 +483,17 @@ class DeviceTarget(WatchCommands):
             case QueryDataTypes():
                 return replies.type_names(ELEMENTARY_TYPES)
             case QueryAdapterTypes():
-                raise refuse(Reason.UNSUPPORTED_TYPE, "the device knows no adapter types")
+                return replies.type_names(adapter_type_names(self.resolver))
             case QueryFBType(name):
                 fbtype = self.resolver(name)
                 if fbtype is None:
                     raise refuse(Reason.UNSUPPORTED_TYPE, f"no FB type {name!r}")
                 return replies.type_interface(declared_interface(fbtype))
             case QueryAdapterType(name):
-                raise refuse(Reason.UNSUPPORTED_TYPE, f"no adapter type {name!r}")
+                adapter = adapter_interface(self.resolver, name)
+                if adapter is None:
+                    raise refuse(Reason.UNSUPPORTED_TYPE, f"no adapter type {name!r}")
+                return replies.type_interface(adapter)
         raise refuse(Reason.UNSUPPORTED_CMD, f"{type(command).__name__} is not a type query")
 
 

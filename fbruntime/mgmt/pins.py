@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from fbruntime.core import FBInstance, NetworkError, Resource
+from fbruntime.core.network import set_typed_param
 from fbruntime.iec import IecError
 from fbruntime.mgmt.reasons import Reason
 from fbruntime.mgmt.refusal import refuse
@@ -44,6 +45,48 @@ def parse_value(typ: Any, text: str, where: str) -> Any:
         return typ.parse(text, where=where)
     except (IecError, ValueError, TypeError) as failure:
         raise refuse(Reason.BAD_PARAMS, f"{where}: {failure}") from None
+
+
+def write_parameter(inst: FBInstance, pin: str, typ: Any, text: str, where: str) -> None:
+    """WRITE *text* to a data input; on an ANY pin a typed literal (``INT#5``) also says the
+    pin's type, as FORTE's variant pins keep it (F_ADD then adds INTs)."""
+    if not getattr(typ, "is_generic", False):
+        inst.rt__set_param(pin, parse_value(typ, text, where))
+        return
+    if not text:
+        raise refuse(Reason.BAD_PARAMS, f"{where}: an empty value cannot be written")
+    try:
+        set_typed_param(inst, pin, typ, text, where)
+    except NetworkError as failure:
+        raise refuse(Reason.BAD_PARAMS, str(failure)) from None
+
+
+_PREFIXED = frozenset(
+    {
+        "DATE",
+        "TIME_OF_DAY",
+        "DATE_AND_TIME",
+        "TIME",
+        "LDATE",
+        "LTOD",
+        "LDT",
+        "LTIME",
+        "CHAR",
+        "WCHAR",
+    }
+)
+
+
+def read_text(inst: FBInstance, pin: str, typ: Any, value: Any) -> str:
+    """A value as READ answers it. An ANY pin holding a value of a known type answers as
+    FORTE's variants do, a typed literal (``INT#8``; times and characters carry their own
+    prefix: ``T#3s``)."""
+    if getattr(typ, "is_generic", False):
+        held = inst.rt__param_types.get(pin)
+        if held is not None and not held.is_generic:
+            text = format_value(held, value)
+            return text if held.name in _PREFIXED else f"{held.name}#{text}"
+    return format_value(typ, value)
 
 
 def endpoint(res: Resource, path: str) -> tuple[FBInstance, str, str, Any]:

@@ -45,6 +45,7 @@ from fbruntime.core import (
     Resource,
     ResourceState,
 )
+from fbruntime.fourdiac.adapters import connect_adapters
 from fbruntime.iec import ELEMENTARY_TYPES
 from fbruntime.mgmt import replies
 from fbruntime.mgmt.commands import (
@@ -83,6 +84,7 @@ from fbruntime.mgmt.pins import (
     endpoint,
     fb_instance,
     find_pin,
+    function_output,
     parse_value,
     read_text,
     write_parameter,
@@ -347,6 +349,7 @@ class DeviceTarget(WatchCommands):
 
     def _connect(self, res: Resource, source: str, destination: str) -> Response:
         net = res.network
+        source = function_output(res, source)
         src_fb, src_pin, src_kind, _ = endpoint(res, source)
         dst_fb, dst_pin, dst_kind, _ = endpoint(res, destination)
         pairs = {"event_output": "event_input", "data_output": "data_input", "plug": "socket"}
@@ -365,6 +368,14 @@ class DeviceTarget(WatchCommands):
                 raise refuse(
                     Reason.INVALID_STATE, f"{destination} already has a source ({existing.source})"
                 )
+        elif src_kind == "plug":
+            # A plug joined to a socket (an ATimeOut plug to E_TimeOut's socket): both ends share
+            # one link, as the importer joins them; the network keeps no connection object.
+            try:
+                connect_adapters(net.instances, source, destination)
+            except ValueError as failure:
+                raise refuse(Reason.INVALID_OPERATION, str(failure)) from None
+            return OK
         try:
             net.connect(source, destination)
         except ConnectionError_ as failure:
@@ -374,6 +385,7 @@ class DeviceTarget(WatchCommands):
         return OK
 
     def _disconnect(self, res: Resource, source: str, destination: str) -> Response:
+        source = function_output(res, source)
         endpoint(res, source)
         endpoint(res, destination)
         try:

@@ -16,9 +16,27 @@ from fbruntime.iec import IecError
 from fbruntime.mgmt.reasons import Reason
 from fbruntime.mgmt.refusal import refuse
 
+_RETURN_PINS = ("OUT", "RET", "Q", "RESULT")
+"""What fbrt calls a Function's unnamed return output (see ``fbruntime.fourdiac.kinds``)."""
+
+
+def function_output(res: Resource, path: str) -> str:
+    """``FB.`` (how the IDE names a Function's unnamed return value, as FORTE has it) -> the
+    pin fbrt gives that output (``FB.OUT``); any other path as it is."""
+    if not path.endswith("."):
+        return path
+    inst = res.network.instances.get(path[:-1])
+    if inst is not None:
+        outputs = {p.name for p in inst.rt__type.interface.data_outputs}
+        for pin in _RETURN_PINS:
+            if pin in outputs:
+                return path + pin
+    return path
+
 
 def find_pin(res: Resource, path: str) -> tuple[FBInstance, str]:
     """The FB and pin ``FB.PIN`` (dotted FB names included) names in *res*."""
+    path = function_output(res, path)
     try:
         inst, pin = res.find(path)
     except NetworkError as failure:
@@ -93,6 +111,7 @@ def endpoint(res: Resource, path: str) -> tuple[FBInstance, str, str, Any]:
     """A connection end: the FB, pin, pin kind and port (adapters included)."""
     if "." not in path:
         raise refuse(Reason.NO_SUCH_OBJECT, f"{path!r} names no FB pin (FB.PIN)")
+    path = function_output(res, path)
     try:
         inst, pin, kind, port = res.network.endpoint(path)
     except NetworkError as failure:

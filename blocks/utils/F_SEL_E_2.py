@@ -1,7 +1,7 @@
 """F_SEL_E_2 .. F_SEL_E_4: each REQi copies INi to OUT and sends CNF (FORTE's utils/selection).
 
 Selection by event rather than by a selector input: whichever REQi arrives picks its INi. The
-pins are ANY; OUT takes the value as it is. One file holds the three widths FORTE has; it stands
+pins are ANY; OUT takes the value and the type of what feeds INi. One file holds the three widths FORTE has; it stands
 for F_SEL_E_2.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fbruntime.core import Block, DataInput, DataOutput, EventInput, EventOutput
+from fbruntime.core.instance import own_dict
 
 
 def _selector(width: int) -> type[Block]:
@@ -27,7 +28,11 @@ def _selector(width: int) -> type[Block]:
     namespace["OUT"] = DataOutput("ANY")
 
     def on_event(self: Any, event: str) -> None:
-        self.OUT = getattr(self, f"IN{event[3:]}")
+        pin = f"IN{event[3:]}"
+        self.OUT = getattr(self, pin)
+        source = self.rt__source_type(pin)
+        if source is not None and not source.is_generic:
+            own_dict(self, "rt__param_types")["OUT"] = source
         self.CNF()
 
     namespace["on_event"] = on_event

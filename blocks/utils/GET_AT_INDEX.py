@@ -3,7 +3,8 @@
 FORTE's ``utils/GET_AT_INDEX``: IN_ARRAY and OUT are ANY. INDEX is compared with the array's
 declared bounds (the type of the output connected to IN_ARRAY, or of the typed literal written
 to it; an array without a known type counts from 0). Out of bounds, or IN_ARRAY not an array:
-QO := FALSE and OUT keeps its value. CNF is sent either way.
+QO := FALSE and OUT keeps its value. CNF is sent either way. OUT is of the element type (a
+READ shows ``INT#8``, as FORTE's variant output).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from fbruntime.core import Block, DataInput, DataOutput, EventInput, EventOutput
+from fbruntime.core.instance import own_dict
 from fbruntime.iec import ArrayType
 
 
@@ -42,4 +44,7 @@ class GET_AT_INDEX(Block):
             if lower <= self.INDEX <= upper:
                 self.OUT = array[self.INDEX - lower]
                 self.QO = True
+                source = self.rt__source_type("IN_ARRAY")
+                if isinstance(source, ArrayType):
+                    own_dict(self, "rt__param_types")["OUT"] = source.element
         self.CNF()

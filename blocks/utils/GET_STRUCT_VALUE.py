@@ -9,19 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from fbruntime.core import Block, DataInput, DataOutput, EventInput, EventOutput
+from fbruntime.core.instance import own_dict
 from fbruntime.iec import StructValue
 
 
-def find_member(value: Any, path: str) -> tuple[bool, Any]:
-    """(found, member value) for ``a.b.c`` in a struct value; member names ignore case."""
+def find_member(value: Any, path: str) -> tuple[bool, Any, Any]:
+    """(found, member value, member type) for ``a.b.c`` in a struct; names ignore case."""
+    member_type = None
     for part in path.split("."):
         if not isinstance(value, StructValue):
-            return False, None
+            return False, None, None
         key = value.iec_type.find_member(part.strip())
         if key is None:
-            return False, None
+            return False, None, None
+        member_type = value.iec_type.member_type(key)
         value = getattr(value, key)
-    return True, value
+    return True, value, member_type
 
 
 class GET_STRUCT_VALUE(Block):
@@ -37,8 +40,9 @@ class GET_STRUCT_VALUE(Block):
     output = DataOutput("ANY")
 
     def on_REQ(self) -> None:
-        found, value = find_member(self.in_struct, self.member)
+        found, value, member_type = find_member(self.in_struct, self.member)
         self.QO = found
         if found:
             self.output = value
+            own_dict(self, "rt__param_types")["output"] = member_type
         self.CNF()

@@ -8,6 +8,7 @@ QO TRUE; otherwise QO := FALSE and OUT_ARRAY keeps its value. CNF is sent either
 from __future__ import annotations
 
 from fbruntime.core import Block, DataInput, DataOutput, EventInput, EventOutput
+from fbruntime.core.instance import own_dict
 from fbruntime.iec import ArrayType
 
 
@@ -46,4 +47,6 @@ class SET_AT_INDEX(Block):
                 changed[self.INDEX - lower] = self.VALUE
                 self.OUT_ARRAY = changed
                 self.QO = True
+                if isinstance(source, ArrayType):
+                    own_dict(self, "rt__param_types")["OUT_ARRAY"] = source
         self.CNF()

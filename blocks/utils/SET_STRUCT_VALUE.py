@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fbruntime.core import Block, DataInput, DataOutput, EventInput, EventOutput
+from fbruntime.core.instance import own_dict
 from fbruntime.iec import StructValue
 
 
@@ -38,4 +39,6 @@ class SET_STRUCT_VALUE(Block):
 
     def on_REQ(self) -> None:
         self.out_struct = with_member(self.in_struct, self.member, self.element_value)
+        if isinstance(self.out_struct, StructValue):
+            own_dict(self, "rt__param_types")["out_struct"] = self.out_struct.iec_type
         self.CNF()

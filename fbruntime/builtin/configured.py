@@ -45,6 +45,7 @@ from fbruntime.builtin.functions import VariantFunctionType
 from fbruntime.builtin.interfaces import parse_interface
 from fbruntime.builtin.simple import ORIGIN, st_simple
 from fbruntime.core import Block, DataInput, DataOutput, EventInput, EventOutput, FBType
+from fbruntime.core.instance import own_dict
 from fbruntime.core.interface import Interface
 
 __all__ = ["configured_type", "generic_base", "unconfigured"]
@@ -168,8 +169,12 @@ def _event_mux(name: str, inputs: int, width: int) -> FBType:
 
     def on_event(self: Any, event: str) -> None:
         group = groups[int(event[2:]) - 1]
+        held = own_dict(self, "rt__param_types")
         for source, target in zip(group, outs, strict=True):
             setattr(self, target, getattr(self, source))
+            fed = self.rt__source_type(source)
+            if fed is not None and not fed.is_generic:
+                held[target] = fed
         self.QO = True
         self.STATUS = "OK"
         self.EO()

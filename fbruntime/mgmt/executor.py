@@ -45,7 +45,6 @@ from fbruntime.core import (
     Resource,
     ResourceState,
 )
-from fbruntime.fourdiac.adapters import connect_adapters
 from fbruntime.iec import ELEMENTARY_TYPES
 from fbruntime.mgmt import replies
 from fbruntime.mgmt.commands import (
@@ -371,6 +370,8 @@ class DeviceTarget(WatchCommands):
         elif src_kind == "plug":
             # A plug joined to a socket (an ATimeOut plug to E_TimeOut's socket): both ends share
             # one link, as the importer joins them; the network keeps no connection object.
+            from fbruntime.fourdiac.adapters import connect_adapters
+
             try:
                 connect_adapters(net.instances, source, destination)
             except ValueError as failure:

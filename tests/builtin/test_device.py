@@ -100,6 +100,21 @@ SCENARIOS: dict[str, str] = {
         T S.REQ
         R S.OUT = LINT#1
     """,
+    "F_SEL passes the chosen input on in its own type": """
+        C S F_SEL
+        W FALSE S.G
+        W INT#1 S.IN0
+        W DINT#2 S.IN1
+        T S.REQ
+        R S.OUT = INT#1
+    """,
+    "F_MAX of an INT and a DINT is a DINT": """
+        C X F_MAX
+        W INT#5 X.IN1
+        W DINT#7 X.IN2
+        T X.REQ
+        R X.OUT = DINT#7
+    """,
     "F_MUX_2 picks by K": """
         C M F_MUX_2
         W UINT#1 M.K

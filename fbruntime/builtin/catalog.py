@@ -46,8 +46,8 @@ EXCLUDED: Mapping[str, str] = {
         "FORTE's device manager as an FB; fbrt serves the management protocol itself "
         "(fbrt device), not through an FB in a resource"
     ),
-    "EMB_RES": "a resource type: created on the device (CREATE of a resource), not in a resource",
-    "RMT_RES": "a resource type: created on the device (CREATE of a resource), not in a resource",
+    "EMB_RES": "a resource type: the device creates it (CREATE on the device), not a resource",
+    "RMT_RES": "a resource type: the device creates it (CREATE on the device), not a resource",
     "TEST_CONDITION": "added by the management layer, which it reports to (fbruntime.mgmt)",
 }
 """Names FORTE lists that the catalog does not create as FBs in a resource, and why."""

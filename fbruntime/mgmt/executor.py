@@ -105,8 +105,9 @@ __all__ = ["RESOURCE_TYPES", "DeviceTarget", "ManagementRefusal"]
 
 log = logging.getLogger(__name__)
 
-#: The resource types the device can create (FORTE's EMB_RES; PC's default resource).
-RESOURCE_TYPES = ("EMB_RES",)
+#: The resource types the device can create (FORTE's EMB_RES, PC's default resource, and its
+#: RMT_RES, the same for fbrt: the management protocol is served by the device, not an FB).
+RESOURCE_TYPES = ("EMB_RES", "RMT_RES")
 RESTART_FB = "START"
 
 _MUTATING = (

@@ -106,7 +106,7 @@ MEMORY_CHILD = """
 import gc, resource, sys
 sys.path.insert(0, {root!r})
 from fbruntime.blockfiles import load_library
-from fbruntime.core import Resource
+from fbruntime.core import FBState, Resource
 split = load_library()["E_SPLIT"]
 gc.collect()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -117,6 +117,8 @@ for i in range({count}):
     if prev is not None:
         res.connect(prev + ".EO1", f"S{{i}}.EI")
     prev = f"S{{i}}"
+for fb in res.network.walk():  # linked as a running resource links them (entries, counters)
+    fb.rt__state = FBState.RUNNING
 res.relink_if_needed()
 gc.collect()
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

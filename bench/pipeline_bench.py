@@ -1,7 +1,8 @@
 """Task overhead of pipelines with persistence on (real SQLite), per task.
 
 Two shapes of trivial ``value.pass`` tasks: a wide layer (one root, N independent tasks, one
-join) and a deep chain (each task depends on the previous one and refers to its result). The
+join) and a deep chain (each task depends on the previous one and refers to its result); and a
+map (one ``for_each`` task over N items), whose figure is per item. The
 figure is the wall time from start to the end of the run, including every task state written to
 SQLite through the store's batching writer (flushed before the clock stops), divided by the
 number of tasks; the best of a few runs is reported. ``--quick`` runs smaller pipelines.
@@ -61,6 +62,26 @@ def chain(n: int) -> dict[str, Any]:
     return {"dag_name": "chain", "tasks": tasks}
 
 
+def mapped(n: int) -> dict[str, Any]:
+    return {
+        "dag_name": "mapped",
+        "tasks": [
+            {
+                "id": "items",
+                "operation": "value.pass",
+                "independent_params": {"value": list(range(n))},
+            },
+            {
+                "id": "each",
+                "operation": "value.pass",
+                "for_each": "items",
+                "dependencies": ["items"],
+                "dependent_params": {"value": "item"},
+            },
+        ],
+    }
+
+
 async def measure(config: dict[str, Any], ops: OperationRegistry, folder: Path) -> float:
     pipeline = pipeline_from_json(json.dumps(config), ops)
     store = await Store.open(data_dir=folder / config["dag_name"])
@@ -85,7 +106,8 @@ async def measure(config: dict[str, Any], ops: OperationRegistry, folder: Path) 
         assert status.value == "succeeded", run.error
         detail = await store.runs.require("bench", with_logs=False)
         assert sum(t.status == "succeeded" for t in detail.tasks) == n
-        return elapsed / n * 1e6
+        mapping = pipeline.tasks[pipeline.graph.leaves[0]].for_each is not None
+        return elapsed / (len(run.results()[pipeline.graph.leaves[0]]) if mapping else n) * 1e6
     finally:
         await store.close()
 
@@ -97,7 +119,7 @@ async def main(quick: bool) -> None:
         # One small run first, not counted: the first run pays one-off costs (SQL statement
         # compilation, imports on first use) that are not per-task overhead.
         await measure({**wide(200), "dag_name": "warmup"}, ops, Path(tmp))
-        for name, config in (("wide", wide(n)), ("chain", chain(n))):
+        for name, config in (("wide", wide(n)), ("chain", chain(n)), ("map", mapped(n))):
             # The best of a few runs, as the ring benchmark reports: the least disturbed by
             # whatever else shares the machine's two cores.
             per_task = min(
@@ -106,8 +128,9 @@ async def main(quick: bool) -> None:
                     for i in range(3 if quick else 2)
                 ]
             )
+            what = "item" if name == "map" else "task"
             print(
-                f"pipeline_{name}_{n}_task_overhead: {per_task:.1f} us/task "
+                f"pipeline_{name}_{n}_{what}_overhead: {per_task:.1f} us/{what} "
                 f"(target < {TARGET_US:g}; Airflow 1-2 ms, Prefect ~14 ms)"
             )
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from tests.web.conftest import AUTH, WebServer, shot
+from tests.web.conftest import AUTH, WebServer, shot, use_token
 
 LEAF = {
     "dag_name": "leaf",
@@ -89,3 +89,23 @@ async def test_the_page_shows_skips_maps_and_nested_runs(server: WebServer, page
     await parent.click()
     await expect(page.locator("#run-title")).to_contain_text("graphs")
     assert page.js_errors == []
+
+
+async def test_the_overview_starts_a_run_with_parameters(server: WebServer, page: Any) -> None:
+    service = server.service
+    if service is None:
+        pytest.skip("the pipeline service is not available")
+    service.upload("leaf.json", json.dumps(LEAF))
+    await page.goto(server.url + "/web/")
+    await use_token(page)
+    field = page.get_by_label("Parameter n of leaf")
+    await expect(field).to_have_attribute("placeholder", "required")
+    await page.get_by_role("button", name="Start a run of leaf").click()
+    await expect(page.locator("body")).to_contain_text("parameter 'n' is required")
+    await field.fill("21")
+    await page.get_by_role("button", name="Start a run of leaf").click()
+    await page.wait_for_url(lambda url: "/web/runs/" in url)
+    await expect(page.locator("#run-state")).to_have_text("succeeded")
+    await expect(page.locator("#run-meta")).to_contain_text("parameters n=21")
+    (run,) = await service.list_runs("leaf")
+    assert run.parameters == {"n": 21}

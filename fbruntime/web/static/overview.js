@@ -22,6 +22,33 @@ function appsTable(apps) {
         : el("button", { type: "button", "aria-label": "Start " + a.name, onclick: () => act("start " + a.name, () => api("POST", "/api/apps/" + encodeURIComponent(a.name) + "/start")) }, "Start"))))));
 }
 
+// What the user typed into the parameter fields, kept across re-renders ("dag\u0000name" -> text).
+const typed = {};
+
+function parameterFields(p) {
+  return (p.parameters || []).map((d) => {
+    const key = p.dag_id + "\u0000" + d.name;
+    return el("label", { class: "param", title: d.description || d.type }, d.name + " ",
+      el("input", {
+        type: "text", size: 10, value: typed[key] || "",
+        "aria-label": "Parameter " + d.name + " of " + p.dag_id,
+        placeholder: d.required ? "required" : JSON.stringify(d.default),
+        oninput: (e) => { typed[key] = e.target.value; },
+      }), " ");
+  });
+}
+
+// The values typed, each read as JSON when it parses (3, true, ["a"]), else as text.
+function parametersOf(p) {
+  const out = {};
+  for (const d of p.parameters || []) {
+    const text = (typed[p.dag_id + "\u0000" + d.name] || "").trim();
+    if (!text) continue;
+    try { out[d.name] = JSON.parse(text); } catch { out[d.name] = text; }
+  }
+  return out;
+}
+
 function pipelinesTable(pipes) {
   if (pipes === null) return el("p", { class: "muted" }, "This server runs no pipeline service.");
   if (!pipes.length) return el("p", { class: "muted" }, "No pipelines uploaded.");
@@ -33,13 +60,13 @@ function pipelinesTable(pipes) {
       el("th", { scope: "row" }, p.dag_id),
       el("td", {}, p.error ? el("span", { class: "error" }, p.error) : String(p.tasks)),
       el("td", {}, (p.operations || []).join(", ") || "–"),
-      el("td", {}, p.error ? "–" : el("button", {
+      el("td", {}, p.error ? "–" : [...parameterFields(p), el("button", {
         type: "button", "aria-label": "Start a run of " + p.dag_id,
         onclick: async () => {
-          const out = await act("start " + p.dag_id, () => api("POST", "/api/web/pipelines/" + encodeURIComponent(p.dag_id) + "/runs", {}));
+          const out = await act("start " + p.dag_id, () => api("POST", "/api/web/pipelines/" + encodeURIComponent(p.dag_id) + "/runs", { parameters: parametersOf(p) }));
           if (out && out.url) location.href = out.url;
         },
-      }, "Start run"))))));
+      }, "Start run")])))));
 }
 
 function runsTable(runs) {
@@ -71,7 +98,7 @@ function render(data) {
   document.getElementById("pipelines").replaceChildren(pipelinesTable(data.pipelines));
   document.getElementById("runs").replaceChildren(runsTable(data.runs));
   if (key && focused && !document.body.contains(focused)) {
-    for (const c of document.querySelectorAll("main a, main button")) {
+    for (const c of document.querySelectorAll("main a, main button, main input")) {
       if (c.getAttribute("aria-label") === key || c.getAttribute("href") === key) { c.focus(); break; }
     }
   }

@@ -132,6 +132,17 @@ def call_problems(pipeline: Pipeline, known: Mapping[str, Pipeline]) -> list[Pro
                 )
             )
             continue
+        pool = pipeline.tasks[task_id].pool
+        if pool is not None and pool in child.pool_names():
+            problems.append(
+                Problem(
+                    task_id,
+                    "pool",
+                    f"pipeline {dag_id!r} runs tasks in pool {pool!r} too: this task would hold "
+                    "a slot while its child waits for one (with a small pool, for ever); use "
+                    "another pool here",
+                )
+            )
         if parameters is not None:
             try:
                 child.resolve_parameters(parameters)

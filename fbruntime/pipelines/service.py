@@ -486,7 +486,8 @@ class PipelineService:
         """A new run of the same pipeline that reuses what succeeded and runs the rest.
 
         The tasks that did not succeed (failed, skipped, cancelled, interrupted) run again with
-        everything downstream of them; the others hand on their stored results.
+        everything downstream of them; the others hand on their stored results. A run whose
+        only unsucceeded tasks were skipped by a condition or rule has nothing to run again.
         """
         detail = await self.store.runs.get(run_id, with_logs=False)
         if detail is None:
@@ -496,10 +497,10 @@ class PipelineService:
         dag_id = detail.run.pipeline
         pipeline = self.pipeline(dag_id)
         succeeded = {t.task_id: t.output for t in detail.tasks if t.status == "succeeded"}
-        again = pipeline.graph.downstream(
-            [t for t in pipeline.graph.ids if t not in succeeded], include_self=True
-        )
-        if not again:
+        unsucceeded = [t for t in pipeline.graph.ids if t not in succeeded]
+        again = pipeline.graph.downstream(unsucceeded, include_self=True)
+        skipped = {t.task_id for t in detail.tasks if t.status == "skipped"}
+        if not again or (detail.run.status == "succeeded" and set(unsucceeded) <= skipped):
             raise ValueError(f"run {run_id!r} has no failed tasks to run again")
         reuse = {t: succeeded[t] for t in pipeline.graph.ids if t not in set(again)}
         params = {k: v for k, v in detail.run.params.items() if isinstance(v, dict)}

@@ -230,3 +230,12 @@ async def test_skip_reasons_are_stored_with_sqlite(service: PipelineService) -> 
     assert stored["report"] == ("succeeded", None)
     # The pipeline's result: its leaves that succeeded.
     assert detail.run.result == {"report": "cold", "raw": "null/cold"}
+
+
+async def test_a_succeeded_run_with_skipped_branches_has_nothing_to_rerun(
+    service: PipelineService,
+) -> None:
+    service.upload("branchy.json", json.dumps({"dag_name": "branchy", "tasks": branch(12)}))
+    detail = await service.run("branchy")
+    with pytest.raises(ValueError, match="no failed tasks"):
+        await service.rerun_failed(detail.run.id)

@@ -246,3 +246,24 @@ async def test_a_broken_stored_cycle_is_reported_on_reload(
     graph_service.reload()
     assert set(graph_service.load_errors) == {"x", "y"}
     assert "cycle" in graph_service.load_errors["x"]
+
+
+async def test_a_nested_call_in_a_pool_its_child_uses_is_refused(
+    graph_service: PipelineService,
+) -> None:
+    child = {**CHILD, "pools": {"api": 1}}
+    child["tasks"] = [{**CHILD["tasks"][0], "pool": "api"}]
+    graph_service.upload("child.json", json.dumps(child))
+    config = {
+        "dag_name": "caller",
+        "tasks": [
+            task(
+                "call",
+                "pipeline.run",
+                pool="api",
+                independent_params={"dag_id": "city_report", "parameters": {"city": "x"}},
+            )
+        ],
+    }
+    with pytest.raises(PipelineError, match="runs tasks in pool 'api' too"):
+        graph_service.upload("caller.json", json.dumps(config))

@@ -132,7 +132,8 @@ function drawRun(run) {
   const archive = document.getElementById("archive");
   archive.hidden = !run.archive;
   archive.href = "/api/web/runs/" + enc(run.id) + "/archive";
-  const failed = run.tasks.some((t) => !["succeeded"].includes(t.status));
+  // A succeeded run may have skipped tasks (a branch not taken): nothing to rerun then.
+  const failed = run.status !== "succeeded" && run.tasks.some((t) => !["succeeded"].includes(t.status));
   document.querySelector('[data-action="cancel"]').disabled = !run.active;
   document.querySelector('[data-action="rerun"]').disabled = run.active || !failed;
   drawDag(run);

@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from fbruntime.core import Clock, DataPort, EventPort, FBInstance, FBType, Interface, Resource
 from fbruntime.iec import IecError, lookup_type
 
+from .branching import verdict
 from .conditions import ConditionError
 from .isolation import AttemptTimeout, TaskScope
 from .operation import OperationRegistry, Services, TaskContext
@@ -521,35 +522,14 @@ class PipelineRun:
     def _verdict(
         self, node: TaskNode, source: str | None, source_failed: bool
     ) -> tuple[str, bool] | Literal[True] | None:
-        """``True``: run; ``(reason, counts_as_failure)``: skip; ``None``: wait for more."""
-        rule = node.rule or "all_success"
-        failed, skipped = node.failed_in, node.skipped_in
-        complete = node.arrived >= node.needed
-        succeeded = node.arrived - failed - skipped
-        what = f"{source!r}" if source is not None else "a dependency"
-        if rule == "all_success":
-            if failed:
-                return (f"upstream task {what} failed", True)
-            if skipped:
-                return (f"dependency {what} was skipped (trigger_rule all_success)", False)
-        elif rule in ("none_failed", "none_failed_min_one_success"):
-            if failed:
-                return (f"upstream task {what} failed (trigger_rule {rule})", True)
-        elif rule == "all_failed" and (succeeded or skipped):
-            return (f"a dependency did not fail (trigger_rule {rule})", False)
-        if not complete:
-            return None
-        if rule in ("all_success", "none_failed", "all_done", "all_failed"):
-            return True
-        if rule in ("none_failed_min_one_success", "one_success"):
-            if succeeded:
-                return True
-            return (f"no dependency succeeded (trigger_rule {rule})", bool(failed))
-        if rule == "one_failed":
-            if failed:
-                return True
-            return (f"no dependency failed (trigger_rule {rule})", False)
-        raise AssertionError(f"unknown trigger rule {rule!r}")
+        return verdict(
+            node.rule or "all_success",
+            arrived=node.arrived,
+            needed=node.needed,
+            failed=node.failed_in,
+            skipped=node.skipped_in,
+            source=source,
+        )
 
     # -- workers -----------------------------------------------------------------------------
 

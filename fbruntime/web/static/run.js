@@ -73,7 +73,8 @@ function drawDag(run) {
     node.setAttribute("class", "task st-" + t.status);
     node.dataset.status = t.status;
     const items = mapText(t);
-    node.querySelector(".task-state").textContent = ICON[t.status] + " " + t.status + (items ? " · " + items : "") + (t.attempts > 1 && !t.map ? " · attempt " + t.attempts : "");
+    const pool = t.pool && ["queued", "running", "retrying"].includes(t.status) ? " · pool " + t.pool : "";
+    node.querySelector(".task-state").textContent = ICON[t.status] + " " + t.status + (items ? " · " + items : "") + (t.attempts > 1 && !t.map ? " · attempt " + t.attempts : "") + pool;
     node.setAttribute("aria-label", "Task " + t.id + ", " + t.status + (items ? ", items " + items : "") + (t.attempts ? ", attempt " + t.attempts : "") + (t.error ? ", error: " + t.error : "") + (t.reason ? ", " + t.reason : "") + ". Show its log");
     let tip = node.querySelector("title");
     if (!tip) { tip = svg("title", {}); node.prepend(tip); }

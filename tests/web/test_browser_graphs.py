@@ -67,6 +67,11 @@ async def test_the_page_shows_skips_maps_and_nested_runs(server: WebServer, page
     tasks = {t["id"]: t for t in view["tasks"]}
     assert tasks["hot"]["reason"] == "condition not met: check.temp > 10 (check.temp = 5)"
     assert tasks["each"]["map"] == {"total": 2, "succeeded": 2}
+    assert (tasks["each"]["for_each"], tasks["hot"]["when"], tasks["done"]["trigger_rule"]) == (
+        "src",
+        "check.temp > 10",
+        "none_failed",
+    )
     assert [c["task"] for c in tasks["each"]["child_runs"]] == ["each[0]", "each[1]"]
     assert [c["task"] for c in view["children"]] == ["each[0]", "each[1]"]
 

@@ -23,15 +23,17 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from fbruntime.api.context import Reader, Writer
 from fbruntime.api.errors import ApiError
+from fbruntime.core import FBInstance
 from fbruntime.orchestrator import Orchestrator, OrchestratorError
+from fbruntime.web.faults import fault_dict
 from fbruntime.web.live import watch_level
-from fbruntime.web.runs import overview_runs, pipelines_list, run_logs, run_view
-from fbruntime.web.structure import describe_level
+from fbruntime.web.runs import RecentRuns, pipelines_list, run_logs, run_view
+from fbruntime.web.structure import app_path, describe_level
 
 __all__ = ["api_extras_router"]
 
@@ -60,16 +62,30 @@ def _sse(frames: AsyncIterator[dict[str, Any]], kind: str) -> StreamingResponse:
 
 
 def _apps(orch: Orchestrator) -> list[dict[str, Any]]:
+    """Each application with its block count and its faults (how many, and the latest one).
+
+    One pass over the instances, reading two attributes each: the overview is asked for every
+    second by every open page, so it builds no per-block dictionaries.
+    """
     out = []
     for app in orch.apps():
-        blocks = app.blocks()
-        out.append(
-            {
-                **app.describe(),
-                "blocks": len(blocks),
-                "faults": sum(1 for b in blocks if b["fault"] is not None),
-            }
-        )
+        blocks = faults = 0
+        latest: tuple[float, str, FBInstance] | None = None
+        if app.device is not None:
+            for res in app.device.resources.values():
+                for inst in res.network.walk():
+                    blocks += 1
+                    fault = inst.rt__fault
+                    if fault is not None:
+                        faults += 1
+                        at = getattr(fault, "at", 0.0) or 0.0
+                        if latest is None or at >= latest[0]:
+                            latest = (at, app_path(app, res.name, inst.rt__path()), inst)
+        problem = None
+        if latest is not None:
+            inst = latest[2]
+            problem = {"block": latest[1], **fault_dict(inst.rt__fault, inst.rt__type)}
+        out.append({**app.describe(), "blocks": blocks, "faults": faults, "problem": problem})
     return out
 
 
@@ -83,6 +99,7 @@ def api_extras_router(
     """The ``/api/web`` routes; ``pipeline_service`` is optional (no pipelines without it)."""
     router = APIRouter(prefix="/api/web", tags=["web"])
     service = pipeline_service
+    recent = RecentRuns(service) if service is not None else None
 
     def need_service() -> Any:
         if service is None:
@@ -91,14 +108,16 @@ def api_extras_router(
 
     async def overview(orch: Orchestrator) -> dict[str, Any]:
         data: dict[str, Any] = {"apps": _apps(orch), "pipelines": None, "runs": None}
-        if service is not None:
+        if service is not None and recent is not None:
             data["pipelines"] = pipelines_list(service)
-            data["runs"] = await overview_runs(service)
+            data["runs"] = await recent.get()
         return data
 
     @router.get("/overview")
-    async def get_overview(ctx: Reader) -> Any:
-        return await overview(ctx.orchestrator)
+    async def get_overview(ctx: Reader) -> Response:
+        # Plain JSON text: FastAPI's encoder would walk the whole answer again first.
+        data = json.dumps(await overview(ctx.orchestrator), separators=(",", ":"))
+        return Response(data, media_type="application/json")
 
     @router.get("/overview/stream")
     async def overview_stream(

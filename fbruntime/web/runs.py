@@ -9,10 +9,12 @@ come from its live handle, which knows ``queued`` and ``retrying``; the store ke
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import datetime
 from typing import Any
 
-__all__ = ["overview_runs", "pipelines_list", "run_logs", "run_view"]
+__all__ = ["RecentRuns", "overview_runs", "pipelines_list", "run_logs", "run_view"]
 
 
 def _time(value: datetime | None) -> str | None:
@@ -126,3 +128,56 @@ async def overview_runs(service: Any, limit: int = 20) -> list[dict[str, Any]]:
         }
         for r in runs
     ]
+
+
+class RecentRuns:
+    """The overview's recent runs, kept in memory and refreshed in the background.
+
+    Reading them from the database on every overview costs several trips through the event
+    loop (aiosqlite answers from its thread); beside a busy application each trip waits behind
+    a dispatcher slice and a batch of requests, which made the overview take hundreds of
+    milliseconds under load. So the list is read once, then again only when something may have
+    changed it: the set of active runs differs (a run started or ended), a run finished (the
+    service's finish listener), or ``max_age`` seconds passed (runs written by another process).
+    A request never waits for that refresh: it gets the last list, with the live status of the
+    runs still in progress laid over it.
+    """
+
+    def __init__(self, service: Any, *, limit: int = 20, max_age: float = 10.0) -> None:
+        self.service = service
+        self.limit = limit
+        self.max_age = max_age
+        self.rows: list[dict[str, Any]] | None = None
+        self._key: tuple[frozenset[str], int] | None = None
+        self._at = 0.0
+        self._finished = 0
+        self._refresh: asyncio.Task[None] | None = None
+        service.add_listener(self._on_finish)
+
+    def _on_finish(self, event: Any) -> None:
+        self._finished += 1
+
+    def _current_key(self) -> tuple[frozenset[str], int]:
+        return frozenset(r.run_id for r in self.service.active_runs()), self._finished
+
+    async def _load(self, key: tuple[frozenset[str], int]) -> None:
+        rows = await overview_runs(self.service, self.limit)
+        self.rows, self._key, self._at = rows, key, time.monotonic()
+
+    async def get(self) -> list[dict[str, Any]]:
+        key = self._current_key()
+        if self.rows is None:
+            await self._load(key)
+        elif (key != self._key or time.monotonic() - self._at > self.max_age) and (
+            self._refresh is None or self._refresh.done()
+        ):
+            self._refresh = asyncio.get_running_loop().create_task(self._load(key))
+        return self._live(self.rows or [])
+
+    def _live(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for row in rows:
+            handle = self.service.run_handle(row["id"])
+            status = getattr(getattr(handle, "status", None), "value", None)
+            out.append({**row, "status": status} if status and status != row["status"] else row)
+        return out

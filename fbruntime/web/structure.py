@@ -20,11 +20,20 @@ from fbruntime.core import FBInstance, Network, NoSuchObject, Resource
 from fbruntime.core.interface import Interface
 from fbruntime.orchestrator import Application, PinNotFound, WrongState
 
-__all__ = ["Level", "describe_level", "interface_dict", "join", "resolve_level"]
+__all__ = ["Level", "app_path", "describe_level", "interface_dict", "join", "resolve_level"]
 
 
 def join(*parts: str) -> str:
     return ".".join(p for p in parts if p)
+
+
+def app_path(app: Application, res_name: str, inst_path: str) -> str:
+    """An instance's path as the application's routes take it (``RES.FB``, ``Inner.FB``)."""
+    if app.root is None:
+        return join(res_name, inst_path)
+    if inst_path == app.root:
+        return ""
+    return inst_path.removeprefix(app.root + ".")
 
 
 @dataclass

@@ -3,16 +3,14 @@ event rate: a resource running millions of events a second costs the page the sa
 second as an idle one.
 
 Per sample the watcher reads every data pin of the level's blocks (and of the border, inside a
-composite), the event counters, each block's state and fault, and the application's state, and
-yields only what changed since the last frame. Counting is done by the engine itself:
+composite), the event totals, each block's state, ECC state, forced pins and fault, and the
+application's state, and yields only what changed since the last frame.
 
-* event inputs with :meth:`Resource.watch_events` (the linker builds a counting entry for the
-  watched input only);
-* event outputs by an :class:`EmitCounter` placed among the instance's subscribers, which the
-  linker calls only for instances that have one, so unwatched blocks pay nothing.
-
-Counters are shared between pages watching the same pin and removed by the last one to leave
-(a counter someone else installed, say the management protocol's watch, is left alone).
+Event counts are the engine's own totals since each block was created (``rt__event_totals``,
+counted always, as FORTE's monitoring does), so a page opened late shows the same numbers as one
+open from the start. Engines without totals fall back to counting while watched: inputs with
+:meth:`Resource.watch_events`, outputs with an :class:`EmitCounter` among the subscribers,
+shared between pages and removed by the last one to leave.
 """
 
 from __future__ import annotations
@@ -25,7 +23,7 @@ from typing import Any
 from fbruntime.core import FBInstance, Resource
 from fbruntime.orchestrator import Application
 from fbruntime.orchestrator.values import pin_value
-from fbruntime.web.structure import Level, join, resolve_level
+from fbruntime.web.structure import Level, block_status, join, resolve_level
 
 __all__ = ["EmitCounter", "LevelWatch", "watch_level"]
 
@@ -118,6 +116,7 @@ class LevelWatch:
     inputs: list[tuple[str, FBInstance, str, list[int]]] = field(default_factory=list)
     emits: list[tuple[str, FBInstance, str, EmitCounter]] = field(default_factory=list)
     blocks: list[tuple[str, FBInstance]] = field(default_factory=list)
+    totals: list[tuple[str, FBInstance]] = field(default_factory=list)
 
     @classmethod
     def open(cls, app: Application, path: str) -> LevelWatch:
@@ -134,6 +133,9 @@ class LevelWatch:
             itf = inst.rt__type.interface
             for port in itf.data_ports():
                 watch.pins.append((join(bpath, port.name), inst, port.name, port.type))
+            if hasattr(inst, "rt__event_totals"):
+                watch.totals.append((bpath, inst))
+                continue
             for ev in itf.event_inputs:
                 counter = _watch_input(res, inst, ev.name)
                 watch.inputs.append((join(bpath, ev.name), inst, ev.name, counter))
@@ -167,13 +169,12 @@ class LevelWatch:
             counts[path] = counter[0]
         for path, _, event, emit in self.emits:
             counts[path] = emit.counts.get(event, 0)
+        for bpath, inst in self.totals:
+            for event, n in inst.rt__event_totals().items():  # type: ignore[attr-defined]
+                counts[join(bpath, event)] = n
         blocks: dict[str, dict[str, Any]] = {}
         for path, inst in self.blocks:
-            fault = inst.rt__fault
-            blocks[path] = {
-                "state": inst.rt__state.value,
-                "fault": None if fault is None else fault.as_dict(),
-            }
+            blocks[path] = block_status(inst)
         return {
             "app": {"state": self.app.state, "error": self.app.error},
             "values": values,

@@ -38,4 +38,4 @@ def web_routers(
         if live_interval is None
         else api_extras_router(pipeline_service, live_interval=live_interval)
     )
-    return [web_router(), extras]
+    return [web_router(pipeline_service), extras]

@@ -32,7 +32,14 @@ from fbruntime.core import FBInstance
 from fbruntime.orchestrator import Orchestrator, OrchestratorError
 from fbruntime.web.faults import fault_dict
 from fbruntime.web.live import watch_level
-from fbruntime.web.runs import RecentRuns, pipelines_list, run_logs, run_view
+from fbruntime.web.runs import (
+    RecentRuns,
+    pipeline_grid,
+    pipelines_list,
+    run_logs,
+    run_view,
+    task_detail,
+)
 from fbruntime.web.structure import app_path, describe_level
 
 __all__ = ["api_extras_router"]
@@ -178,6 +185,50 @@ def api_extras_router(
         if view is None:
             raise ApiError(404, "not_found", f"run {run_id!r} does not exist")
         return view
+
+    @router.get("/runs/{run_id}/tasks/{task_id}")
+    async def get_task(ctx: Reader, run_id: str, task_id: str) -> Any:
+        """A task of a run: params, result, and each attempt with its error and timing."""
+        detail = await task_detail(need_service(), run_id, task_id)
+        if detail is None:
+            raise ApiError(404, "not_found", f"run {run_id!r} has no task {task_id!r}")
+        return detail
+
+    @router.get("/pipelines/{dag_id}/grid")
+    async def grid(
+        ctx: Reader, dag_id: str, limit: Annotated[int, Query(gt=0, le=200)] = 25
+    ) -> Any:
+        """The pipeline's last runs against its tasks: status and attempts per cell."""
+        svc = need_service()
+        if dag_id not in {p.dag_id for p in svc.list()}:
+            raise ApiError(404, "not_found", f"pipeline {dag_id!r} does not exist")
+        return await pipeline_grid(svc, dag_id, limit)
+
+    @router.get("/pipelines/{dag_id}/grid/stream")
+    async def grid_stream(
+        ctx: Reader,
+        dag_id: str,
+        limit: Annotated[int, Query(gt=0, le=200)] = 25,
+        max_frames: Annotated[int | None, Query(gt=0)] = None,
+    ) -> StreamingResponse:
+        svc = need_service()
+        if dag_id not in {p.dag_id for p in svc.list()}:
+            raise ApiError(404, "not_found", f"pipeline {dag_id!r} does not exist")
+
+        async def frames() -> AsyncIterator[dict[str, Any]]:
+            last: dict[str, Any] | None = None
+            sent = quiet = 0
+            while max_frames is None or sent < max_frames:
+                data = await pipeline_grid(svc, dag_id, limit)
+                if data != last or quiet >= 10:
+                    last, quiet = data, 0
+                    sent += 1
+                    yield data
+                else:
+                    quiet += 1
+                await asyncio.sleep(run_interval * 2)
+
+        return _sse(frames(), "grid")
 
     @router.get("/runs/{run_id}/logs")
     async def get_logs(ctx: Reader, run_id: str, after: int = 0) -> Any:

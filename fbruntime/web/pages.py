@@ -82,6 +82,21 @@ def _overview() -> str:
 <section aria-labelledby="pipes-h">
   <h2 id="pipes-h">Pipelines</h2>
   <div id="pipelines" class="table-wrap"><p class="muted">Loading…</p></div>
+  <details id="upload" class="panel upload">
+    <summary>Upload a pipeline config</summary>
+    <form id="upload-form">
+      <label for="config-file">Config file (.json)</label>
+      <input id="config-file" type="file" accept=".json,application/json">
+      <label for="config-name">or paste it, with a file name</label>
+      <input id="config-name" placeholder="pipeline.json" autocomplete="off">
+      <label for="config-text" class="sr-only">Config text</label>
+      <textarea id="config-text" rows="8" spellcheck="false"
+        placeholder='{"dag_name": "...", "tasks": [...]}'></textarea>
+      <div class="row"><button type="button" id="validate">Validate</button>
+        <button type="submit">Upload</button></div>
+      <p id="upload-result" role="status"></p>
+    </form>
+  </details>
 </section>
 <section aria-labelledby="runs-h">
   <h2 id="runs-h">Recent runs</h2>
@@ -146,7 +161,7 @@ def _run_page(run_id: str) -> str:
         f"""<div class="app-head">
   <h1><span class="muted">Run</span> <span id="run-title">{r}</span>
     <span id="run-state" class="pill">…</span></h1>
-  <p id="run-meta" class="muted"></p>
+  <p><span id="run-meta" class="muted"></span> · <a id="pipeline-link" href="/web/">pipeline</a></p>
   <div class="actions" role="group" aria-label="Run actions">
     <button type="button" data-action="cancel">Cancel run</button>
     <button type="button" data-action="rerun">Rerun failed tasks</button>
@@ -158,18 +173,28 @@ def _run_page(run_id: str) -> str:
 <div class="split">
   <section class="graph-pane" aria-labelledby="dag-h">
     <h2 id="dag-h">Tasks</h2>
-    <div class="legend" id="status-legend"></div>
-    <div id="graph" class="graph"><p class="muted">Loading…</p></div>
+    <div class="graph-tools"><button type="button" id="fit">Fit</button>
+      <div class="legend" id="status-legend"></div></div>
+    <div id="graph" class="graph dag-host"><p class="muted">Loading…</p></div>
+    <h2 id="gantt-h">Timeline</h2>
+    <div id="gantt" class="table-wrap" aria-labelledby="gantt-h"></div>
     <div id="tasks" class="table-wrap"></div>
   </section>
-  <aside class="details logs-pane" aria-labelledby="logs-h">
-    <h2 id="logs-h">Log</h2>
-    <div class="log-tools">
-      <label><input type="checkbox" id="follow" checked> follow</label>
-      <label for="log-task">Task</label>
-      <select id="log-task"><option value="">all</option></select>
+  <aside class="details logs-pane" aria-label="Task detail and log">
+    <div class="tabs" role="tablist">
+      <button type="button" role="tab" data-tab="task" aria-selected="false">Task</button>
+      <button type="button" role="tab" data-tab="log" aria-selected="true">Log</button>
     </div>
-    <ol id="logs" class="logs" aria-live="off"></ol>
+    <div id="task-detail" role="tabpanel" hidden><p class="muted">Click a task to see its
+      parameters, result and attempts.</p></div>
+    <div id="log-pane" role="tabpanel">
+      <div class="log-tools">
+        <label><input type="checkbox" id="follow" checked> follow</label>
+        <label for="log-task">Task</label>
+        <select id="log-task"><option value="">all</option></select>
+      </div>
+      <ol id="logs" class="logs" aria-live="off"></ol>
+    </div>
   </aside>
 </div>""",
         {"run": run_id},

@@ -283,7 +283,7 @@ function render(net) {
   }
   canvas.setMiniBoxes(mini);
   if (previous) { canvas.k = previous.k; canvas.tx = previous.tx; canvas.ty = previous.ty; canvas.apply(); }
-  else canvas.fit();
+  else canvas.initial(0.6);
   fillSearch();
   applyLive();
 }

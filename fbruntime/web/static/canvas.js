@@ -68,6 +68,18 @@ export class Canvas {
     this.apply();
   }
 
+  // The first view: everything when that is still readable (zoom >= minK), else the top-left
+  // part at zoom minK, so names can be read at once; the minimap shows the rest.
+  initial(minK) {
+    this.fit();
+    if (this.k >= minK) return;
+    this.k = minK;
+    this.tx = 16;
+    const h = this.height * minK;
+    this.ty = h < this.viewH ? (this.viewH - h) / 2 : 16;
+    this.apply();
+  }
+
   // Bring world point (x, y) to the middle of the view, at least at zoom `k`.
   centre(x, y, k) {
     if (k !== undefined) this.k = Math.min(MAX_K, Math.max(this.k, k));

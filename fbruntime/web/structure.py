@@ -244,6 +244,10 @@ def describe_level(app: Application, path: str) -> dict[str, Any]:
                 "name": name,
                 "path": gpath,
                 "subapp": pins is not None,
+                # a 4diac resource groups its applications' FBs; other dotted names are subapps
+                "kind": "application"
+                if drawing is not None and not level.prefix and pins is None
+                else "subapplication",
                 "interface": None if pins is None else _pins_dict(pins),
                 "pos": None if pos is None else list(pos),
             }

@@ -194,10 +194,11 @@ function drawBorder(border, side, m) {
 }
 
 function drawPlain(item, kind, m) {
-  const g = svg("g", { class: "plain-node " + kind, tabindex: "0", role: "link", "data-group": item.path, "aria-label": (kind === "group" ? "Application " : "Resource ") + item.name + ", open" });
+  const what = kind === "group" ? (item.kind === "application" ? "application" : "subapplication") : "resource";
+  const g = svg("g", { class: "plain-node " + kind, tabindex: "0", role: "link", "data-group": item.path, "aria-label": what[0].toUpperCase() + what.slice(1) + " " + item.name + ", open" });
   g.append(svg("rect", { x: 0, y: NAME_H - 14, width: m.w, height: m.h - NAME_H + 14, class: "plain-box", rx: 6 }));
   g.append(svg("text", { x: 10, y: NAME_H + 2, class: "fb-name" }, item.name + "  ⤢"));
-  g.append(svg("text", { x: 10, y: NAME_H + 16, class: "fb-type" }, kind === "group" ? "application" : "resource"));
+  g.append(svg("text", { x: 10, y: NAME_H + 16, class: "fb-type" }, what));
   for (const [name, p] of Object.entries(m.pins)) {
     g.append(svg("text", { x: p.side === "in" ? 6 : m.w - 6, y: p.y + 4, class: "pin-label", "text-anchor": p.side === "in" ? "start" : "end" }, name));
   }

@@ -309,7 +309,9 @@ function search(text) {
   if (!found) { out.textContent = "no block matches “" + text + "”"; return; }
   const [id, n] = found;
   out.textContent = "";
-  state.canvas.centre(n.x + n.m.w / 2, n.y + n.m.h / 2, 0.9);
+  // The middle of the outline (the name above and the texts below do not count).
+  const midY = n.m.daTop !== undefined ? (n.m.top + n.m.daTop + n.m.daH) / 2 : n.m.h / 2;
+  state.canvas.centre(n.x + n.m.w / 2, n.y + midY, 0.9);
   for (const g of document.querySelectorAll("#graph .found")) g.classList.remove("found");
   const g = document.querySelector(`#graph [data-block="${CSS.escape(id.slice(2))}"], #graph [data-group="${CSS.escape(id.slice(2))}"]`);
   if (g) { g.classList.add("found"); g.focus({ preventScroll: true }); }

@@ -102,7 +102,7 @@ export class Canvas {
     svg.addEventListener("pointerdown", (e) => {
       if (e.button !== 0 && e.pointerType === "mouse") return;
       // Blocks take their own clicks; the background (and edges) pan.
-      if (e.target.closest && e.target.closest("[data-block], [data-task], .plain-node, .border-node")) {
+      if (e.target.closest && e.target.closest("[data-block], [data-group], [data-task], .border-node")) {
         if (e.pointerType === "mouse") return;
       }
       this._pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });

@@ -1,9 +1,10 @@
-"""The API's documentation pages (``/docs`` Swagger UI, ``/redoc`` ReDoc) served with no network.
+"""The API's documentation page (``/docs``, Swagger UI) served with no network.
 
-FastAPI's own pages load Swagger UI and ReDoc from a CDN, so on a plant network with no way out
-they stay blank. The same assets come in the ``fastapi-offline`` package (MIT; Swagger UI is
-Apache-2.0, ReDoc MIT), installed with fbrt; this module serves those files itself under
-``/docs/assets/`` and points the pages at them. Only the files named here are served.
+FastAPI's own page loads Swagger UI from a CDN, so on a plant network with no way out it stays
+blank. The same assets come in the ``fastapi-offline`` package (MIT; Swagger UI itself is
+Apache-2.0), installed with fbrt; this module serves those files itself under ``/docs/assets/``
+and points the page at them. Only the files named here are served. ReDoc is left out: its bundle
+fetches its logo from its vendor's CDN.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import importlib.util
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 __all__ = ["ASSETS", "assets_dir", "install_docs"]
@@ -20,7 +21,6 @@ __all__ = ["ASSETS", "assets_dir", "install_docs"]
 ASSETS = {
     "swagger-ui-bundle.js": "text/javascript",
     "swagger-ui.css": "text/css",
-    "redoc.standalone.js": "text/javascript",
     "favicon.png": "image/png",
 }
 PREFIX = "/docs/assets"
@@ -36,7 +36,7 @@ def assets_dir() -> Path | None:
 
 
 def install_docs(app: FastAPI, title: str) -> None:
-    """``/docs``, ``/redoc`` and their assets on ``app`` (created with docs_url=None)."""
+    """``/docs`` and its assets on ``app`` (created with docs_url=None, redoc_url=None)."""
     folder = assets_dir()
     openapi_url = app.openapi_url or "/openapi.json"
 
@@ -48,16 +48,6 @@ def install_docs(app: FastAPI, title: str) -> None:
             swagger_js_url=f"{PREFIX}/swagger-ui-bundle.js",
             swagger_css_url=f"{PREFIX}/swagger-ui.css",
             swagger_favicon_url=f"{PREFIX}/favicon.png",
-        )
-
-    @app.get("/redoc", include_in_schema=False)
-    async def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=openapi_url,
-            title=f"{title} · API reference",
-            redoc_js_url=f"{PREFIX}/redoc.standalone.js",
-            redoc_favicon_url=f"{PREFIX}/favicon.png",
-            with_google_fonts=False,
         )
 
     @app.get(PREFIX + "/{name}", include_in_schema=False)

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import shutil
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,11 +27,21 @@ import pytest_asyncio
 import uvicorn
 
 from fbruntime.api import ApiSettings, create_app
-from fbruntime.core import Block, DataInput, DataOutput, Device, EventInput, EventOutput
+from fbruntime.core import (
+    Block,
+    DataInput,
+    DataOutput,
+    Device,
+    EventInput,
+    EventOutput,
+    Resource,
+    ResourceState,
+)
 from fbruntime.loader import Loader
 from fbruntime.orchestrator import Application, Orchestrator
 from fbruntime.store import Store
 from fbruntime.web import web_routers
+from tests.conftest import _original_start, _started, _tracking_start
 
 TOKEN = "web-test-token-42"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -65,6 +75,41 @@ class Counter(Block):
     def on_CU(self) -> None:
         self.CV += self.STEP
         self.CO()
+"""
+
+
+RELAY = """
+from fbruntime.core import Block, DataInput, DataOutput, EventInput, EventOutput
+
+
+class Relay(Block):
+    name = "Relay"
+    version = "1.0"
+    description = "OUT = IN + 1 on REQ"
+
+    REQ = EventInput(with_=("IN",))
+    CNF = EventOutput(with_=("OUT",))
+    IN = DataInput("INT")
+    OUT = DataOutput("INT")
+
+    def on_REQ(self) -> None:
+        self.OUT = self.IN + 1
+        self.CNF()
+"""
+
+BOOM = """
+from fbruntime.core import Block, EventInput
+
+
+class Boom(Block):
+    name = "Boom"
+    version = "1.0"
+    description = "fails on every REQ"
+
+    REQ = EventInput()
+
+    def on_REQ(self) -> None:
+        raise ValueError("sensor offline in /srv/plant/secret/config.ini")
 """
 
 
@@ -180,6 +225,8 @@ def blocks_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "blocks"
     folder.mkdir(exist_ok=True)
     (folder / "Counter.py").write_text(COUNTER)
+    (folder / "Relay.py").write_text(RELAY)
+    (folder / "Boom.py").write_text(BOOM)
     return folder
 
 
@@ -247,6 +294,24 @@ async def module_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterat
             yield web
     finally:
         await o.close()
+
+
+@pytest.fixture(autouse=True)
+def _kill_resources(request: pytest.FixtureRequest) -> Iterator[None]:
+    """tests/conftest.py's, except for tests on a module's shared server: its applications live
+    for the whole module (the module's Orchestrator kills them when it closes)."""
+    if "module_server" in request.fixturenames:
+        yield
+        return
+    Resource.start = _tracking_start  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Resource.start = _original_start  # type: ignore[method-assign]
+        for res in _started:
+            if res.state is ResourceState.RUNNING:
+                res.kill()
+        _started.clear()
 
 
 async def recreate(orch: Orchestrator, name: str, *args: Any, **kwargs: Any) -> Application:

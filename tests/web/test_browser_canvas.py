@@ -61,7 +61,7 @@ async def test_a_hundred_blocks_pan_zoom_and_fit(server: WebServer, page: Any) -
     assert zoom >= 0.6
     await expect(page.locator("#graph svg.minimap .mini-box")).to_have_count(100)
     await expect(page.locator('[data-watch="_default.Plant.L1_C0.CU"]')).to_have_text(
-        re.compile(r"×[1-9]")
+        re.compile("\u00d7[1-9]")
     )
     await shot(page, "canvas-100-fbs")
 

@@ -379,7 +379,8 @@ async def use_token(page: Any) -> None:
     await page.get_by_text("token accepted").first.wait_for()
 
 
-async def shot(page: Any, name: str) -> Path:
+async def shot(page: Any, name: str, *, full_page: bool = True) -> Path:
+    """A screenshot for people to look at; ``full_page=False`` keeps it to the 1400x900 view."""
     path = ARTIFACTS / f"{name}.png"
-    await page.screenshot(path=str(path), full_page=True)
+    await page.screenshot(path=str(path), full_page=full_page)
     return path

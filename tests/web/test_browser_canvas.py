@@ -63,7 +63,7 @@ async def test_a_hundred_blocks_pan_zoom_and_fit(server: WebServer, page: Any) -
     await expect(page.locator('[data-watch="_default.Plant.L1_C0.CU"]')).to_have_text(
         re.compile("\u00d7[1-9]")
     )
-    await shot(page, "canvas-100-fbs")
+    await shot(page, "canvas-100-fbs", full_page=False)
 
     # Drag the background: the drawing moves by as much as the pointer did.
     area = await box_of(page, "#graph svg.canvas")

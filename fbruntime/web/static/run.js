@@ -41,7 +41,10 @@ function drawDag(run) {
     g.setGraph({ rankdir: "LR", nodesep: 14, ranksep: 42, edgesep: 14, marginx: 14, marginy: 14 });
     g.setDefaultEdgeLabel(() => ({}));
     const tasks = [...run.tasks].sort((a, b) => (a.layer - b.layer) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    for (const t of tasks) g.setNode(t.id, { width: Math.max(120, t.id.length * 8.2 + 24), height: 44 });
+    // One width for every box: the columns (ranks) are then clean, and an edge that keeps to
+    // its own row inside a column and bends only between columns never passes behind a box.
+    const W = Math.min(260, Math.max(120, ...tasks.map((t) => t.id.length * 8.2 + 24)));
+    for (const t of tasks) g.setNode(t.id, { width: W, height: 44 });
     for (const t of tasks) for (const d of [...t.depends_on].sort()) if (g.hasNode(d)) g.setEdge(d, t.id);
     dagre.layout(g);
     const info = g.graph();
@@ -53,14 +56,20 @@ function drawDag(run) {
     const edges = svg("g", { class: "edges" });
     const nodes = svg("g", { class: "nodes" });
     canvas.content.append(edges, nodes);
+    const bend = (x0, y0, x1, y1) => { const m = (x0 + x1) / 2; return ` C${m},${y0} ${m},${y1} ${x1},${y1}`; };
+    // dagre puts an empty rank between every two (room for labels): only the dummies standing in a
+    // column of boxes need the straight run through it; the gaps between columns hold no box.
+    const columns = new Set(tasks.map((t) => Math.round(g.node(t.id).x)));
     for (const e of g.edges()) {
-      const pts = g.edge(e).points;
-      let d = "M" + pts[0].x + "," + pts[0].y;
-      for (let i = 1; i < pts.length - 1; i++) {
-        const mid = { x: (pts[i].x + pts[i + 1].x) / 2, y: (pts[i].y + pts[i + 1].y) / 2 };
-        d += " Q" + pts[i].x + "," + pts[i].y + " " + mid.x + "," + mid.y;
+      const a = g.node(e.v), b = g.node(e.w);
+      const via = g.edge(e).points.slice(1, -1).filter((p) => columns.has(Math.round(p.x)));
+      let x = a.x + W / 2, y = a.y;
+      let d = "M" + x + "," + y;
+      for (const p of via) {
+        d += bend(x, y, p.x - W / 2, p.y) + " L" + (p.x + W / 2) + "," + p.y;
+        x = p.x + W / 2; y = p.y;
       }
-      d += " L" + pts[pts.length - 1].x + "," + pts[pts.length - 1].y;
+      d += bend(x, y, b.x - W / 2, b.y);
       edges.append(svg("path", { d, class: "edge", "marker-end": "url(#arrow)", "data-from": e.v, "data-to": e.w }));
     }
     const mini = [];

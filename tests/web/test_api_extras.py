@@ -4,7 +4,9 @@ frames, static files, redirects and the token rule."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +16,7 @@ from fbruntime.api import ApiSettings, create_app
 from fbruntime.orchestrator import Orchestrator
 from fbruntime.web import STATIC_DIR, web_routers
 from tests.web.conftest import AUTH, TOKEN, spinning_app, system_app
+from tests.web.plant import plant_system
 
 
 @pytest.fixture
@@ -45,7 +48,7 @@ async def test_root_redirects_to_the_overview_page(web: httpx.AsyncClient) -> No
 
 async def test_page_escapes_names_from_the_url(web: httpx.AsyncClient) -> None:
     page = await web.get('/web/apps/%3Cb%20onclick%3D"x"%3E')
-    assert page.status_code == 200
+    assert page.status_code == 404  # no such application; the 404 page names it, escaped
     assert '<b onclick="x">' not in page.text
     assert "&lt;b onclick=&quot;x&quot;&gt;" in page.text
 
@@ -226,3 +229,55 @@ async def test_live_stream_sends_one_frame_per_interval_however_many_events_run(
     counts = [f["counts"]["RES.Spin.REQ"] for f in sent]
     assert counts == sorted(counts)
     assert counts[0] < counts[-1]
+
+
+async def test_network_carries_the_files_positions_and_subapp_pins(
+    orch: Orchestrator, web: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    await orch.create_system("lines", path=str(plant_system(tmp_path)), start=True)
+    net = (await web.get("/api/web/apps/lines/network", params={"level": "_default.Plant"})).json()
+    clock = next(b for b in net["blocks"] if b["name"] == "Clock")
+    assert clock["pos"] == [100.0, 1600.0] and net["positioned"] is True
+    line = next(g for g in net["groups"] if g["name"] == "Line1")
+    assert line["subapp"] is True and line["pos"] == [4000.0, 0.0]
+    assert [p["name"] for p in line["interface"]["event_inputs"]] == ["START"]
+    assert [p["name"] for p in line["interface"]["data_outputs"]] == ["COUNT"]
+    # Connections end on the subapp's own pins, never on the FBs inside it.
+    ends = {(c["to"]["block"], c["to"]["pin"]) for c in net["connections"]}
+    assert ("_default.Plant.Line1", "START") in ends
+    assert not any("." in pin for _, pin in ends)
+    inside = (
+        await web.get("/api/web/apps/lines/network", params={"level": "_default.Plant.Line1"})
+    ).json()
+    assert inside["border"]["subapp"] is True
+    assert {
+        "kind": "event",
+        "from": {"block": "", "pin": "START"},
+        "to": {"block": "_default.Plant.Line1.S0", "pin": "EI"},
+    } in inside["connections"]
+    feeds = next(b for b in inside["blocks"] if b["name"] == "W0")["connected"]
+    assert feeds == {"G": "Plant.Line1.C0.Q"}
+
+
+async def test_overview_names_the_latest_fault_with_its_place_and_no_server_paths(
+    orch: Orchestrator, web: httpx.AsyncClient
+) -> None:
+    definition = {"name": "Trap", "blocks": [{"name": "Check", "type": "Boom"}]}
+    await orch.create("trap", definition=definition, start=True)
+    orch.fire("trap", "Check.REQ")
+    await orch.app("trap").device.settle()  # type: ignore[union-attr]
+    apps = (await web.get("/api/web/overview")).json()["apps"]
+    trap = next(a for a in apps if a["name"] == "trap")
+    problem = trap["problem"]
+    assert trap["faults"] == 1 and problem["block"] == "Check"
+    assert problem["kind"] == "ValueError" and problem["count"] == 1
+    assert problem["message"] == "sensor offline in config.ini"
+    assert re.fullmatch(r"Boom\.py:\d+", problem["where"])
+    assert problem["at"] > 0
+
+
+async def test_pages_of_unknown_things_are_404(web: httpx.AsyncClient) -> None:
+    for path in ("/web/apps/nope", "/web/runs/nope", "/web/pipelines/nope"):
+        page = await web.get(path)
+        assert page.status_code == 404, path
+        assert "There is no" in page.text and "nope" in page.text

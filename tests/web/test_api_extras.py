@@ -143,47 +143,31 @@ async def test_live_frames_carry_values_counters_and_then_only_changes(
     ]
 
 
-async def test_live_counters_count_events_in_and_out_and_are_removed_after(
-    orch: Orchestrator, web: httpx.AsyncClient
-) -> None:
-    from fbruntime.web.live import LevelWatch
-
-    app = await orch.create("count", "Counter", start=True)
-    watch = LevelWatch.open(app, "")
-    device = app.device
-    assert device is not None
-    await device.settle()  # the watch takes effect when the resource relinks
-    for _ in range(3):
-        orch.fire("count", "CU")
-    await device.settle()
-    sample = watch.sample()
-    assert sample["counts"] == {"CU": 3, "CO": 3}
-    assert sample["values"]["CV"] == "3"
-    watch.close()
-    res, inst, _ = app.resolve("")
-    assert "CU" not in inst.rt__event_counts
-    assert not getattr(inst, "rt__subscribers", None)
-    assert res is not None
-
-
-async def test_two_watchers_share_counters_and_the_last_removes_them(
+async def test_live_counts_are_the_engines_totals_since_the_block_was_created(
     orch: Orchestrator,
 ) -> None:
     from fbruntime.web.live import LevelWatch
 
     app = await orch.create("count", "Counter", start=True)
-    one, two = LevelWatch.open(app, ""), LevelWatch.open(app, "")
-    assert app.device is not None
-    await app.device.settle()
-    orch.fire("count", "CU")
-    await app.device.settle()
-    one.close()
-    orch.fire("count", "CU")
-    await app.device.settle()
-    assert two.sample()["counts"] == {"CU": 2, "CO": 2}
-    two.close()
+    device = app.device
+    assert device is not None
+    for _ in range(3):
+        orch.fire("count", "CU")
+    await device.settle()
+    # A page opened after the events still sees them (not counted "since the page opened").
+    watch = LevelWatch.open(app, "")
+    sample = watch.sample()
+    assert sample["counts"] == {"CU": 3, "CO": 3}
+    assert sample["values"]["CV"] == "3"
+    version = device.resources["RES"].network.version
+    watch.close()
+    # Watching installed nothing: no relink, no counters left behind.
     _, inst, _ = app.resolve("")
-    assert "CU" not in inst.rt__event_counts
+    assert not inst.rt__event_counts and not getattr(inst, "rt__subscribers", None)
+    assert device.resources["RES"].network.version == version
+    orch.fire("count", "CU")
+    await device.settle()
+    assert LevelWatch.open(app, "").sample()["counts"] == {"CU": 4, "CO": 4}
 
 
 async def test_overview_lists_apps_and_says_there_are_no_pipelines(

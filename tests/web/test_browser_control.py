@@ -164,3 +164,21 @@ async def test_docs_work_with_no_network(server: WebServer, page: Any) -> None:
     await expect(page.locator(".swagger-ui .info .title")).to_contain_text("fbrt")
     await expect(page.locator(".swagger-ui")).to_contain_text("/api/apps/{name}/forces/{path}")
     assert outside == []
+
+
+async def test_counters_are_totals_since_the_block_was_created(
+    server: WebServer, page: Any
+) -> None:
+    orch = server.orch
+    if "tally" in {a.name for a in orch.apps()}:
+        await orch.delete("tally")
+    app = await orch.create("tally", "Counter", start=True)
+    for _ in range(3):
+        orch.fire("tally", "CU")
+    assert app.device is not None
+    await app.device.settle()
+    # Opened after the events, the page shows them: counts are the engine's, not the page's.
+    await page.goto(server.url + "/web/apps/tally")
+    await expect(page.locator('[data-watch="CU"]')).to_have_text("\u00d73")
+    await expect(page.locator('[data-watch="CO"]')).to_have_text("\u00d73")
+    await expect(page.locator('#details [data-live="CU"]')).to_have_text(re.compile(r"^3\b"))

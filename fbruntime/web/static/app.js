@@ -7,14 +7,9 @@
 import { ApiError, act, api, confirmAction, el, fmtDateTime, follow, notice, pill, tokenState } from "./common.js";
 import { Canvas } from "./canvas.js";
 import { layoutNetwork } from "./layout.js";
+import { NAME_H, NECK, VALUE_W, measureBlock, measureBorder, measurePlain, outline } from "./shapes.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const ROW = 18;        // height of one pin row
-const CHAR = 7.2;      // width of one character of the 12px monospace font
-const NECK = 22;       // the waist of the block, holding the type name
-const INSET = 7;       // how far the waist is drawn in
-const VALUE_W = 58;    // room beside a block for watched values and counters
-const NAME_H = 18;     // the instance name above the block
 
 const appName = document.body.dataset.app;
 const level = new URLSearchParams(location.search).get("level") || "";
@@ -50,61 +45,7 @@ function svg(tag, attrs, ...children) {
   return node;
 }
 
-const textW = (s) => String(s).length * CHAR;
 const short = (s, n) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
-
-// -- measuring boxes -------------------------------------------------------------------------
-
-// A block's (or a subapp's) geometry: pins with their offsets, the outline, the size for layout.
-function measureBlock(b) {
-  const itf = b.interface;
-  const dataIn = [...itf.data_inputs, ...itf.inouts, ...itf.sockets.map((s) => ({ name: s.name, type: s.type, adapter: true }))];
-  const dataOut = [...itf.data_outputs, ...itf.inouts, ...itf.plugs.map((s) => ({ name: s.name, type: s.type, adapter: true }))];
-  const evRows = Math.max(itf.event_inputs.length, itf.event_outputs.length, 1);
-  const daRows = Math.max(dataIn.length, dataOut.length, 1);
-  const leftW = Math.max(0, ...itf.event_inputs.map((p) => textW(p.name)), ...dataIn.map((p) => textW(p.name)));
-  const rightW = Math.max(0, ...itf.event_outputs.map((p) => textW(p.name)), ...dataOut.map((p) => textW(p.name)));
-  const w = Math.max(leftW + rightW + 30, textW(b.type) + 2 * INSET + 16, textW(b.name) + 8, 90);
-  const top = NAME_H;
-  const evH = evRows * ROW + 6;
-  const daTop = top + evH + NECK;
-  const daH = daRows * ROW + 6;
-  const pins = {};
-  itf.event_inputs.forEach((p, i) => { pins[p.name] = { side: "in", kind: "event", x: 0, y: top + 3 + i * ROW + ROW / 2, port: p }; });
-  itf.event_outputs.forEach((p, i) => { pins[p.name] = { side: "out", kind: "event", x: w, y: top + 3 + i * ROW + ROW / 2, port: p }; });
-  dataIn.forEach((p, i) => { pins[p.name] = { side: "in", kind: "data", x: 0, y: daTop + 3 + i * ROW + ROW / 2, port: p }; });
-  dataOut.forEach((p, i) => {
-    const key = pins[p.name] ? p.name + ">" : p.name;  // an in-out shows on both sides
-    pins[key] = { side: "out", kind: "data", x: w, y: daTop + 3 + i * ROW + ROW / 2, port: p, pin: p.name };
-  });
-  return { w, h: daTop + daH + 34, top, evH, daTop, daH, pins };
-}
-
-// A composite's or subapp's own interface seen from inside: inputs on the left edge, outputs on
-// the right (an input is a source inside).
-function measureBorder(border, side) {
-  const itf = border.interface;
-  const events = side === "in" ? itf.event_inputs : itf.event_outputs;
-  const data = side === "in" ? [...itf.data_inputs, ...itf.inouts] : [...itf.data_outputs, ...itf.inouts];
-  const labelW = Math.max(60, ...events.map((p) => textW(p.name)), ...data.map((p) => textW(p.name)));
-  const w = labelW + 20;
-  const pins = {};
-  const x = side === "in" ? w : 0;
-  const pside = side === "in" ? "out" : "in";
-  events.forEach((p, i) => { pins[p.name] = { side: pside, kind: "event", x, y: NAME_H + 6 + i * ROW + ROW / 2, port: p }; });
-  const daTop = NAME_H + 6 + events.length * ROW + 12;
-  data.forEach((p, i) => { pins[p.name] = { side: pside, kind: "data", x, y: daTop + i * ROW + ROW / 2, port: p }; });
-  return { w, h: daTop + data.length * ROW + 10, pins };
-}
-
-// An application group or a resource: a plain box whose pins come from the connections to it.
-function measurePlain(name, ins, outs) {
-  const w = Math.max(textW(name) + 40, ...ins.map((p) => textW(p) + 60), ...outs.map((p) => textW(p) + 60), 135);
-  const pins = {};
-  ins.forEach((p, i) => { pins[p] = { side: "in", kind: "data", x: 0, y: NAME_H + 28 + i * ROW + ROW / 2, port: { name: p } }; });
-  outs.forEach((p, i) => { pins[p] = { side: "out", kind: "data", x: w, y: NAME_H + 28 + i * ROW + ROW / 2, port: { name: p } }; });
-  return { w, h: NAME_H + 38 + Math.max(ins.length, outs.length, 0) * ROW + 8, pins };
-}
 
 // -- drawing ------------------------------------------------------------------------------------
 
@@ -113,12 +54,6 @@ function blockLabel(b) {
   return "Block " + b.name + ", type " + b.type + ", " + live.state + (live.ecc ? ", ECC state " + live.ecc : "") +
     (live.forced && live.forced.length ? ", forced " + live.forced.join(", ") : "") +
     (live.fault ? ", fault: " + live.fault.message : "") + (b.openable ? ", has an inside" : "");
-}
-
-function outline(w, m) {
-  const y0 = m.top, y1 = m.top + m.evH, y2 = m.daTop, y3 = m.daTop + m.daH;
-  return [[0, y0], [w, y0], [w, y1], [w - INSET, y1], [w - INSET, y2], [w, y2], [w, y3], [0, y3], [0, y2], [INSET, y2], [INSET, y1], [0, y1]]
-    .map((p) => p.join(",")).join(" ");
 }
 
 function drawPins(g, m, base, watch) {

@@ -10,7 +10,15 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from tests.web.conftest import AUTH, WebServer, shot, use_token
+from tests.web.conftest import AUTH, BROWSER_MODULE, WebServer, shot, use_token
+
+pytestmark = BROWSER_MODULE
+
+
+@pytest.fixture
+def server(module_server: WebServer) -> WebServer:
+    return module_server
+
 
 LEAF = {
     "dag_name": "leaf",
@@ -112,5 +120,25 @@ async def test_the_overview_starts_a_run_with_parameters(server: WebServer, page
     await page.wait_for_url(lambda url: "/web/runs/" in url)
     await expect(page.locator("#run-state")).to_have_text("succeeded")
     await expect(page.locator("#run-meta")).to_contain_text("parameters n=21")
-    (run,) = await service.list_runs("leaf")
-    assert run.parameters == {"n": 21}
+    detail = await service.get_run(page.url.rsplit("/", 1)[1])
+    assert detail is not None and detail.run.parameters == {"n": 21}
+
+
+async def test_the_pipeline_page_starts_a_run_with_trigger_parameters(
+    server: WebServer, page: Any
+) -> None:
+    service = server.service
+    if service is None:
+        pytest.skip("the pipeline service is not available")
+    service.upload("leaf.json", json.dumps(LEAF))
+    await page.goto(server.url + "/web/pipelines/leaf")
+    await use_token(page)
+    box = page.locator("#run-parameters")
+    await expect(box).to_be_visible()
+    await expect(page.locator("#parameters-help")).to_have_text("n: int, required")
+    assert json.loads(await box.input_value()) == {"n": None}
+    await box.fill('{"n": 5}')
+    await page.get_by_role("button", name="Start run").click()
+    await page.wait_for_url(lambda url: "/web/runs/" in url)
+    await expect(page.locator("#run-state")).to_have_text("succeeded")
+    await expect(page.locator("#run-meta")).to_contain_text("parameters n=5")

@@ -12,7 +12,12 @@ writer), one repository module per table group (``typelib``, ``applications``, `
 
 from fbruntime.store.applications import Application, ApplicationRepository
 from fbruntime.store.db import Database, default_url, resolve_url
-from fbruntime.store.deployments import DEVICE, DeploymentRepository, ResourceDeployment
+from fbruntime.store.deployments import (
+    DEVICE,
+    DeploymentRepository,
+    JournalEntry,
+    ResourceDeployment,
+)
 from fbruntime.store.errors import (
     Conflict,
     NotFound,
@@ -38,6 +43,7 @@ __all__ = [
     "Conflict",
     "Database",
     "DeploymentRepository",
+    "JournalEntry",
     "LogLine",
     "NotFound",
     "ResourceDeployment",

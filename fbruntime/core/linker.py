@@ -10,14 +10,23 @@ cached, so the dispatcher never loops over descriptions, looks up dicts or build
 
 Monitoring (event counts, tracing, subscriptions, forcing) changes what is generated for the
 watched instance only; an unwatched network pays nothing for it.
+
+`link` builds everything; `link_additions` builds only what FBs and connections added to the
+resource's top network since the last link need (the new FBs; the sources whose emitters gain a
+destination; the destinations whose entries gain a sampled input, and the sources that call
+those entries), from an index of connections kept between links. That keeps a deployment into a
+running resource at a constant cost per command, where relinking the whole resource made each
+command cost the size of the resource. Anything else (a removal, a state change, monitoring) is
+a full `link`.
 """
 
 from __future__ import annotations
 
 import keyword
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from fbruntime.core.composite import CompositeInstance
@@ -28,7 +37,7 @@ from fbruntime.core.network import Network
 if TYPE_CHECKING:
     from fbruntime.core.resource import Resource
 
-__all__ = ["link"]
+__all__ = ["LinkState", "link", "link_additions"]
 
 Entry = Callable[[], Any]
 # (destination attribute, source attribute, converted?) per sampled input
@@ -94,16 +103,42 @@ def _emitter_factory(
 
 
 class _NetIndex:
-    """Connections of one network grouped by source, built once per link."""
+    """Connections of one network grouped by source (and event connections by destination FB),
+    built once per link; the top network's is kept and extended by `link_additions`."""
 
     def __init__(self, net: Network) -> None:
         self.net = net
         self.events: dict[tuple[int, str], list[Connection]] = defaultdict(list)
-        for c in net.event_connections:
-            self.events[(id(c.src_fb), c.src_pin)].append(c)
+        self.events_into: dict[int, list[Connection]] = defaultdict(list)
         self.data_out: dict[tuple[int, str], list[Connection]] = defaultdict(list)
+        for c in net.event_connections:
+            self.add_event(c)
         for c in net.data_connections:
-            self.data_out[(id(c.src_fb), c.src_pin)].append(c)
+            self.add_data(c)
+
+    def add_event(self, c: Connection) -> None:
+        self.events[(id(c.src_fb), c.src_pin)].append(c)
+        self.events_into[id(c.dst_fb)].append(c)
+
+    def add_data(self, c: Connection) -> None:
+        self.data_out[(id(c.src_fb), c.src_pin)].append(c)
+
+
+class LinkState:
+    """What the last link saw of a resource's top network, to tell what was only added since."""
+
+    def __init__(self, net: Network, index: _NetIndex) -> None:
+        self.net = net
+        self.index = index
+        self.seen(net)
+
+    def seen(self, net: Network) -> None:
+        self.version = net.version
+        self.instances = len(net.instances)
+        self.event_list = net.event_connections
+        self.events = len(net.event_connections)
+        self.data_list = net.data_connections
+        self.data = len(net.data_connections)
 
 
 def _buffer(inst: FBInstance, pin: str) -> Buffer:
@@ -166,9 +201,8 @@ def _make_entry(
     return factory(owner, handler, srcs, convs, counted, res.clock.monotonic_ns)
 
 
-def link(res: Resource) -> None:
-    """(Re)build every entry and emitter of the resource's network."""
-    top = res.network
+def _pairs(net: Network) -> list[tuple[FBInstance, Network]]:
+    """Every instance under *net* with the network it sits in, composites before their insides."""
     pairs: list[tuple[FBInstance, Network]] = []
 
     def collect(net: Network) -> None:
@@ -178,21 +212,75 @@ def link(res: Resource) -> None:
             if isinstance(inner, Network):
                 collect(inner)
 
-    collect(top)
-    indexes: dict[int, _NetIndex] = {}
+    collect(net)
+    return pairs
 
-    def index(net: Network) -> _NetIndex:
-        idx = indexes.get(id(net))
-        if idx is None:
-            idx = indexes[id(net)] = _NetIndex(net)
-        return idx
 
-    ext = res.queue.extend
-    # Every unconnected output shares one emitter that does nothing, at C speed: ``bool()``
-    # just returns False (a ``partial(deque.extend, ())`` costs three times as much, and
-    # routers like E_SPLIT often leave an output unconnected).
-    nothing: Entry = bool
-    # Phase 1: entries (what the FIFO will call) for every event input.
+def link(res: Resource) -> None:
+    """(Re)build every entry and emitter of the resource's network."""
+    top = res.network
+    pairs = _pairs(top)
+    indexes: dict[int, _NetIndex] = {id(top): _NetIndex(top)}
+    _link_entries(res, pairs)
+    _link_emitters(res, pairs, indexes)
+    res.link_state = LinkState(top, indexes[id(top)])
+
+
+def link_additions(res: Resource) -> bool:
+    """Link only what was added to the top network since the last link (see the module).
+
+    Returns False, having changed nothing, when anything but additions happened: the caller
+    then runs `link`.
+    """
+    state = res.link_state
+    net = res.network
+    if state is None or state.net is not net:
+        return False
+    added_fbs = len(net.instances) - state.instances
+    added_events = len(net.event_connections) - state.events
+    added_data = len(net.data_connections) - state.data
+    if (
+        net.event_connections is not state.event_list
+        or net.data_connections is not state.data_list
+        or min(added_fbs, added_events, added_data) < 0
+        or net.version - state.version != added_fbs + added_events + added_data
+    ):
+        return False
+    index = state.index
+    new_fbs = list(islice(reversed(net.instances.values()), added_fbs))
+    new_events = net.event_connections[state.events :]
+    new_data = net.data_connections[state.data :]
+    for c in new_events:
+        index.add_event(c)
+    for c in new_data:
+        index.add_data(c)
+    # New FBs and FBs that gain a sampled input get new entries; so does everything inside a
+    # composite among them (its inner emitters call its entries).
+    rebuilt: dict[FBInstance, None] = dict.fromkeys(new_fbs)
+    rebuilt.update(dict.fromkeys(c.dst_fb for c in new_data if c.dst_fb is not None))
+    inner: list[tuple[FBInstance, Network]] = []
+    for fb in rebuilt:
+        inner_net = getattr(fb, "rt__network", None)
+        if isinstance(inner_net, Network):
+            inner.extend(_pairs(inner_net))
+    # Emitters: of those FBs, of the sources that gained a destination or a buffered output, and
+    # of every source that calls an entry just rebuilt.
+    emitting: dict[FBInstance, None] = dict(rebuilt)
+    for c in (*new_events, *new_data):
+        if c.src_fb is not None:
+            emitting[c.src_fb] = None
+    for fb in rebuilt:
+        for c in index.events_into.get(id(fb), ()):
+            if c.src_fb is not None:
+                emitting[c.src_fb] = None
+    _link_entries(res, [*((fb, net) for fb in rebuilt), *inner])
+    _link_emitters(res, [*((fb, net) for fb in emitting), *inner], {id(net): index})
+    state.seen(net)
+    return True
+
+
+def _link_entries(res: Resource, pairs: Iterable[tuple[FBInstance, Network]]) -> None:
+    """Phase 1: entries (what the FIFO will call) for every event input of *pairs*."""
     for inst, net in pairs:
         inst.rt__resource = res
         itf = inst.rt__type.interface
@@ -219,6 +307,25 @@ def link(res: Resource) -> None:
                 outs[ev.name] = _make_entry(res, inner, inst, ev.with_, None, ev.name, None, None)
             inst.rt__output_entries = outs
 
+
+def _link_emitters(
+    res: Resource, pairs: Iterable[tuple[FBInstance, Network]], indexes: dict[int, _NetIndex]
+) -> None:
+    """Phase 2: emitters for every event output of *pairs*, and the composites' inner fan-outs
+    (every entry they call must be built already)."""
+
+    def index(net: Network) -> _NetIndex:
+        idx = indexes.get(id(net))
+        if idx is None:
+            idx = indexes[id(net)] = _NetIndex(net)
+        return idx
+
+    ext = res.queue.extend
+    # Every unconnected output shares one emitter that does nothing, at C speed: ``bool()``
+    # just returns False (a ``partial(deque.extend, ())`` costs three times as much, and
+    # routers like E_SPLIT often leave an output unconnected).
+    nothing: Entry = bool
+
     def dest_entry(net: Network, c: Connection) -> Entry:
         if c.dst_fb is None:
             assert isinstance(net.owner, CompositeInstance)
@@ -226,7 +333,6 @@ def link(res: Resource) -> None:
         return c.dst_fb.rt__entries[c.dst_pin]
 
     hook = res.emit_hook
-    # Phase 2: emitters for every event output, and the composites' inner fan-outs.
     for inst, net in pairs:
         idx = index(net)
         itf = inst.rt__type.interface

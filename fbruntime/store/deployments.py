@@ -151,9 +151,10 @@ class DeploymentRepository(Repository):
 
         A device waits for this before it replies, so it does not queue behind the store's
         writer: it has a connection of its own, kept open, and on SQLite it speaks to the driver
-        directly (three calls: BEGIN, the rows, COMMIT), which takes a fifth of the time of the
-        same transaction through the ORM. SQLite serialises it with the writer's transactions
-        (WAL, ``busy_timeout``); ordering against `save_device` is the caller's, who awaits each.
+        directly (one multi-row INSERT, its own transaction), which takes a tenth of the time of
+        the same transaction through the ORM. SQLite serialises it with the writer's
+        transactions (WAL, ``busy_timeout``); ordering against `save_device` is the caller's,
+        who awaits each.
         """
         if not entries:
             return
@@ -268,7 +269,14 @@ class _Append:
         row.updated_at = self.at
 
 
-_JOURNAL_INSERT = "INSERT INTO deployment_journal (device, destination, request) VALUES (?, ?, ?)"
+_ROWS_PER_INSERT = 300  # 900 parameters: below SQLite's oldest limit of 999 per statement
+
+
+def _insert(device: str, entries: Sequence[tuple[str, str]]) -> tuple[str, list[str]]:
+    """One multi-row INSERT of *entries* and its parameters."""
+    values = ", ".join(["(?, ?, ?)"] * len(entries))
+    sql = f"INSERT INTO deployment_journal (device, destination, request) VALUES {values}"
+    return sql, [value for d, r in entries for value in (device, d, r)]
 
 
 class _JournalConnection:
@@ -295,9 +303,20 @@ class _JournalConnection:
                 await self.connection.execute(insert(DeploymentJournalRow), rows)
             return
         driver = self.driver
+        chunks = [
+            entries[i : i + _ROWS_PER_INSERT] for i in range(0, len(entries), _ROWS_PER_INSERT)
+        ]
+        if len(chunks) == 1:
+            # One statement is its own transaction: one call into the driver's thread, which is
+            # most of what a commit costs on a busy machine.
+            await driver.execute(*_insert(device, chunks[0]))
+            if driver.in_transaction:
+                await driver.commit()
+            return
         await driver.execute("BEGIN")
         try:
-            await driver.executemany(_JOURNAL_INSERT, [(device, d, r) for d, r in entries])
+            for chunk in chunks:
+                await driver.execute(*_insert(device, chunk))
         except BaseException:
             await driver.execute("ROLLBACK")
             raise

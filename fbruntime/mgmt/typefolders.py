@@ -179,8 +179,9 @@ class FourdiacResolver:
         stamps = tuple((file, stamp(file)) for file in sorted(files))
         if fbtype is None:
             self._missing[name] = stamps
-            for problem in self.types.problems[problems:]:
-                log.warning("type %r cannot be built: %s", name, problem)
+            if files:  # a file was read, so the type exists and failed to build: say why
+                for problem in self.types.problems[problems:]:
+                    log.warning("type %r cannot be built: %s", name, problem)
             return None
         self._found[name] = (fbtype, stamps)
         return fbtype

@@ -11,13 +11,20 @@ cached, so the dispatcher never loops over descriptions, looks up dicts or build
 Monitoring (event counts, tracing, subscriptions, forcing) changes what is generated for the
 watched instance only; an unwatched network pays nothing for it.
 
+Every event pin's total since creation is counted without a Python frame: the dispatcher counts
+the entries it ran in C once per slice (``Resource.run_slice``), and the linker leaves it a map
+from each FIFO entry to the input it feeds and the output that sent it (``Resource.slot_map``).
+An entry that feeds two places is sent as a distinct copy of itself (``_alias``), so every
+connection has its own key. An output with no connection sends nothing to count; its emitter is a
+C-level counter (``unsent_counter``), read back by ``FBInstance.rt__event_total``.
+
 `link` builds everything; `link_additions` builds only what FBs and connections added to the
 resource's top network since the last link need (the new FBs; the sources whose emitters gain a
 destination; the destinations whose entries gain a sampled input, and the sources that call
-those entries), from an index of connections kept between links. That keeps a deployment into a
-running resource at a constant cost per command, where relinking the whole resource made each
-command cost the size of the resource. Anything else (a removal, a state change, monitoring) is
-a full `link`.
+those entries), from an index of connections kept between links, and adds their FIFO keys to the
+slot map. That keeps a deployment into a running resource at a constant cost per command, where
+relinking the whole resource made each command cost the size of the resource. Anything else (a
+removal, a state change, monitoring) is a full `link`.
 """
 
 from __future__ import annotations
@@ -27,11 +34,19 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import partial
 from itertools import islice
+from types import FunctionType, MethodType
 from typing import TYPE_CHECKING, Any
 
 from fbruntime.core.composite import CompositeInstance
 from fbruntime.core.connection import Buffer, Connection
-from fbruntime.core.instance import FBInstance, FBState, noop, own_dict
+from fbruntime.core.instance import (
+    FBInstance,
+    FBState,
+    counter_value,
+    noop,
+    own_dict,
+    unsent_counter,
+)
 from fbruntime.core.network import Network
 
 if TYPE_CHECKING:
@@ -43,7 +58,11 @@ Entry = Callable[[], Any]
 # (destination attribute, source attribute, converted?) per sampled input
 _SampleKey = tuple[tuple[str, str, bool], ...]
 _entry_factories: dict[tuple[_SampleKey, bool, str | None], Callable[..., Entry]] = {}
-_emitter_factories: dict[tuple[tuple[tuple[str, bool], ...], bool, bool], Callable[..., Entry]] = {}
+_EmitterKey = tuple[tuple[tuple[str, bool], ...], bool, bool, bool]
+_emitter_factories: dict[_EmitterKey, Callable[..., Entry]] = {}
+# Where the arrivals of one FIFO entry are counted, as one int (no tuple per connection):
+# (index of the input's total + 1) | (index of the sending output's total + 1) << 32; 0 is none.
+SlotRecord = int
 
 
 def _attr(obj: str, name: str) -> str:
@@ -76,20 +95,23 @@ def _entry_factory(key: _SampleKey, count: bool, call_attr: str | None) -> Calla
 
 
 def _emitter_factory(
-    key: tuple[tuple[str, bool], ...], hooked: bool, kicked: bool
+    key: tuple[tuple[str, bool], ...], hooked: bool, kicked: bool, counted: bool
 ) -> Callable[..., Entry]:
-    cache_key = (key, hooked, kicked)
+    cache_key = (key, hooked, kicked, counted)
     factory = _emitter_factories.get(cache_key)
     if factory is not None:
         return factory
-    lines = ["def factory(fb, ext, dests, bufs, convs, hook, kick, name):"]
+    lines = ["def factory(fb, ext, dests, bufs, convs, hook, kick, name, tot, at):"]
     for i in range(len(key)):
         lines.append(f"    b{i} = bufs[{i}]; c{i} = convs[{i}]")
     lines.append("    def emit():")
     for i, (src, conv) in enumerate(key):
         value = _attr("fb", src)
         lines.append(f"        b{i}.v = {f'c{i}({value})' if conv else value}")
-    lines.append("        ext(dests)")
+    if counted:  # nothing to send, so nothing the dispatcher could count
+        lines.append("        tot[at] += 1")
+    else:
+        lines.append("        ext(dests)")
     if hooked:
         lines.append("        hook(fb, name)")
     if kicked:
@@ -100,6 +122,21 @@ def _emitter_factory(
     factory = namespace["factory"]
     _emitter_factories[cache_key] = factory
     return factory  # type: ignore[no-any-return]
+
+
+def _alias(entry: Entry) -> Entry:
+    """A distinct callable that does exactly what ``entry`` does, at the same cost."""
+    if isinstance(entry, FunctionType):
+        copy = FunctionType(
+            entry.__code__, entry.__globals__, entry.__name__, entry.__defaults__, entry.__closure__
+        )
+        copy.__kwdefaults__ = entry.__kwdefaults__
+        return copy
+    if isinstance(entry, MethodType):
+        return MethodType(_alias(entry.__func__), entry.__self__)
+    if isinstance(entry, partial):
+        return partial(entry.func, *entry.args, **entry.keywords)
+    return partial(entry)
 
 
 class _NetIndex:
@@ -220,10 +257,11 @@ def link(res: Resource) -> None:
     """(Re)build every entry and emitter of the resource's network."""
     top = res.network
     pairs = _pairs(top)
-    indexes: dict[int, _NetIndex] = {id(top): _NetIndex(top)}
-    _link_entries(res, pairs)
-    _link_emitters(res, pairs, indexes)
-    res.link_state = LinkState(top, indexes[id(top)])
+    linker = _Linker(res, {id(top): _NetIndex(top)}, {})
+    linker.entries(pairs)
+    linker.emitters(pairs)
+    res.adopt_slot_map(linker.slots)
+    res.link_state = LinkState(top, linker.indexes[id(top)])
 
 
 def link_additions(res: Resource) -> bool:
@@ -273,104 +311,148 @@ def link_additions(res: Resource) -> bool:
         for c in index.events_into.get(id(fb), ()):
             if c.src_fb is not None:
                 emitting[c.src_fb] = None
-    _link_entries(res, [*((fb, net) for fb in rebuilt), *inner])
-    _link_emitters(res, [*((fb, net) for fb in emitting), *inner], {id(net): index})
+    linker = _Linker(res, {id(net): index}, res.slot_map)
+    linker.entries([*((fb, net) for fb in rebuilt), *inner])
+    linker.emitters([*((fb, net) for fb in emitting), *inner])
+    res.slot_map.update(linker.slots)  # the keys of what was not rebuilt stay as they are
     state.seen(net)
     return True
 
 
-def _link_entries(res: Resource, pairs: Iterable[tuple[FBInstance, Network]]) -> None:
-    """Phase 1: entries (what the FIFO will call) for every event input of *pairs*."""
-    for inst, net in pairs:
-        inst.rt__resource = res
-        itf = inst.rt__type.interface
-        if isinstance(inst, CompositeInstance):
-            inst.rt__inner_dests = {e.name: [] for e in itf.event_inputs}
-        running = inst.rt__state is FBState.RUNNING
-        entries: dict[str, Entry] = {}
-        for ev in itf.event_inputs:
-            if not running:
-                entries[ev.name] = noop
-                continue
-            counted = inst.rt__event_counts.get(ev.name)
-            if inst.rt__is_async(ev.name):
-                handler = res.async_starter(inst, ev.name)
-            else:
-                handler = inst.rt__handler(ev.name)
-            entries[ev.name] = _make_entry(res, net, inst, ev.with_, handler, None, counted, inst)
-        inst.rt__entries = entries
-        if isinstance(inst, CompositeInstance):
-            inner = inst.rt__network
-            outs: dict[str, Entry] = {}
-            for ev in itf.event_outputs:
-                # Internal event to the interface: copy the inner values, then emit outside.
-                outs[ev.name] = _make_entry(res, inner, inst, ev.with_, None, ev.name, None, None)
-            inst.rt__output_entries = outs
+class _Linker:
+    """One link's work: entries, then emitters, and the FIFO keys they use (``slots``).
 
+    *linked* is the slot map already in force (empty for a full link): an entry already used as
+    another connection's key there is sent as an alias, as it would be within one link.
+    """
 
-def _link_emitters(
-    res: Resource, pairs: Iterable[tuple[FBInstance, Network]], indexes: dict[int, _NetIndex]
-) -> None:
-    """Phase 2: emitters for every event output of *pairs*, and the composites' inner fan-outs
-    (every entry they call must be built already)."""
+    def __init__(
+        self, res: Resource, indexes: dict[int, _NetIndex], linked: dict[Any, SlotRecord]
+    ) -> None:
+        self.res = res
+        self.indexes = indexes
+        self.linked = linked
+        self.slots: dict[Any, SlotRecord] = {}
 
-    def index(net: Network) -> _NetIndex:
-        idx = indexes.get(id(net))
+    def index(self, net: Network) -> _NetIndex:
+        idx = self.indexes.get(id(net))
         if idx is None:
-            idx = indexes[id(net)] = _NetIndex(net)
+            idx = self.indexes[id(net)] = _NetIndex(net)
         return idx
 
-    ext = res.queue.extend
-    # Every unconnected output shares one emitter that does nothing, at C speed: ``bool()``
-    # just returns False (a ``partial(deque.extend, ())`` costs three times as much, and
-    # routers like E_SPLIT often leave an output unconnected).
-    nothing: Entry = bool
+    def keyed(self, entry: Entry, record: SlotRecord) -> Entry:
+        """``entry`` as this connection's own FIFO key (a copy if it already is another's)."""
+        if entry is noop:  # a block that is not running: nothing arrives to count
+            return entry
+        if entry in self.slots or self.linked.get(entry, record) != record:
+            entry = _alias(entry)
+        self.slots[entry] = record
+        return entry
 
-    def dest_entry(net: Network, c: Connection) -> Entry:
-        if c.dst_fb is None:
-            assert isinstance(net.owner, CompositeInstance)
-            return net.owner.rt__output_entries[c.dst_pin]
-        return c.dst_fb.rt__entries[c.dst_pin]
+    def input_record(self, c: Connection) -> int:
+        if c.dst_fb is None:  # to the composite's own output: counted where that one sends
+            return 0
+        return self.res.totals_index(c.dst_fb, c.dst_pin) + 1
 
-    hook = res.emit_hook
-    for inst, net in pairs:
-        idx = index(net)
-        itf = inst.rt__type.interface
-        hooked = res.tracing or bool(getattr(inst, "rt__subscribers", None))
-        kicked = inst.rt__any_async()
-        for ev in itf.event_outputs:
-            dests = [dest_entry(net, c) for c in idx.events.get((id(inst), ev.name), ())]
-            key: list[tuple[str, bool]] = []
-            bufs: list[Buffer] = []
-            convs: list[Any] = []
-            for var in ev.with_:
-                if not var or not idx.data_out.get((id(inst), var)):
-                    continue
-                buf = _buffer(inst, var)
-                port = itf.data_port(var)
-                conv: Any = None
-                if var in inst.rt__forced:
-                    conv = partial(_forced, inst.rt__forced[var])
-                elif port is not None and port.type.is_aggregate:
-                    conv = port.type.copy
-                key.append((var, conv is not None))
-                bufs.append(buf)
-                convs.append(conv)
-            if not key and not hooked and not kicked:
-                emitter: Entry = partial(ext, dests) if dests else nothing
-            else:
-                factory = _emitter_factory(tuple(key), hooked, kicked)
-                emitter = factory(inst, ext, dests, bufs, convs, hook, res.kick, ev.name)
-            setattr(inst, ev.name, emitter)
-        if isinstance(inst, CompositeInstance):
-            inner_idx = index(inst.rt__network)
+    def entries(self, pairs: Iterable[tuple[FBInstance, Network]]) -> None:
+        """Phase 1: entries (what the FIFO will call) for every event input of *pairs*."""
+        res = self.res
+        for inst, net in pairs:
+            inst.rt__resource = res
+            itf = inst.rt__type.interface
+            if isinstance(inst, CompositeInstance):
+                inst.rt__inner_dests = {e.name: [] for e in itf.event_inputs}
+            running = inst.rt__state is FBState.RUNNING
+            entries: dict[str, Entry] = {}
             for ev in itf.event_inputs:
-                inst.rt__inner_dests[ev.name][:] = [
-                    dest_entry(inst.rt__network, c)
-                    for c in inner_idx.events.get((id(None), ev.name), ())
-                ]
-    # Interface-side data from a composite's inputs needs no buffer: inner blocks read the
-    # composite's latched input directly (FORTE's CInterface2InternalDataConnection).
+                if not running:
+                    entries[ev.name] = noop
+                    continue
+                counted = inst.rt__event_counts.get(ev.name)
+                if inst.rt__is_async(ev.name):
+                    handler = res.async_starter(inst, ev.name)
+                else:
+                    handler = inst.rt__handler(ev.name)
+                entries[ev.name] = _make_entry(
+                    res, net, inst, ev.with_, handler, None, counted, inst
+                )
+            inst.rt__entries = entries
+            if isinstance(inst, CompositeInstance):
+                inner = inst.rt__network
+                outs: dict[str, Entry] = {}
+                for ev in itf.event_outputs:
+                    # Internal event to the interface: copy the inner values, then emit outside.
+                    outs[ev.name] = _make_entry(
+                        res, inner, inst, ev.with_, None, ev.name, None, None
+                    )
+                inst.rt__output_entries = outs
+
+    def emitters(self, pairs: Iterable[tuple[FBInstance, Network]]) -> None:
+        """Phase 2: emitters for every event output of *pairs*, and the composites' inner
+        fan-outs (every entry they call must be built already)."""
+        res = self.res
+        ext = res.queue.extend
+        hook = res.emit_hook
+        keyed = self.keyed
+        input_record = self.input_record
+
+        def dest_entry(net: Network, c: Connection) -> Entry:
+            if c.dst_fb is None:
+                assert isinstance(net.owner, CompositeInstance)
+                return net.owner.rt__output_entries[c.dst_pin]
+            return c.dst_fb.rt__entries[c.dst_pin]
+
+        for inst, net in pairs:
+            idx = self.index(net)
+            itf = inst.rt__type.interface
+            hooked = res.tracing or bool(getattr(inst, "rt__subscribers", None))
+            kicked = inst.rt__any_async()
+            totals = res.totals
+            base = res.totals_index(inst)
+            for n, ev in enumerate(itf.event_outputs):
+                out_at = base + len(itf.event_inputs) + n
+                # An unconnected output's C counter is folded in before its emitter is replaced.
+                totals[out_at] += counter_value(getattr(inst, ev.name, None))
+                dests: list[Entry] = []
+                for c in idx.events.get((id(inst), ev.name), ()):
+                    # The first destination's arrivals are also the output's own count.
+                    record = input_record(c) | (0 if dests else (out_at + 1) << 32)
+                    dests.append(keyed(dest_entry(net, c), record))
+                key: list[tuple[str, bool]] = []
+                bufs: list[Buffer] = []
+                convs: list[Any] = []
+                for var in ev.with_:
+                    if not var or not idx.data_out.get((id(inst), var)):
+                        continue
+                    buf = _buffer(inst, var)
+                    port = itf.data_port(var)
+                    conv: Any = None
+                    if var in inst.rt__forced:
+                        conv = partial(_forced, inst.rt__forced[var])
+                    elif port is not None and port.type.is_aggregate:
+                        conv = port.type.copy
+                    key.append((var, conv is not None))
+                    bufs.append(buf)
+                    convs.append(conv)
+                if not key and not hooked and not kicked:
+                    # C-level either way: the FIFO counts what it sends; with nothing to send the
+                    # emitter is a C counter that allocates nothing.
+                    emitter: Entry = partial(ext, dests) if dests else unsent_counter()
+                else:
+                    factory = _emitter_factory(tuple(key), hooked, kicked, not dests)
+                    emitter = factory(
+                        inst, ext, dests, bufs, convs, hook, res.kick, ev.name, totals, out_at
+                    )
+                setattr(inst, ev.name, emitter)
+            if isinstance(inst, CompositeInstance):
+                inner_idx = self.index(inst.rt__network)
+                for ev in itf.event_inputs:
+                    inst.rt__inner_dests[ev.name][:] = [
+                        keyed(dest_entry(inst.rt__network, c), input_record(c))
+                        for c in inner_idx.events.get((id(None), ev.name), ())
+                    ]
+        # Interface-side data from a composite's inputs needs no buffer: inner blocks read the
+        # composite's latched input directly (FORTE's CInterface2InternalDataConnection).
 
 
 def _chain(first: Callable[[Any], Any], then: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -141,7 +141,8 @@ class FourdiacResolver:
         self, folders: Sequence[str | Path], native: Mapping[str, FBType] | None = None
     ) -> None:
         self.folders = tuple(Path(folder) for folder in folders)
-        self._native = dict(native or {})
+        # Kept as given: the built-in library builds a type only when it is named.
+        self._native: Mapping[str, FBType] = native if native is not None else {}
         self.generation = 0
         self._read()
 

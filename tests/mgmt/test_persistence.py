@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from fbruntime.core import Device, ResourceState, TestClock
-from fbruntime.mgmt import ManagementClient, serve
+from fbruntime.mgmt import ManagementClient, persistence, serve
 from fbruntime.mgmt.commands import (
     Command,
     CreateConnection,
@@ -144,3 +144,28 @@ def _replayed(stored: Sequence[Any], journal: Sequence[Any]) -> list[tuple[str, 
     for entry in journal:
         record.apply(entry.destination, parse_request(entry.request).command)
     return record.commands()
+
+
+async def test_a_long_journal_is_compacted_into_a_snapshot(
+    tmp_path: Path, resolver: LibraryResolver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(persistence, "SNAPSHOT_MIN_JOURNAL", 10)
+    store = await Store.open(data_dir=tmp_path)
+    target = DeviceTarget(Device("DEV", clock=TestClock()), resolver)
+    sync = DeploymentSync(target, store.deployments)
+    try:
+        await run(target, [("", CreateFB("RES", "EMB_RES")), ("RES", CreateFB("C", "E_CTU"))])
+        await sync.commit()
+        for value in range(40):  # the deployment stays 3 commands; the journal would grow
+            await target.execute("RES", WriteParameter(str(value), "C.PV"))
+            await sync.commit()
+            journal = await store.deployments.load_journal("DEV")
+            assert len(journal) <= 10
+        stored = await store.deployments.load_device("DEV")
+        assert _replayed(stored, journal) == target.record.commands()
+        assert ("RES", WriteParameter("39", "C.PV")) in target.record.commands()
+        assert sync.snapshots >= 4
+    finally:
+        await sync.close()
+        await store.close()
+        target.device.kill()

@@ -10,7 +10,7 @@ queue behind the store's `Writer` and keeps a connection of its own, open across
   waits for a lock (``busy_timeout=0``) and never checkpoints (``wal_autocheckpoint=0``), so it
   cannot stall the loop: if the store's writer holds the database, the append goes through the
   driver's thread instead, which waits; checkpoints run there too, in the background, every few
-  hundred appends. WAL with ``synchronous=NORMAL``, as the rest of the store: a commit survives
+  hundred appends, and restart the WAL so that it stays small. WAL with ``synchronous=NORMAL``, as the rest of the store: a commit survives
   the process being killed (an OS crash may lose the last ones);
 * on SQLite without a file, through the aiosqlite driver's thread;
 * on other databases, through SQLAlchemy Core on the kept connection.
@@ -117,21 +117,26 @@ class JournalConnection:
         return True
 
     async def _append_by_driver(self, device: str, entries: Sequence[tuple[str, str]]) -> None:
-        driver = self.driver
         chunks = _chunks(entries)
         if len(chunks) == 1:
-            await driver.execute(*insert_statement(device, chunks[0]))
-            if driver.in_transaction:
-                await driver.commit()
+            await self._run(*insert_statement(device, chunks[0]))
+            if self.driver.in_transaction:
+                await self.driver.commit()
             return
-        await driver.execute("BEGIN")
+        await self._run("BEGIN")
         try:
             for chunk in chunks:
-                await driver.execute(*insert_statement(device, chunk))
+                await self._run(*insert_statement(device, chunk))
         except BaseException:
-            await driver.execute("ROLLBACK")
+            await self._run("ROLLBACK")
             raise
-        await driver.execute("COMMIT")
+        await self._run("COMMIT")
+
+    async def _run(self, sql: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        """Execute on the driver and finish the statement: a cursor left open would hold a
+        read snapshot, and the WAL could then never be checkpointed to its end."""
+        async with self.driver.execute(sql, parameters) as cursor:
+            return list(await cursor.fetchall())
 
     def _start_checkpoint(self) -> None:
         if self._checkpoint is not None and not self._checkpoint.done():
@@ -143,7 +148,10 @@ class JournalConnection:
 
     async def _run_checkpoint(self) -> None:
         try:
-            await self.driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            # RESTART: the next append writes the WAL from its start again (PASSIVE would leave
+            # it growing while appends keep coming). It waits in the driver's thread; an append
+            # meanwhile finds the file busy and goes that way too, after it.
+            await self._run("PRAGMA wal_checkpoint(RESTART)")
         except Exception:  # the WAL only grows until the next one succeeds
             log.exception("journal: a background WAL checkpoint failed")
 

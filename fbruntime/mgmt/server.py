@@ -2,12 +2,14 @@
 
 `serve` listens on asyncio streams. Each connection is read incrementally (`FrameDecoder`) and
 answered in order, one reply per request. Commands from all connections reach the target one at a
-time. The requests that arrived together (one read) are executed, then the target's ``commit``
-(when it has one) is awaited, then their replies are sent: a reply never announces a change the
-store does not hold yet, and a burst shares one commit. If the commit fails the connection is
-closed without those replies. Closing the server lets replies already being committed go out. A broken frame closes that connection only (after answering the requests completed before
+time. A broken frame closes that connection only (after answering the requests completed before
 it); a bad request gets FORTE's error reply; a client leaving mid-request is simply dropped; none
 of these reach past their own connection.
+
+The requests that arrived together (one read) are executed, then the target's ``commit`` (when
+it has one) is awaited, then their replies are sent: a reply never announces a change the store
+does not hold yet, and a burst shares one commit. If the commit fails, the connection is closed
+without those replies. Closing the server lets replies already being committed go out first.
 """
 
 from __future__ import annotations

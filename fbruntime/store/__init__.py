@@ -7,7 +7,8 @@ Alembic migrations ship in ``migrations/`` and run from :meth:`Database.migrate`
 
 Modules: ``models`` (tables), ``db`` (engine, URL, migrations), ``writer`` (the single batching
 writer), one repository module per table group (``typelib``, ``applications``, ``deployments``,
-``runs``, ``schedules``, ``settings``), and ``store`` (the facade holding them all).
+``runs``, ``schedules``, ``settings``), ``journal`` (the deployment journal's own connection, for
+commits a reply waits on), and ``store`` (the facade holding them all).
 """
 
 from fbruntime.store.applications import Application, ApplicationRepository

@@ -45,11 +45,12 @@ async def test_appends_are_checkpointed_in_the_background(
         assert connection is not None and connection._checkpoint is not None
         await connection._checkpoint
         await store.deployments.append_journal("D", [("R", "last")])
-        # The WAL was restarted: it holds the last append, not a page or two for each of 401.
+        # The WAL was restarted: it holds the appends since the last checkpoint (a few dozen
+        # pages at most), not a page or two for each of the 401.
         probe = sqlite3.connect(tmp_path / "fbrt.db")
         ((busy, frames, _),) = probe.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         probe.close()
-        assert busy == 0 and 0 < frames < 20
+        assert busy == 0 and 0 < frames < 120
         assert len(await store.deployments.load_journal("D")) == 401
     finally:
         await store.close()

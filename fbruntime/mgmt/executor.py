@@ -350,16 +350,19 @@ class DeviceTarget(WatchCommands):
         instances = res.network.instances
         if name in instances:
             raise refuse(Reason.INVALID_STATE, f"an FB named {name!r} exists already")
-        containers = self._containers.setdefault(res.name, Counter())
-        if any(prefix in instances for prefix in _containers_of(name)):
+        containers = self._containers.get(res.name)
+        if containers is None:
+            containers = self._containers[res.name] = Counter()
+        prefixes = _containers_of(name) if "." in name else ()
+        if any(prefix in instances for prefix in prefixes):
             raise refuse(Reason.INVALID_STATE, f"{name!r} would be inside an FB")
-        if containers[name]:
+        if name in containers:
             raise refuse(Reason.INVALID_STATE, f"{name!r} names a container of other FBs")
         try:
             res.add(name, fbtype)
         except NetworkError as failure:
             raise refuse(Reason.INVALID_STATE, str(failure)) from None
-        containers.update(_containers_of(name))
+        containers.update(prefixes)
         return OK
 
     def _delete_fb(self, res: Resource, name: str) -> Response:

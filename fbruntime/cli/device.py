@@ -7,6 +7,8 @@ start, written as it changes) and the DEV_MGR server (``--listen``, loopback by 
 until interrupted or until the device asks to exit (STEST_END, a device KILL); the exit code is the
 device's (1 when a TEST_CONDITION failed). ``--export FILE`` writes the deployment as a ``.fboot``:
 the stored one and exit when nothing else is asked, otherwise the live one when the device ends.
+``--types DIR`` lets the device create the 4diac types of a folder besides the built-in ones;
+``--opcua [HOST:]PORT`` serves the device over OPC UA too (``fbruntime.opcua``, imported only then).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import asyncio
 import contextlib
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -26,6 +29,7 @@ from fbruntime.mgmt import (
     DeploymentSync,
     DeviceTarget,
     ManagementServer,
+    default_resolver,
     export_boot_file,
     new_target,
     restore,
@@ -66,15 +70,18 @@ async def run_device_server(
     export: Path | None,
     name: str,
     on_listening: Callable[[ManagementServer], None] | None = None,
+    types: Sequence[Path] = (),
+    opcua: str | None = None,
 ) -> int:
     """The whole life of ``fbrt device``; returns the process exit code."""
     from fbruntime.store import Store
 
     store = await Store.open(data_dir=data_dir) if _wants_store(data_dir) else None
-    target = new_target(name)
+    target = new_target(name, resolver=default_resolver(types) if types else None)
     device = target.device
     sync: DeploymentSync | None = None
     server = None
+    ua_server: Any = None
     try:
         if store is not None and boot is None:
             count = await restore(target, store.deployments)
@@ -89,6 +96,9 @@ async def run_device_server(
             sync.start()
         if boot is not None:
             await run_boot_file(boot, target)
+        if opcua is not None:
+            ua_server = await _start_opcua(target, opcua)
+            typer.echo(f"fbrt device {name}: OPC UA on {ua_server.endpoint}", err=True)
         ended = asyncio.Event()
         device.on_exit.append(lambda code: ended.set())
         if device.exit_code is not None:
@@ -102,6 +112,8 @@ async def run_device_server(
         await _wait(ended)
         return _exit_code(target)
     finally:
+        if ua_server is not None:
+            await ua_server.stop()
         if server is not None:
             await server.close()
         if export is not None and (listen is not None or boot is not None):
@@ -111,6 +123,19 @@ async def run_device_server(
             await sync.close()
         if store is not None:
             await store.close()
+
+
+async def _start_opcua(target: DeviceTarget, where: str) -> Any:
+    try:
+        from fbruntime.opcua.server import DeviceOpcUaServer
+    except ImportError:
+        from fbruntime.opcua import MISSING_EXTRA
+
+        raise typer.BadParameter(f"--opcua: {MISSING_EXTRA}") from None
+    host, port = parse_listen(where)
+    ua_server = DeviceOpcUaServer(target, host, port)
+    await ua_server.start()
+    return ua_server
 
 
 def _exit_code(target: DeviceTarget) -> int:
@@ -159,6 +184,12 @@ def register(app: typer.Typer) -> None:
             help="Write the deployment as a .fboot file (alone: the stored one, then exit).",
         ),
         name: str = typer.Option("FORTE_PC", "--name", help="The device name (key in the store)."),
+        types: list[Path] = typer.Option(
+            [], "--types", help="4diac type folders the device may create types from (repeatable)."
+        ),
+        opcua: str | None = typer.Option(
+            None, "--opcua", help="[HOST:]PORT: serve the device over OPC UA too (off by default)."
+        ),
     ) -> None:
         """Run a 4diac device: deploy to it from 4diac IDE, or boot it from a .fboot file."""
         export_only = export is not None and boot is None and listen is None
@@ -166,7 +197,13 @@ def register(app: typer.Typer) -> None:
         try:
             code = run_loop(
                 run_device_server(
-                    listen=listen_at, boot=boot, data_dir=data_dir, export=export, name=name
+                    listen=listen_at,
+                    boot=boot,
+                    data_dir=data_dir,
+                    export=export,
+                    name=name,
+                    types=types,
+                    opcua=opcua,
                 )
             )
         except BootFileError as failure:

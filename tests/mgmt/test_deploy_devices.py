@@ -102,7 +102,9 @@ async def read(port: int, resource: str, pin: str) -> int:
         reply = parse_reply(await client.send(resource, ReadValue(pin)))
     assert reply.ok, reply
     text = next(reply.root.iter("Connection")).get("Destination", "")
-    return int(text.rpartition("#")[2])  # an ANY output answers a typed literal (UDINT#1024)
+    # An ANY output answers a typed literal (UDINT#1024), and nothing before its first value.
+    digits = text.rpartition("#")[2]
+    return int(digits) if digits.isdigit() else 0
 
 
 async def values(ports: dict[str, int]) -> tuple[int, int, int]:

@@ -10,6 +10,8 @@ device's (1 when a TEST_CONDITION failed). ``--export FILE`` writes the deployme
 the stored one and exit when nothing else is asked, otherwise the live one when the device ends.
 A stored deployment that no longer replays does not keep the device from starting: what fails is
 skipped and reported, the rest is restored (``fbruntime.mgmt.persistence``).
+``--types DIR`` lets the device create the 4diac types of a folder besides the built-in ones;
+``--opcua [HOST:]PORT`` serves the device over OPC UA too (``fbruntime.opcua``, imported only then).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import os
 import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -72,6 +75,7 @@ async def run_device_server(
     name: str,
     types: Sequence[Path] = (),
     on_listening: Callable[[ManagementServer], None] | None = None,
+    opcua: str | None = None,
 ) -> int:
     """The whole life of ``fbrt device``; returns the process exit code.
 
@@ -84,6 +88,7 @@ async def run_device_server(
     device = target.device
     sync: DeploymentSync | None = None
     server = None
+    ua_server: Any = None
     try:
         if store is not None and boot is None:
             report = await restore(target, store.deployments)
@@ -99,6 +104,9 @@ async def run_device_server(
             await run_boot_file(boot, target)
         if sync is not None:
             await sync.commit()  # the store now holds what the device runs
+        if opcua is not None:
+            ua_server = await _start_opcua(target, opcua)
+            typer.echo(f"fbrt device {name}: OPC UA on {ua_server.endpoint}", err=True)
         ended = asyncio.Event()
         device.on_exit.append(lambda code: ended.set())
         if device.exit_code is not None:
@@ -112,6 +120,8 @@ async def run_device_server(
         await _wait(ended)
         return _exit_code(target)
     finally:
+        if ua_server is not None:
+            await ua_server.stop()
         if server is not None:
             await server.close()
         if export is not None and (listen is not None or boot is not None):
@@ -121,6 +131,19 @@ async def run_device_server(
             await sync.close()
         if store is not None:
             await store.close()
+
+
+async def _start_opcua(target: DeviceTarget, where: str) -> Any:
+    try:
+        from fbruntime.opcua.server import DeviceOpcUaServer
+    except ImportError:
+        from fbruntime.opcua import MISSING_EXTRA
+
+        raise typer.BadParameter(f"--opcua: {MISSING_EXTRA}") from None
+    host, port = parse_listen(where)
+    ua_server = DeviceOpcUaServer(target, host, port)
+    await ua_server.start()
+    return ua_server
 
 
 def _exit_code(target: DeviceTarget) -> int:
@@ -178,6 +201,9 @@ def register(app: typer.Typer) -> None:
                 f"{os.pathsep!r}). Reread when a file changes."
             ),
         ),
+        opcua: str | None = typer.Option(
+            None, "--opcua", help="[HOST:]PORT: serve the device over OPC UA too (off by default)."
+        ),
     ) -> None:
         """Run a 4diac device: deploy to it from 4diac IDE, or boot it from a .fboot file."""
         export_only = export is not None and boot is None and listen is None
@@ -191,6 +217,7 @@ def register(app: typer.Typer) -> None:
                     export=export,
                     name=name,
                     types=types,
+                    opcua=opcua,
                 )
             )
         except BootFileError as failure:

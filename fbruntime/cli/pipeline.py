@@ -225,17 +225,31 @@ class _RunOptions:
     also: list[Path]
     application: str | None
     types: list[Path]
+    executor: str | None = None
 
 
 async def _run(file: Path, data_dir: Path, options: _RunOptions, console: Console) -> str:
     from fbruntime.pipelines import PipelineError
+    from fbruntime.pipelines.executors import executor_from_url
     from fbruntime.pipelines.service import PipelineService
     from fbruntime.store import Store
 
     loader = _loader(options.folders)
+    executor = None
+    if options.executor:
+        from fbruntime.blockfiles import default_library_dirs
+
+        executor = await executor_from_url(
+            options.executor, [*default_library_dirs(), *options.folders]
+        )
     store = await Store.open(data_dir=data_dir)
     service = PipelineService(
-        store, data_dir, loader, pools=options.pools, max_parallel=options.max_parallel or 16
+        store,
+        data_dir,
+        loader,
+        pools=options.pools,
+        max_parallel=options.max_parallel or 16,
+        executor=executor,
     )
     try:
         await service.start(scheduler=False)
@@ -292,6 +306,8 @@ async def _run(file: Path, data_dir: Path, options: _RunOptions, console: Consol
     finally:
         await service.close()
         await store.close()
+        if executor is not None:
+            await executor.close()
 
 
 async def _runs(dag_id: str, data_dir: Path, limit: int, console: Console) -> int:
@@ -394,6 +410,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
         application: AppOpt = None,
         types: TypesOpt = None,
+        executor: Annotated[
+            str | None,
+            typer.Option(help="dask://HOST:PORT: run the tasks on that Dask cluster"),
+        ] = None,
     ) -> None:
         """Run a pipeline here and show its progress; exit 1 if it does not succeed."""
         console = Console(soft_wrap=True)
@@ -409,6 +429,7 @@ def register(app: typer.Typer) -> None:
             also=list(with_ or ()),
             application=application,
             types=list(types or ()),
+            executor=executor,
         )
         status = run_loop(_run(file, _data_dir(data_dir), options, console))
         if status != "succeeded":

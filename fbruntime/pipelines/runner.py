@@ -62,7 +62,9 @@ from fbruntime.iec import IecError, lookup_type
 
 from .branching import verdict
 from .conditions import ConditionError
+from .executors import TaskExecutor
 from .isolation import AttemptTimeout, TaskScope
+from .nested import OPERATION as NESTED_OPERATION
 from .operation import OperationRegistry, Services, TaskContext
 from .parameters import PARAMS_ROOT
 from .plan import ParamTypeError, Pipeline, TaskPlan
@@ -254,6 +256,7 @@ class PipelineRun:
         rng: Any = None,
         parameters: Mapping[str, Any] | None = None,
         pools: PoolRegistry | None = None,
+        executor: TaskExecutor | None = None,
     ) -> None:
         if max_parallel < 1:
             raise ValueError(f"max_parallel must be at least 1, got {max_parallel}")
@@ -277,6 +280,7 @@ class PipelineRun:
             pools.declare(pipeline.dag_id, pipeline.pools)
         self.pools = pools
         self.result: object = None
+        self.executor = executor  # None: operations run inline (see executors.py)
         self.states: dict[str, TaskState] = {t: TaskState() for t in pipeline.graph.ids}
         self.status = RunStatus.RUNNING
         self.error: str | None = None
@@ -613,6 +617,9 @@ class PipelineRun:
             )
             async with TaskScope(context, self.clock, plan.timeout):
                 params = plan.params(values)
+                # A nested pipeline.run needs this process's service: never sent to a cluster.
+                if self.executor is not None and plan.operation != NESTED_OPERATION:
+                    return await self.executor.run(plan, params, context)
                 op = self.operations.fbtype(plan.operation).create(plan.id)
                 op.rt__parent = node
                 op.rt__resource = self.resource

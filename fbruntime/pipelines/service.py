@@ -108,6 +108,7 @@ class PipelineService:
         max_parallel: int = 16,
         rng: Any = None,
         pools: Mapping[str, int] | None = None,
+        executor: Any = None,
     ) -> None:
         self.store = store
         self.data_dir = Path(data_dir)
@@ -119,6 +120,7 @@ class PipelineService:
         self.pools = PoolRegistry(pools)
         self.max_parallel = max_parallel
         self.rng = rng
+        self.executor = executor  # where attempts run (None: in this process); executors.py
         self.configs = ConfigFolder(self.data_dir / "pipelines")
         self._pipelines: dict[str, tuple[Pipeline, str]] = {}
         self._runs: dict[str, tuple[PipelineRun, asyncio.Task[str]]] = {}
@@ -334,6 +336,7 @@ class PipelineService:
             rng=self.rng,
             parameters=resolved,
             pools=self.pools,
+            executor=self.executor,
         )
         self._lineage[run_id] = (dag_id, parent[0] if parent else None)
         recorder.log(f"run started ({trigger})")

@@ -20,8 +20,11 @@ pipeline form a graph that must stay acyclic, and must name pipelines that exist
 run starts a child (a ``dag_id`` that comes from a reference could still name a pipeline that
 is already running further up the chain, and nesting is limited to :data:`MAX_DEPTH` levels).
 
-The service behind the operation is reached through ``services.extra["pipelines"]``; it is the
-:class:`NestedRunner` protocol (``PipelineService`` implements it).
+The service behind the operation is the one running the parent run: the service registers
+itself for each run it starts (:func:`attach`, :func:`detach`) and the operation looks its run
+up (:func:`runner_for`); it is the :class:`NestedRunner` protocol (``PipelineService``
+implements it). Nothing of it travels with the run's services (an executor may send those to
+other processes), and a ``pipeline.run`` attempt always runs in the service's process.
 """
 
 from __future__ import annotations
@@ -41,7 +44,10 @@ __all__ = [
     "OPERATION",
     "NestedRunner",
     "RunPipeline",
+    "attach",
     "call_problems",
+    "detach",
+    "runner_for",
     "static_calls",
 ]
 
@@ -61,6 +67,22 @@ class NestedRunner(Protocol):
     ) -> object: ...
 
 
+_runners: dict[str, NestedRunner] = {}
+
+
+def attach(run_id: str, runner: NestedRunner) -> None:
+    """``run_id``'s ``pipeline.run`` tasks start their children through ``runner``."""
+    _runners[run_id] = runner
+
+
+def detach(run_id: str) -> None:
+    _runners.pop(run_id, None)
+
+
+def runner_for(run_id: str) -> NestedRunner | None:
+    return _runners.get(run_id)
+
+
 class RunPipeline(Operation):
     name = OPERATION
     version = "1.0"
@@ -78,7 +100,7 @@ class RunPipeline(Operation):
 
     async def execute(self) -> None:
         task = current_task()
-        runner = task.services.extra.get("pipelines")
+        runner = runner_for(task.run_id)
         if runner is None:
             raise OperationError(
                 "pipeline.run needs the pipeline service (run it with fbrt pipeline run or "

@@ -38,7 +38,7 @@ from fbruntime.store import NotFound, Run, RunDetail, Schedule, Store
 from .archive import archive_file, run_folder, write_archive
 from .configs import ConfigFolder, StoredConfig
 from .loading import parse_config_json
-from .nested import MAX_DEPTH, RunPipeline, call_problems
+from .nested import MAX_DEPTH, RunPipeline, attach, call_problems, detach
 from .operation import OperationError, OperationRegistry, Services, TaskContext
 from .plan import Pipeline
 from .plugins import OperationSource
@@ -116,7 +116,6 @@ class PipelineService:
         self._operations_version = self._operations.version
         self.clock: Clock = clock or RealClock()
         self.services = services or Services()
-        self.services.extra.setdefault("pipelines", self)
         self.pools = PoolRegistry(pools)
         self.max_parallel = max_parallel
         self.rng = rng
@@ -339,6 +338,7 @@ class PipelineService:
             executor=self.executor,
         )
         self._lineage[run_id] = (dag_id, parent[0] if parent else None)
+        attach(run_id, self)
         recorder.log(f"run started ({trigger})")
         if resolved:
             recorder.log("parameters: " + ", ".join(f"{k}={v!r}" for k, v in resolved.items()))
@@ -372,6 +372,7 @@ class PipelineService:
         finally:
             self._runs.pop(run.run_id, None)
             self._lineage.pop(run.run_id, None)
+            detach(run.run_id)
         event = RunFinished(run.run_id, run.pipeline.dag_id, status.value, run.error, trigger)
         for listener in list(self._listeners):
             try:

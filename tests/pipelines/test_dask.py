@@ -259,3 +259,51 @@ def test_the_cli_runs_a_pipeline_on_the_cluster(tmp_path: Path, scheduler: str) 
     )
     assert result.exit_code == 0, result.output
     assert "run succeeded" in result.output
+
+
+async def test_nested_pipelines_and_maps_run_with_the_cluster(
+    tmp_path: Path, folders: list[Path], scheduler: str
+) -> None:
+    # pipeline.run stays in the service's process (it needs the service); the child's tasks,
+    # mapped or not, go to the workers like any other.
+    from fbruntime.pipelines.service import PipelineService
+    from fbruntime.store import Store
+
+    ops = OperationRegistry(t for t in load_library(folders).values() if is_operation(t))
+    child = {
+        "dag_name": "child",
+        "parameters": {"n": {"type": "int"}},
+        "result": "plus",
+        "tasks": [task("plus", "remote.where", dependent_params={"value": "params.n"})],
+    }
+    parent = {
+        "dag_name": "parent",
+        "tasks": [
+            task("ns", "value.pass", independent_params={"value": [{"n": 1}, {"n": 5}]}),
+            task(
+                "each",
+                "pipeline.run",
+                ("ns",),
+                for_each="ns",
+                independent_params={"dag_id": "child"},
+                dependent_params={"parameters": "item"},
+            ),
+        ],
+    }
+    store = await Store.open(data_dir=tmp_path / "db")
+    address = f"dask://{scheduler.removeprefix('tcp://')}"
+    async with DaskExecutor(address, folders=folders) as ex:
+        service = PipelineService(store, tmp_path / "data", ops, executor=ex)
+        await service.start(scheduler=False)
+        try:
+            service.upload("child.json", json.dumps(child))
+            service.upload("parent.json", json.dumps(parent))
+            detail = await service.run("parent")
+        finally:
+            await service.close()
+            await store.close()
+    assert detail.run.status == "succeeded", detail.run.error
+    (each,) = [t for t in detail.tasks if t.task_id == "each"]
+    assert [r["value"] for r in each.output] == [2, 6]
+    assert {r["pid"] for r in each.output} <= ex.pids
+    assert os.getpid() not in ex.pids

@@ -59,6 +59,24 @@ class TaskPlan:
     pool: str | None = None
     uses_params: bool = False
 
+    # Worked out once, when the plan is made (the runner reads them for every task it links).
+    sources: frozenset[str] = field(init=False, default=frozenset())
+    """The tasks whose results the task reads (``params`` and ``item`` are not tasks)."""
+    plain: bool = field(init=False, default=True)
+    """No extras: the runner's fast path (no condition, map, pool, rule or parameters)."""
+
+    def __post_init__(self) -> None:
+        roots = {ref.task_id for ref in self.references} - RESERVED_ROOTS
+        object.__setattr__(self, "sources", frozenset(roots))
+        plain = (
+            self.when is None
+            and self.for_each is None
+            and self.pool is None
+            and self.trigger_rule == "all_success"
+            and not self.uses_params
+        )
+        object.__setattr__(self, "plain", plain)
+
     @property
     def references(self) -> tuple[Reference, ...]:
         """Every reference the task reads: dependent params (templates too), when, for_each."""
@@ -70,24 +88,6 @@ class TaskPlan:
         if self.for_each is not None:
             found.append(self.for_each)
         return tuple(found)
-
-    @property
-    def sources(self) -> frozenset[str]:
-        """The tasks whose results the task reads (``params`` and ``item`` are not tasks)."""
-        return frozenset(
-            ref.task_id for ref in self.references if ref.task_id not in RESERVED_ROOTS
-        )
-
-    @property
-    def plain(self) -> bool:
-        """No extras: the runner's fast path (no condition, map, pool, rule or parameters)."""
-        return (
-            self.when is None
-            and self.for_each is None
-            and self.pool is None
-            and self.trigger_rule == "all_success"
-            and not self.uses_params
-        )
 
     def params(self, results: Mapping[str, object]) -> dict[str, object]:
         """The keyword arguments of this run: defaults, then independent, then dependent params.

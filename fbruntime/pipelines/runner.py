@@ -189,11 +189,13 @@ class TaskNode(FBInstance):
     arrived: int
     status: TaskStatus
     RESULT: Any
-    extras: bool  # the plan has when / for_each / pool / parameters: see _ready_extras
-    rule: str | None  # the trigger rule, None for the default all_success
-    failed_in: int  # dependencies that failed, or were skipped because of a failure
-    skipped_in: int  # dependencies skipped by a condition or a rule
-    slot_held: bool  # a pool slot was granted before the task was queued
+    # The graph extras' state. Class-level defaults, set on a node only when it differs, so a
+    # plain task's node carries no more attributes than it did before the extras.
+    extras: bool = False  # the plan has when / for_each / pool / parameters: _ready_extras
+    rule: str | None = None  # the trigger rule, None for the default all_success
+    failed_in: int = 0  # dependencies that failed, or were skipped because of a failure
+    skipped_in: int = 0  # dependencies skipped by a condition or a rule
+    slot_held: bool = False  # a pool slot was granted before the task was queued
 
     def rt__handler(self, event: str) -> Callable[[], Any]:
         return self._start if self.rule is None else self._start_ruled
@@ -316,15 +318,15 @@ class PipelineRun:
             node.needed = len(plan.dependencies)
             node.arrived = 0
             node.status = TaskStatus.PENDING
-            node.extras = not plan.plain and (
-                plan.when is not None
-                or plan.for_each is not None
-                or plan.pool is not None
-                or plan.uses_params
-            )
-            node.rule = None if plan.trigger_rule == "all_success" else plan.trigger_rule
-            node.failed_in = node.skipped_in = 0
-            node.slot_held = False
+            if not plan.plain:
+                node.extras = (
+                    plan.when is not None
+                    or plan.for_each is not None
+                    or plan.pool is not None
+                    or plan.uses_params
+                )
+                if plan.trigger_rule != "all_success":
+                    node.rule = plan.trigger_rule
             self.nodes[task_id] = node
             for dep in plan.dependencies:
                 network.connect(f"{dep}.CNF", f"{task_id}.START")

@@ -321,7 +321,7 @@ class _SetTasks:
                         _sqlite_time(row["started_at"]),
                         _sqlite_time(row["ended_at"]),
                         _sqlite_time(row["updated_at"]),
-                        json.dumps(row.get("detail")),
+                        None if row.get("detail") is None else json.dumps(row["detail"]),
                         self.run_id,
                         row["task_id"],
                     )

@@ -28,6 +28,7 @@ import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from fbruntime.core.asyncrun import in_run
 from fbruntime.core.errors import DefinitionError
 from fbruntime.core.fbtype import FBType
 from fbruntime.core.instance import FBInstance
@@ -249,7 +250,18 @@ class Block(FBInstance):
 
     async def sleep(self, seconds: float) -> None:
         """Wait on the resource's clock (a test clock in tests)."""
-        await self.rt__clock().sleep(round(seconds * 1_000_000_000))
+        clock = self.rt__clock()
+        res = self.rt__resource
+        if res is None or not getattr(clock, "virtual", False) or not in_run.get():
+            await clock.sleep(round(seconds * 1_000_000_000))
+            return
+        # On a test clock this run cannot move until the test advances time: settle() must
+        # not wait for it.
+        res.async_run_parked(1)
+        try:
+            await clock.sleep(round(seconds * 1_000_000_000))
+        finally:
+            res.async_run_parked(-1)
 
     def emit(self, event: str) -> None:
         """Send an output event by name (handlers usually call ``self.EO()`` directly)."""
@@ -296,3 +308,6 @@ class Block(FBInstance):
             for task in list(tasks):
                 task.cancel()
             tasks.clear()
+        runs = getattr(self, "rt__async_state", None)
+        if runs is not None:
+            runs.drop()

@@ -28,7 +28,7 @@ from fbruntime.core.network import Network
 if TYPE_CHECKING:
     from fbruntime.core.resource import Resource
 
-__all__ = ["link"]
+__all__ = ["call_entry", "link"]
 
 Entry = Callable[[], Any]
 # (destination attribute, source attribute, converted?) per sampled input
@@ -230,7 +230,9 @@ def link(res: Resource) -> None:
     for inst, net in pairs:
         idx = index(net)
         itf = inst.rt__type.interface
-        hooked = res.tracing or bool(getattr(inst, "rt__subscribers", None))
+        hooked = (
+            res.tracing or bool(getattr(inst, "rt__subscribers", None)) or res.answers_waiting(inst)
+        )
         kicked = inst.rt__any_async()
         for ev in itf.event_outputs:
             dests = [dest_entry(net, c) for c in idx.events.get((id(inst), ev.name), ())]
@@ -273,3 +275,29 @@ def _chain(first: Callable[[Any], Any], then: Callable[[Any], Any]) -> Callable[
 
 def _forced(value: Any, _current: Any) -> Any:
     return value
+
+
+def call_entry(res: Resource, inst: FBInstance, event: str, given: dict[str, Any]) -> Entry:
+    """The entry of one ``Resource.call``: its inputs travel with the event (set when it is
+    processed, winning over what connections would sample), the other WITH inputs are sampled
+    as usual. Built when the call's event is processed (a cold path)."""
+    if inst.rt__state is not FBState.RUNNING:
+        return noop
+    port = inst.rt__type.interface.event_input(event)
+    with_ = tuple(v for v in (port.with_ if port else ()) if v not in given)
+    parent = inst.rt__parent
+    net = parent.rt__network if isinstance(parent, CompositeInstance) else res.network
+    if inst.rt__is_async(event):
+        handler = res.async_starter(inst, event)
+    else:
+        handler = inst.rt__handler(event)
+    counted = inst.rt__event_counts.get(event)
+    sample = _make_entry(res, net, inst, with_, handler, None, counted, inst)
+    setting = [(pin, value) for pin, value in given.items() if pin not in inst.rt__forced]
+
+    def entry() -> None:
+        for pin, value in setting:
+            setattr(inst, pin, value)
+        sample()
+
+    return entry

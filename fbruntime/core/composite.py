@@ -41,6 +41,9 @@ class InnerBlock:
 
 class CompositeType(FBType):
     kind = "composite"
+    # Built in Python or from JSON: a data input inside may take several sources (see
+    # fbruntime.core.network). Composites read from 4diac files keep FORTE's single source.
+    data_fan_in = True
 
     def __init__(
         self,
@@ -83,7 +86,7 @@ class CompositeInstance(FBInstance):
 
     def __init__(self, fbtype: CompositeType, name: str) -> None:
         super().__init__(fbtype, name)
-        net = Network(owner=self, interface=fbtype.interface)
+        net = Network(owner=self, interface=fbtype.interface, data_fan_in=fbtype.data_fan_in)
         self.rt__network = net
         depth_guard = getattr(fbtype, "_creating", False)
         if depth_guard:

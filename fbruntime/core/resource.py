@@ -551,6 +551,15 @@ class Resource:
             inst.rt__clear_fault()
             for buf_pin, buf in inst.rt__buffers.items():
                 buf.v = getattr(inst, buf_pin)
+        nets = [self.network]
+        nets += [
+            n
+            for i in self.network.walk()
+            if isinstance(n := getattr(i, "rt__network", None), Network)
+        ]
+        for net in nets:  # fan-in inputs: nothing has been sent since the reset
+            for dst, pin, cell in net.fan_in_cells.values():
+                cell.v = getattr(dst if dst is not None else net.owner, pin)
         self._warm = False
         self.state = ResourceState.IDLE
         self._set_all(FBState.IDLE)

@@ -40,6 +40,7 @@ from fbruntime.core import (
     ResourceState,
     TestClock,
 )
+from fbruntime.core.typeref import set_default_resolver
 
 __all__ = [
     "Block",
@@ -62,6 +63,17 @@ __all__ = [
     "ResourceState",
     "TestClock",
 ]
+
+
+def _library_resolver(name: str, version: str | None) -> FBType:
+    """Names taken outside any Loader (a script's ``b.add("C", "E_CTU")``): the shipped
+    library's file of that name, else one Loader over the shipped library, made on first use."""
+    from fbruntime.loader.loader import library_resolver
+
+    return library_resolver(name, version)
+
+
+set_default_resolver(_library_resolver)
 
 
 def __getattr__(name: str) -> object:

@@ -24,6 +24,7 @@ from fbruntime.core.connection import Buffer, Connection
 from fbruntime.core.errors import ConnectionError_, NetworkError, NoSuchObject
 from fbruntime.core.fbtype import FBType
 from fbruntime.core.instance import FBInstance, own_dict
+from fbruntime.core.typeref import NamedType
 from fbruntime.iec import IecError, implicit_conversion, parse_literal
 
 if TYPE_CHECKING:
@@ -31,14 +32,17 @@ if TYPE_CHECKING:
 
 __all__ = ["Network", "TypeLike", "as_fbtype"]
 
-TypeLike = FBType | type[Block]
+TypeLike = FBType | type[Block] | str
 
 _IN_KINDS = ("event_input", "data_input", "inout")
 
 
 def as_fbtype(t: TypeLike) -> FBType:
+    """A type, a Block class, or a type's name (see :mod:`fbruntime.core.typeref`)."""
     if isinstance(t, FBType):
         return t
+    if isinstance(t, str):
+        return NamedType(t)()
     if isinstance(t, type) and issubclass(t, Block):
         return t.fbtype
     raise NetworkError(f"{t!r} is not a block type")

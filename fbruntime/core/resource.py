@@ -172,6 +172,11 @@ class Resource:
             )
         return inst, rest
 
+    def has_block_for(self, path: str) -> bool:
+        """Whether ``path`` starts with the name of a block of this resource (for errors)."""
+        parts = path.split(".")
+        return any(".".join(parts[:n]) in self.network.instances for n in range(1, len(parts)))
+
     def read(self, path: str) -> Any:
         inst, pin = self.find(path)
         if pin is None or inst.rt__type.interface.data_port(pin) is None:

@@ -21,6 +21,8 @@ The event dispatch path lives in ``fbruntime.core.resource`` and is kept free of
 logging and allocation: everything is checked and prebuilt when a network is linked.
 """
 
+from typing import TYPE_CHECKING
+
 from fbruntime.core import (
     Block,
     BlockFault,
@@ -42,6 +44,11 @@ from fbruntime.core import (
 )
 from fbruntime.core.typeref import set_default_resolver
 
+if TYPE_CHECKING:  # type checkers see the real classes; at run time they load on first use
+    from fbruntime.loader import Loader
+    from fbruntime.orchestrator import Orchestrator
+    from fbruntime.store import Store
+
 __all__ = [
     "Block",
     "BlockFault",
@@ -61,6 +68,7 @@ __all__ = [
     "RealClock",
     "Resource",
     "ResourceState",
+    "Store",
     "TestClock",
 ]
 
@@ -77,8 +85,12 @@ set_default_resolver(_library_resolver)
 
 
 def __getattr__(name: str) -> object:
-    # The Loader and the Orchestrator pull in the store (SQLAlchemy) and the importer (lxml):
+    # The Loader, the Orchestrator and the Store pull in SQLAlchemy and the importer (lxml):
     # loaded on first use, so ``from fbruntime import Block`` stays light.
+    if name == "Store":
+        from fbruntime.store import Store
+
+        return Store
     if name == "Loader":
         from fbruntime.loader import Loader
 

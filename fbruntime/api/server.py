@@ -63,6 +63,14 @@ async def build_server(
                 file=out,
                 flush=True,
             )
+        elif not settings.token:
+            print(
+                f"fbrt: the API token made when {settings.data_dir} was first served is "
+                "still required (only its hash is kept); to get a new one: "
+                "fbrt serve --new-token",
+                file=out,
+                flush=True,
+            )
         if not settings.loopback:
             print(f"fbrt: listening on {settings.host}: every call needs the API token", file=out)
         routers = list(extra_routers)

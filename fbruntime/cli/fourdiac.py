@@ -1,9 +1,10 @@
 """``fbrt types [DIR...]``: list the block types of some folders, each with what is wrong with it.
 
 Python blocks and JSON composites (through the Loader, as ``fbrt serve --folder`` would load them)
-and 4diac XML types; with no folder, the shipped library. Every FB type is also built (ST
-compiled, ECC generated, templates resolved), so a listing shows the problems a run would hit.
-``--json`` prints one JSON document for scripts.
+and 4diac XML types. Every FB type is also built (ST compiled, ECC generated, templates
+resolved), so a listing shows the problems a run would hit. Without a folder it lists the shipped
+Python and JSON blocks and the types fbrt has built in (FORTE's standard library,
+``fbruntime.builtin``). ``--json`` prints one JSON document for scripts.
 """
 
 from __future__ import annotations
@@ -14,10 +15,31 @@ from typing import Annotated, Any
 
 import typer
 
+from fbruntime.builtin import EXCLUDED, BuiltinLibrary, builtin_types, forte_type_names
 from fbruntime.cli._fail import fail
 from fbruntime.fourdiac.build import FourdiacTypes
 from fbruntime.fourdiac.errors import FourdiacError
 from fbruntime.fourdiac.library import FB_TAGS
+
+
+def list_builtin_types() -> list[dict[str, Any]]:
+    """One row per type fbrt has built in (FORTE's names), each built to show it works."""
+    catalog = builtin_types()
+    rows = []
+    for name in forte_type_names():
+        row: dict[str, Any] = {"name": name, "qualified_name": name, "version": "", "kind": ""}
+        row.update(description=EXCLUDED.get(name, ""), file="fbrt-builtin", problems=[])
+        if name not in EXCLUDED:
+            try:
+                built = catalog.get(name)
+            except Exception as exc:  # a broken built-in is listed, not fatal
+                row["problems"] = [f"{name}: {type(exc).__name__}: {exc}"]
+            else:
+                if built is not None:
+                    row.update(version=built.version, kind=built.kind)
+                    row["description"] = built.description
+        rows.append(row)
+    return rows
 
 
 def list_native(dirs: list[Path]) -> list[dict[str, Any]]:
@@ -49,8 +71,8 @@ def list_types(dirs: list[Path]) -> list[dict[str, Any]]:
     """One row per file: name, qualified name, version, description, kind, file, problems."""
     rows = list_native(dirs)
     if not dirs:
-        return rows
-    types = FourdiacTypes(dirs, prefer_xml=True)
+        return rows + list_builtin_types()
+    types = FourdiacTypes(dirs, prefer_xml=True, native=BuiltinLibrary())
     for info in types.library.list_types():
         problems = [str(p) for p in info.problems]
         kind = info.kind.value if info.kind is not None else ""
@@ -84,8 +106,8 @@ def register(app: typer.Typer) -> None:
         dirs: Annotated[
             list[Path] | None,
             typer.Argument(
-                help="folders of Python blocks, JSON composites and 4diac types "
-                "(default: the shipped library)"
+                help="folders of Python blocks, JSON composites and 4diac types; "
+                "none: the shipped and built-in types"
             ),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
@@ -94,7 +116,7 @@ def register(app: typer.Typer) -> None:
         for folder in dirs or []:
             if not folder.exists():
                 fail(f"{folder}: no such file or folder")
-        rows = list_types(list(dirs or []))
+        rows = list_types(dirs or [])
         if as_json:
             typer.echo(json.dumps(rows, indent=2))
         else:

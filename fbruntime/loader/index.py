@@ -34,6 +34,7 @@ from fbruntime.blockfiles import (
     main_type,
     types_in_module,
 )
+from fbruntime.builtin import builtin_types
 from fbruntime.core import FBType
 from fbruntime.core.typeref import type_resolver
 from fbruntime.loader.composite_json import CompositeDefinition, build_composite, parse_definition
@@ -420,11 +421,19 @@ class TypeIndex:
     def get(self, name: str, version: str | None = None) -> FBType:
         """A type by type name, class name or file name (synchronous).
 
-        Database types are available here once :meth:`load` (or a save) has built them.
+        Database types are available here once the Loader has read the database
+        (``await loader.refresh()``, or a ``load`` or a save).
         """
         if Path(name).suffix == ".py" and ("/" in name or "\\" in name):
             return self.load_file(name)
-        best = self._pick(name, version)
+        try:
+            best = self._pick(name, version)
+        except TypeNotFound:
+            # FORTE's standard types (F_ADD, BOOL2BOOL, ADD_3 ...) are built in, as on a device.
+            builtin = builtin_types().get(name) if version is None else None
+            if builtin is None:
+                raise
+            return builtin
         if best.fbtype is not None:
             return best.fbtype
         entry = best.entry

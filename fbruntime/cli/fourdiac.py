@@ -2,9 +2,9 @@
 
 Python blocks and JSON composites (through the Loader, as ``fbrt serve --folder`` would load them)
 and 4diac XML types. Every FB type is also built (ST compiled, ECC generated, templates
-resolved), so a listing shows the problems a run would hit. Without a folder it lists the shipped
-Python and JSON blocks and the types fbrt has built in (FORTE's standard library,
-``fbruntime.builtin``). ``--json`` prints one JSON document for scripts.
+resolved), so a listing shows the problems a run would hit. Without a folder it lists the types
+fbrt has built in (FORTE's standard library, ``fbruntime.builtin``); the shipped Python and JSON
+blocks are the folders ``blocks`` and ``composites``. ``--json`` prints one JSON document.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def list_native(dirs: list[Path]) -> list[dict[str, Any]]:
     from fbruntime.loader import Loader
 
     loader = Loader(dirs)  # the shipped library too: templates in the folders may name it
-    wanted = [d.resolve() for d in dirs] or [f.resolve() for f in loader.folders]
+    wanted = [d.resolve() for d in dirs]
     rows = []
     for entry in loader.list():
         origin = Path(entry.origin).resolve()
@@ -69,9 +69,9 @@ def list_native(dirs: list[Path]) -> list[dict[str, Any]]:
 
 def list_types(dirs: list[Path]) -> list[dict[str, Any]]:
     """One row per file: name, qualified name, version, description, kind, file, problems."""
-    rows = list_native(dirs)
     if not dirs:
-        return rows + list_builtin_types()
+        return list_builtin_types()
+    rows = list_native(dirs)
     types = FourdiacTypes(dirs, prefer_xml=True, native=BuiltinLibrary())
     for info in types.library.list_types():
         problems = [str(p) for p in info.problems]
@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
             list[Path] | None,
             typer.Argument(
                 help="folders of Python blocks, JSON composites and 4diac types; "
-                "none: the shipped and built-in types"
+                "none: the built-in types"
             ),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,

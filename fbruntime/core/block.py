@@ -18,7 +18,11 @@
             self.CNF()
 
 An ``async def on_X`` handler runs as a task (it may await ``self.sleep`` or I/O); what it emits
-joins the resource's FIFO when it happens, and ``max_concurrency`` (default 1) keeps runs in order.
+joins the resource's FIFO when it happens. Each run sees the WITH inputs its own event brought,
+whatever events arrive while it waits: the pins hold a run's inputs exactly while that run
+executes (:mod:`fbruntime.core.asyncrun`). ``max_concurrency`` (default 1) is how many runs may
+wait at once; their outputs still leave in event order. Set outputs and emit them in the same step
+(no ``await`` between): outputs are the block's shared state.
 The class itself is usable as a type anywhere a type is expected (``Scale.fbtype``).
 """
 

@@ -78,5 +78,7 @@ def test_types_lists_python_blocks_and_json_composites_too(tmp_path: Path) -> No
         "Ping": ("0.3", "python"),
         "Pings": ("1.0", "composite"),
     }
-    shipped = CliRunner().invoke(app, ["types"])
-    assert shipped.exit_code == 0 and "E_BLINK" in shipped.output and "E_CTU" in shipped.output
+    root = Path(__file__).resolve().parents[2]
+    shipped = CliRunner().invoke(app, ["types", str(root / "composites")])
+    assert shipped.exit_code == 0, shipped.output
+    assert "E_BLINK" in shipped.output and "E_EVERY_N" in shipped.output

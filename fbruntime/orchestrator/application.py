@@ -205,6 +205,10 @@ class Application:
                 )
         return out
 
+    def pin_name(self, res: Resource, path: str) -> str:
+        """The one name a block or pin path inside ``res`` has in this application."""
+        return self._relative(res, path)
+
     def _relative(self, res: Resource, path: str) -> str:
         """The name a path inside ``res`` has in this application (what it prints)."""
         if self.root is None:

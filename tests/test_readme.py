@@ -24,7 +24,8 @@ FILE_CAPTION = re.compile(r"`([\w/]+\.py)`:\s*$")
 def tour() -> list[tuple[str, str, str]]:
     """(language, code, the text just before it) of each fenced block in the tour."""
     text = README.read_text()
-    section = text[text.index("## A five-minute tour") : text.index("## Architecture")]
+    start = text.index("## A five-minute tour")
+    section = text[start : text.index("\n## ", start)]
     blocks = []
     for match in re.finditer(r"```(\w+)\n(.*?)```", section, re.S):
         before = section[: match.start()].rstrip().rsplit("\n", 1)[-1]

@@ -209,3 +209,22 @@ async def test_disconnecting_one_source_leaves_a_plain_connection() -> None:
     res.fire("A.REQ")
     await res.settle()
     assert seen(res) == [6]
+
+
+async def test_a_second_source_added_while_running_takes_effect() -> None:
+    res = Resource()
+    res.add("A", Send)
+    res.add("D", Seen)
+    res.connect("A.OUT", "D.IN")
+    res.connect("A.CNF", "D.REQ")
+    res.write("A.V", 1)
+    res.start()
+    res.fire("A.REQ")
+    await res.settle()
+    res.add("B", Send, V=2)  # deployed into the running resource: now D.IN fans in
+    res.connect("B.OUT", "D.IN")
+    res.connect("B.CNF", "D.REQ")
+    res.fire("B.REQ")
+    res.fire("A.REQ")
+    await res.settle()
+    assert seen(res) == [1, 2, 1]

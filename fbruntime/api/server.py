@@ -11,6 +11,7 @@ FastAPI, pydantic and the block library otherwise stalls the loop for tens of mi
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sys
 from collections.abc import Awaitable, Callable, Iterable
@@ -26,7 +27,7 @@ from fbruntime.api.settings import ApiSettings
 from fbruntime.eventloop import run_loop
 from fbruntime.orchestrator import Orchestrator
 
-__all__ = ["build_server", "freeze_heap", "run_loop", "serve"]
+__all__ = ["bound_port", "build_server", "freeze_heap", "run_loop", "serve"]
 
 T = TypeVar("T")
 
@@ -87,18 +88,49 @@ async def build_server(
         raise
 
 
+StopHook = Callable[[Callable[[], object]], Callable[[], None]]
+# Given "stop gracefully", arranges for it to be called (on SIGINT/SIGTERM) and returns an undo.
+
+
 async def serve(
-    settings: ApiSettings, *, new_token: bool = False, compose: Compose | None = None
+    settings: ApiSettings,
+    *,
+    new_token: bool = False,
+    compose: Compose | None = None,
+    stop_hook: StopHook | None = None,
 ) -> None:
+    """Serve until stopped; prints the address it listens on (the real port when ``port`` is 0)."""
     server, orch, cleanup = await build_server(settings, new_token=new_token, compose=compose)
     freeze_heap()
+    undo = stop_hook(lambda: setattr(server, "should_exit", True)) if stop_hook else None
+    announce = asyncio.create_task(_announce(server, settings))
     try:
         await server.serve()
     finally:
+        announce.cancel()
+        if undo is not None:
+            undo()
         try:
             await cleanup()
         finally:
             await orch.close()
+
+
+def bound_port(server: uvicorn.Server) -> int:
+    """The port a started server listens on."""
+    for listener in server.servers:
+        for sock in listener.sockets:
+            return int(sock.getsockname()[1])
+    raise RuntimeError("the server is not listening")
+
+
+async def _announce(server: uvicorn.Server, settings: ApiSettings) -> None:
+    while not server.started:
+        await asyncio.sleep(0.02)
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    print(
+        f"fbrt: serving on http://{host}:{bound_port(server)}/ (API docs at /docs)", flush=True
+    )
 
 
 async def _nothing() -> None:

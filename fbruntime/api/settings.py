@@ -20,6 +20,7 @@ __all__ = ["ApiSettings", "is_loopback"]
 
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
 SLICE_EVENTS = 5_000
+DEFAULT_WATCHDOG = 1.0
 
 
 def is_loopback(host: str) -> bool:
@@ -45,6 +46,7 @@ class ApiSettings:
     folders: tuple[Path, ...] = field(default=())
     fourdiac_folders: tuple[Path, ...] = field(default=())
     slice_events: int | None = SLICE_EVENTS
+    watchdog: float = DEFAULT_WATCHDOG
 
     @property
     def loopback(self) -> bool:
@@ -63,5 +65,6 @@ class ApiSettings:
             allow_python_upload=env.get("FBRT_ALLOW_PYTHON_UPLOAD", "").lower()
             in ("1", "true", "yes"),
             slice_events=int(env.get("FBRT_SLICE_EVENTS", str(SLICE_EVENTS))),
+            watchdog=float(env.get("FBRT_WATCHDOG", str(DEFAULT_WATCHDOG))),
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -183,10 +183,22 @@ def _describe(frame: FrameType | None, outer: FrameType) -> str:
         inner = inner.f_back
     where = inner or outer
     code = where.f_code
-    owner = outer.f_locals.get("self") or outer.f_locals.get("fb")
-    path = getattr(owner, "rt__path", None)
-    block = f"{path()} " if callable(path) else ""
-    return f"{block}{code.co_name} ({code.co_filename}, line {where.f_lineno})"
+    return f"{_owner(where, outer)}{code.co_name} ({code.co_filename}, line {where.f_lineno})"
+
+
+def _owner(frame: FrameType | None, outer: FrameType) -> str:
+    """``"Line.Filter "``: the instance whose code the frame runs, if one is in sight."""
+    from fbruntime.core.instance import FBInstance
+
+    while frame is not None:
+        for name in ("self", "fb"):
+            value = frame.f_locals.get(name)
+            if isinstance(value, FBInstance):
+                return f"{value.rt__path()} "
+        if frame is outer:
+            break
+        frame = frame.f_back
+    return ""
 
 
 def _is_library(filename: str) -> bool:

@@ -128,9 +128,7 @@ async def _announce(server: uvicorn.Server, settings: ApiSettings) -> None:
     while not server.started:
         await asyncio.sleep(0.02)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    print(
-        f"fbrt: serving on http://{host}:{bound_port(server)}/ (API docs at /docs)", flush=True
-    )
+    print(f"fbrt: serving on http://{host}:{bound_port(server)}/ (API docs at /docs)", flush=True)
 
 
 async def _nothing() -> None:

@@ -44,8 +44,9 @@ from typing import Any
 from fbruntime.core.errors import DefinitionError, EngineError
 from fbruntime.core.fbtype import FBType
 from fbruntime.core.instance import FBInstance, FBState, noop
-from fbruntime.core.interface import DataPort, Interface
+from fbruntime.core.interface import DataPort, Interface, check_name
 from fbruntime.core.watchdog import WatchdogExpired
+from fbruntime.iec.limits import MAX_INSTANCE_ELEMENTS, elements
 
 __all__ = [
     "AdapterLink",
@@ -278,13 +279,21 @@ class _ExecutingType(FBType):
         self.adapters = tuple(adapters)
         taken = set(interface.pin_names)
         for port in self.internals:
+            check_name(port.name, f"{name}: internal variable")
             if port.name in taken:
                 raise DefinitionError(f"{name}: internal variable {port.name!r} clashes with a pin")
             taken.add(port.name)
         for fb_name, _ in self.internal_fbs:
+            check_name(fb_name, f"{name}: internal FB")
             if fb_name in taken:
                 raise DefinitionError(f"{name}: internal FB {fb_name!r} clashes with a name")
             taken.add(fb_name)
+        self.elements = sum(elements(p.type) for p in (*interface.data_ports(), *self.internals))
+        if self.elements > MAX_INSTANCE_ELEMENTS:
+            raise DefinitionError(
+                f"{name}: its variables hold {self.elements:,} values; one instance may hold at "
+                f"most {MAX_INSTANCE_ELEMENTS:,}"
+            )
 
     def adapter(self, name: str) -> AdapterSpec:
         for spec in self.adapters:

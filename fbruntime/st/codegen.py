@@ -204,6 +204,8 @@ class Emitter:
             for value, repeat in e.items:
                 v = self.convert(self.init_value(value, t.element), t.element, value)
                 count = 1 if repeat is None else self.const_int(repeat)
+                if len(items) + count > t.length:
+                    raise self.fail(f"{len(items) + count:,} initial values for {t.name}", e)
                 items.extend([v] * count)
             if len(items) > t.length:
                 raise self.fail(f"{len(items)} initial values for {t.name}", e)

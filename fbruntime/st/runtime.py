@@ -13,6 +13,7 @@ import time
 from typing import Any, NoReturn
 
 from fbruntime.core import watchdog
+from fbruntime.iec.limits import MAX_STRING_LENGTH
 from fbruntime.iec.numeric import to_real32
 
 from .errors import STFault, WatchdogTrip
@@ -161,7 +162,7 @@ def s_mid(s: str, n: int, p: int) -> str:
 def s_insert(s1: str, s2: str, p: int) -> str:
     if p < 0 or p > len(s1):
         raise STFault(f"INSERT position {p} is outside 0..{len(s1)}")
-    return s1[:p] + s2 + s1[p:]
+    return (s1[:p] + s2 + s1[p:])[:MAX_STRING_LENGTH]
 
 
 def s_delete(s: str, n: int, p: int) -> str:
@@ -173,7 +174,7 @@ def s_delete(s: str, n: int, p: int) -> str:
 def s_replace(s1: str, s2: str, n: int, p: int) -> str:
     if p < 1:
         raise STFault(f"REPLACE position {p} is below 1")
-    return s1[: p - 1] + s2 + s1[p - 1 + max(n, 0) :]
+    return (s1[: p - 1] + s2 + s1[p - 1 + max(n, 0) :])[:MAX_STRING_LENGTH]
 
 
 def s_find(s1: str, s2: str) -> int:

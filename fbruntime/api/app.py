@@ -16,6 +16,7 @@ from fbruntime.api.auth import hash_token
 from fbruntime.api.context import ApiContext, Reader
 from fbruntime.api.errors import install_error_handlers
 from fbruntime.api.fastpath import FastPath
+from fbruntime.api.guard import Guard
 from fbruntime.api.settings import ApiSettings
 from fbruntime.orchestrator import Orchestrator
 
@@ -45,6 +46,13 @@ def create_app(
     ctx = ApiContext(orchestrator, settings, token_hash)
     app.state.fbrt = ctx
     app.add_middleware(FastPath, ctx=ctx)
+    # outermost: checks every request, the fast path's included (see fbruntime.api.guard)
+    app.add_middleware(
+        Guard,
+        max_body=settings.max_upload_bytes,
+        body_timeout=settings.body_timeout,
+        allowed_hosts=settings.allowed_hosts,
+    )
     install_error_handlers(app)
 
     @app.get("/api/health", tags=["health"])

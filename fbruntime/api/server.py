@@ -23,9 +23,11 @@ from fastapi import APIRouter
 
 from fbruntime.api.app import create_app
 from fbruntime.api.auth import ensure_token
+from fbruntime.api.protocol import guarded_protocol
 from fbruntime.api.settings import ApiSettings
 from fbruntime.eventloop import run_loop
 from fbruntime.orchestrator import Orchestrator
+from fbruntime.store import StoreUnavailable
 
 __all__ = ["bound_port", "build_server", "freeze_heap", "run_loop", "serve"]
 
@@ -48,13 +50,16 @@ async def build_server(
     log_level: str = "info",
 ) -> tuple[uvicorn.Server, Orchestrator, Cleanup]:
     """The server, its Orchestrator and the composed parts' cleanup (the caller closes both)."""
-    orch = await Orchestrator.open(
-        data_dir=settings.data_dir,
-        database_url=settings.database_url,
-        folders=settings.folders,
-        fourdiac_folders=settings.fourdiac_folders,
-        slice_events=settings.slice_events,
-    )
+    try:
+        orch = await Orchestrator.open(
+            data_dir=settings.data_dir,
+            database_url=settings.database_url,
+            folders=settings.folders,
+            fourdiac_folders=settings.fourdiac_folders,
+            slice_events=settings.slice_events,
+        )
+    except OSError as exc:  # the data directory is a file, or cannot be made
+        raise StoreUnavailable(f"cannot use the data directory: {exc}") from exc
     orch.watch_interval = settings.watch_interval
     try:
         hashed, fresh = await ensure_token(orch.store, settings.token, regenerate=new_token)
@@ -71,14 +76,16 @@ async def build_server(
         if compose is not None:
             more, cleanup = await compose(orch, settings)
             routers.extend(more)
-        app = create_app(orch, replace(settings, token_hash=hashed), routers)
+        served = replace(settings, token_hash=hashed, allowed_hosts=settings.served_hosts())
+        app = create_app(orch, served, routers)
         config = uvicorn.Config(
             app,
             host=settings.host,
             port=settings.port,
             log_level=log_level,
             lifespan="off",
-            http="httptools" if _has("httptools") else "h11",
+            http=_protocol(settings),
+            timeout_keep_alive=settings.idle_timeout,  # type: ignore[arg-type]
             # Open event streams (browsers watching) must not hold Ctrl-C up.
             timeout_graceful_shutdown=2,
         )
@@ -139,6 +146,17 @@ def freeze_heap() -> None:
     """Leave everything alive now out of every later garbage collection (see the module doc)."""
     gc.collect()
     gc.freeze()
+
+
+def _protocol(settings: ApiSettings) -> type[asyncio.Protocol]:
+    """uvicorn's HTTP/1.1 protocol (httptools when installed) with fbrt's connection limits."""
+    if _has("httptools"):
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
+    else:  # pragma: no cover - httptools is a dependency
+        from uvicorn.protocols.http.h11_impl import H11Protocol as base  # type: ignore[assignment]
+    return guarded_protocol(
+        base, header_timeout=settings.header_timeout, max_connections=settings.max_connections
+    )
 
 
 def _has(module: str) -> bool:

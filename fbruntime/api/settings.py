@@ -1,7 +1,13 @@
 """Settings of the control API server: from flags, else the environment, else defaults.
 
 Environment: ``FBRT_HOST``, ``FBRT_PORT``, ``FBRT_DATA_DIR``, ``FBRT_DATABASE_URL``,
-``FBRT_API_TOKEN``, ``FBRT_ALLOW_PYTHON_UPLOAD`` (``1``/``true``), ``FBRT_SLICE_EVENTS``.
+``FBRT_API_TOKEN``, ``FBRT_ALLOW_PYTHON_UPLOAD`` (``1``/``true``), ``FBRT_SLICE_EVENTS``,
+``FBRT_WATCHDOG`` (seconds one event's handling may take, 0 off), and the server's limits:
+``FBRT_MAX_BODY_BYTES`` (every request body, uploads included), ``FBRT_HEADER_TIMEOUT`` (seconds
+for a request's headers to arrive), ``FBRT_IDLE_TIMEOUT`` (seconds an idle keep-alive connection
+stays open), ``FBRT_MAX_CONNECTIONS`` and ``FBRT_ALLOWED_HOSTS`` (comma-separated names the
+``Host`` header may carry; default: the loopback names when serving on loopback, any otherwise,
+since every call then needs the token anyway).
 
 ``slice_events`` is how many events an application's resource dispatches before the event loop
 serves requests again (see :class:`fbruntime.orchestrator.Orchestrator`); the default keeps API
@@ -21,6 +27,15 @@ __all__ = ["ApiSettings", "is_loopback"]
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024
 SLICE_EVENTS = 5_000
 DEFAULT_WATCHDOG = 1.0
+
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def _names(text: str | None) -> tuple[str, ...] | None:
+    if not text or not text.strip():
+        return None
+    return tuple(n.strip() for n in text.split(",") if n.strip())
 
 
 def is_loopback(host: str) -> bool:
@@ -47,6 +62,19 @@ class ApiSettings:
     fourdiac_folders: tuple[Path, ...] = field(default=())
     slice_events: int | None = SLICE_EVENTS
     watchdog: float = DEFAULT_WATCHDOG
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    idle_timeout: float = 5.0
+    max_connections: int = 256
+    allowed_hosts: tuple[str, ...] | None = None
+
+    def served_hosts(self) -> tuple[str, ...] | None:
+        """The names a ``Host`` header may carry (None: any), see the module docstring."""
+        if self.allowed_hosts is not None:
+            return self.allowed_hosts
+        if self.loopback:
+            return tuple(dict.fromkeys((self.host, *LOOPBACK_NAMES)))
+        return None
 
     @property
     def loopback(self) -> bool:
@@ -66,5 +94,10 @@ class ApiSettings:
             in ("1", "true", "yes"),
             slice_events=int(env.get("FBRT_SLICE_EVENTS", str(SLICE_EVENTS))),
             watchdog=float(env.get("FBRT_WATCHDOG", str(DEFAULT_WATCHDOG))),
+            max_upload_bytes=int(env.get("FBRT_MAX_BODY_BYTES", str(MAX_UPLOAD_BYTES))),
+            header_timeout=float(env.get("FBRT_HEADER_TIMEOUT", "10")),
+            idle_timeout=float(env.get("FBRT_IDLE_TIMEOUT", "5")),
+            max_connections=int(env.get("FBRT_MAX_CONNECTIONS", "256")),
+            allowed_hosts=_names(env.get("FBRT_ALLOWED_HOSTS")),
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -5,6 +5,11 @@ answered in order, one reply per request. Commands from all connections reach th
 time. A broken frame closes that connection only (after answering the requests completed before
 it); a bad request gets FORTE's error reply; a client leaving mid-request is simply dropped; none
 of these reach past their own connection.
+
+Limits, so that no client can hold the device: at most ``max_connections`` connections at once
+(one more is closed as soon as it is accepted), a request must be complete within
+``request_timeout`` seconds of its first byte, and a connection with no request for
+``idle_timeout`` seconds is closed (the 4diac IDE reconnects when it needs to).
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ from fbruntime.mgmt.requests import RequestError, parse_request
 from fbruntime.mgmt.target import ManagementTarget
 
 DEFAULT_PORT = 61499
+MAX_CONNECTIONS = 64
+REQUEST_TIMEOUT = 10.0
+IDLE_TIMEOUT = 600.0
 _READ_SIZE = 65536
 
 log = logging.getLogger(__name__)
@@ -48,9 +56,20 @@ async def respond(target: ManagementTarget, dst: str, text: str) -> str:
 class ManagementServer:
     """A listening management endpoint; `port` is the bound port (useful after binding port 0)."""
 
-    def __init__(self, target: ManagementTarget, max_string_length: int) -> None:
+    def __init__(
+        self,
+        target: ManagementTarget,
+        max_string_length: int,
+        *,
+        max_connections: int = MAX_CONNECTIONS,
+        request_timeout: float = REQUEST_TIMEOUT,
+        idle_timeout: float = IDLE_TIMEOUT,
+    ) -> None:
         self._target = target
         self._max_string_length = max_string_length
+        self.max_connections = max_connections
+        self.request_timeout = request_timeout
+        self.idle_timeout = idle_timeout
         self._lock = asyncio.Lock()
         self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
         self._server: asyncio.Server | None = None
@@ -106,13 +125,28 @@ class ManagementServer:
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         task = asyncio.current_task()
+        peer = writer.get_extra_info("peername")
+        if len(self._connections) >= self.max_connections:
+            log.warning(
+                "refusing management client %s: %d connections are open already",
+                peer,
+                len(self._connections),
+            )
+            writer.close()
+            return
         if task is not None:
             self._connections[task] = writer
-        peer = writer.get_extra_info("peername")
         decoder = FrameDecoder(self._max_string_length)
         try:
             while True:
-                data = await reader.read(_READ_SIZE)
+                wait = self.request_timeout if decoder.mid_request else self.idle_timeout
+                try:
+                    async with asyncio.timeout(wait):
+                        data = await reader.read(_READ_SIZE)
+                except TimeoutError:
+                    what = "a request unfinished" if decoder.mid_request else "idle"
+                    log.info("closing management client %s: %s for %g s", peer, what, wait)
+                    break
                 if not data:
                     if decoder.mid_request:
                         log.info("management client %s left in the middle of a request", peer)
@@ -139,8 +173,17 @@ async def serve(
     port: int = DEFAULT_PORT,
     *,
     max_string_length: int = MAX_STRING_LENGTH,
+    max_connections: int = MAX_CONNECTIONS,
+    request_timeout: float = REQUEST_TIMEOUT,
+    idle_timeout: float = IDLE_TIMEOUT,
 ) -> ManagementServer:
     """Listen for management connections; port 0 picks a free port (see `ManagementServer.port`)."""
-    server = ManagementServer(target, max_string_length)
+    server = ManagementServer(
+        target,
+        max_string_length,
+        max_connections=max_connections,
+        request_timeout=request_timeout,
+        idle_timeout=idle_timeout,
+    )
     await server._start(host, port)
     return server

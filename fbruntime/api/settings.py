@@ -62,7 +62,7 @@ class ApiSettings:
     fourdiac_folders: tuple[Path, ...] = field(default=())
     slice_events: int | None = SLICE_EVENTS
     watchdog: float = DEFAULT_WATCHDOG
-    header_timeout: float = 10.0
+    header_timeout: float = 20.0
     body_timeout: float = 30.0
     idle_timeout: float = 5.0
     max_connections: int = 256
@@ -95,7 +95,7 @@ class ApiSettings:
             slice_events=int(env.get("FBRT_SLICE_EVENTS", str(SLICE_EVENTS))),
             watchdog=float(env.get("FBRT_WATCHDOG", str(DEFAULT_WATCHDOG))),
             max_upload_bytes=int(env.get("FBRT_MAX_BODY_BYTES", str(MAX_UPLOAD_BYTES))),
-            header_timeout=float(env.get("FBRT_HEADER_TIMEOUT", "10")),
+            header_timeout=float(env.get("FBRT_HEADER_TIMEOUT", "20")),
             idle_timeout=float(env.get("FBRT_IDLE_TIMEOUT", "5")),
             max_connections=int(env.get("FBRT_MAX_CONNECTIONS", "256")),
             allowed_hosts=_names(env.get("FBRT_ALLOWED_HOSTS")),

@@ -5,8 +5,9 @@
 * SIGINT and SIGTERM are taken off the main thread and waited for on a thread of their own, so
   they are seen at once even while a block holds the main thread (a loop, a long C call). The
   first asks the command to stop gracefully (``stop_on_signal`` callbacks, run on the event
-  loop); if the process has not ended ``grace`` seconds later it exits hard, with 128 + the
-  signal's number and a line on stderr saying so. A second signal exits at once.
+  loop); if the process has not ended ``grace`` seconds later (5, or ``FBRT_STOP_GRACE``) it
+  exits hard, with 128 + the signal's number and a line on stderr saying so. A second signal
+  exits at once.
 * The watchdog budget is set (``--watchdog`` / ``FBRT_WATCHDOG``, seconds, 0 off) and its
   backstop thread started, which stops a Python handler that runs over it
   (:mod:`fbruntime.core.watchdog`).
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 GRACE_SECONDS = 5.0
+GRACE_ENV = "FBRT_STOP_GRACE"
 WATCHDOG_ENV = "FBRT_WATCHDOG"
 WATCHDOG_HELP = (
     "Seconds one event's handling may run before the block is stopped with a fault "
@@ -48,8 +50,8 @@ _active: StopGuard | None = None
 class StopGuard:
     """SIGINT/SIGTERM waited for on a thread; graceful first, hard after ``grace`` seconds."""
 
-    def __init__(self, grace: float = GRACE_SECONDS) -> None:
-        self.grace = grace
+    def __init__(self, grace: float | None = None) -> None:
+        self.grace = grace if grace is not None else float(os.environ.get(GRACE_ENV, GRACE_SECONDS))
         self._callbacks: list[tuple[asyncio.AbstractEventLoop, Callable[[], object]]] = []
         self._lock = threading.Lock()
         self._closing = threading.Event()

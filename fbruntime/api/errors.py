@@ -77,12 +77,17 @@ def install_error_handlers(app: FastAPI) -> None:
         for cls, status, kind in _STATUS:
             if isinstance(exc, cls):
                 extra: dict[str, Any] = {}
+                detail = str(exc)
                 if isinstance(exc, BadValue):
                     literal = exc.literal
                     if len(repr(literal)) > 220:
                         literal = shorten(literal, 200)
+                        detail = (
+                            f"{exc.path}: {literal} is not a valid {exc.expected}: "
+                            f"{exc.reason[:1_000]}"
+                        )
                     extra = {"path": exc.path, "literal": literal, "expected": exc.expected}
-                return _body(status, kind, str(exc), **extra)
+                return _body(status, kind, detail, **extra)
         return await unexpected(request, exc)
 
     async def too_deep(request: Request, exc: Exception) -> JSONResponse:

@@ -229,7 +229,7 @@ class Parser:
     # --- statements ------------------------------------------------------------------------
 
     def parse_statements(self) -> list[n.Stmt]:
-        self._enter(self.tok, "statements")
+        self._enter(self.tok)
         try:
             return self._statements()
         finally:
@@ -362,7 +362,7 @@ class Parser:
 
     def parse_case_body(self) -> list[n.Stmt]:
         """Statements up to the next label (``expr [, expr] :``), ELSE or END_CASE."""
-        self._enter(self.tok, "statements")
+        self._enter(self.tok)
         try:
             return self._case_body()
         finally:
@@ -454,11 +454,11 @@ class Parser:
             # every binary operator of ST is left-associative: the right operand binds tighter
             left = n.Binary(t.line, t.col, op, left, self._binary(level + 1))
 
-    def _enter(self, tok: Token, what: str = "expressions") -> None:
+    def _enter(self, tok: Token) -> None:
         self.depth += 1
         if self.depth > MAX_NESTING:
             raise self.error(
-                f"{what} nested too deeply: more than {MAX_NESTING} levels "
+                f"statements and expressions nested too deeply: more than {MAX_NESTING} levels "
                 "(split the code with temporary variables)",
                 tok,
             )

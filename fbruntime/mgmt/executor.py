@@ -396,7 +396,7 @@ class DeviceTarget(WatchCommands):
         inst, pin = find_pin(res, path)
         itf = inst.rt__type.interface
         if itf.event_input(pin) is not None:
-            res.post(lambda: inst.rt__entries[pin]())
+            res.post(res.external_entry(inst, pin))
             return OK
         if itf.event_output(pin) is not None:
             res.post(lambda: getattr(inst, pin)())

@@ -17,6 +17,7 @@ from fbruntime.api.context import ApiContext, Reader
 from fbruntime.api.errors import install_error_handlers
 from fbruntime.api.fastpath import FastPath
 from fbruntime.api.guard import Guard
+from fbruntime.api.readcache import ReadCache
 from fbruntime.api.settings import ApiSettings
 from fbruntime.orchestrator import Orchestrator
 
@@ -46,6 +47,10 @@ def create_app(
     ctx = ApiContext(orchestrator, settings, token_hash)
     app.state.fbrt = ctx
     app.add_middleware(FastPath, ctx=ctx)
+    if settings.cached_reads:
+        app.add_middleware(
+            ReadCache, paths=dict(settings.cached_reads), ttl=settings.read_cache_ttl
+        )
     # outermost: checks every request, the fast path's included (see fbruntime.api.guard)
     app.add_middleware(
         Guard,

@@ -67,6 +67,14 @@ class ApiSettings:
     idle_timeout: float = 5.0
     max_connections: int = 256
     allowed_hosts: tuple[str, ...] | None = None
+    # database-backed reads whose answers are shared for read_cache_ttl s, each with whether
+    # it shows application values (see fbruntime/api/readcache.py)
+    cached_reads: tuple[tuple[str, bool], ...] = (
+        ("/api/runs", False),
+        ("/api/pipelines", False),
+        ("/api/web/overview", True),
+    )
+    read_cache_ttl: float = 0.25
 
     def served_hosts(self) -> tuple[str, ...] | None:
         """The names a ``Host`` header may carry (None: any), see the module docstring."""

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import socket
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.hostile.conftest import AUTH, Server, create_app, wait_until
-from tests.hostile.hostile_files import REFUSED
+from tests.hostile.hostile_files import REFUSED, write_types
 
 CASES = [
     *((name, [f"{name}.fbt:", words]) for name, (_, words) in REFUSED.items()),
@@ -128,3 +129,15 @@ def test_a_template_cannot_blow_up_a_tiny_config(api: httpx.Client, server: Serv
 def test_a_nul_in_the_path_is_a_400(api: httpx.Client, path: str) -> None:
     r = api.get(path)
     assert r.status_code == 400 and r.json()["error"] == "bad_path"
+
+
+def test_fbrt_types_lists_each_problem_in_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from fbruntime.cli import app
+
+    result = CliRunner().invoke(app, ["types", str(write_types(tmp_path / "types"))])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    problems = [line for line in result.output.splitlines() if line.startswith("    ")]
+    assert len(problems) == len(CASES), result.output
+    assert all(".fbt:" in line for line in problems)

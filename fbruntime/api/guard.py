@@ -85,7 +85,7 @@ class Guard:
                 f"(it answers to {', '.join(sorted(allowed))})",
             )
             return
-        if length is None and not chunked:
+        if not chunked and (length is None or length == 0):
             await self.app(scope, receive, send)  # no body: the common case, left untouched
             return
         if length is not None and (length < 0 or length > self.max_body):

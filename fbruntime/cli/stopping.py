@@ -13,7 +13,8 @@
   (:mod:`fbruntime.core.watchdog`).
 
 Outside a guard (the library used from a script or a test), ``stop_on_signal`` falls back to the
-event loop's own signal handlers.
+event loop's own signal handlers. A child process started inside a guard would inherit the
+blocked signals; fbrt starts none, and one that ever does must unblock them in the child.
 """
 
 from __future__ import annotations

@@ -5,16 +5,18 @@ thread and back through the event loop. While an application keeps the loop busy
 trip waits for a dispatcher slice and a CPU, so one such read takes tens of milliseconds, and a
 dashboard's worth of them queue behind each other for a second. Here the answer of a ``GET`` to
 one of ``paths`` is kept for ``ttl`` seconds, and identical requests that arrive while it is
-being computed wait for it instead of querying again.
+being computed wait for it instead of querying again. An answer older than ``ttl`` but younger
+than ``stale`` (and of the current generation, see below) is still given at once while a fresh
+one is computed behind it, so a dashboard never waits for the database twice in a row.
 
 It never answers from before a change the client made: every request that is not a GET or HEAD
 (a run started, an app created or deleted) starts a new generation, and an answer computed in an
 older generation is neither served nor kept. The two mutations a busy client sends all the
 time are narrower: firing an event (``POST /api/apps/{name}/events/...``) changes nothing these
 reads show, and writing a value (``PUT /api/apps/{name}/values/...``) changes only the reads
-that show application values (``paths`` maps each path to whether it does). Changes made in the
-background (a run finishing) show within ``ttl``. Only complete 200 answers are kept, per path,
-query and Authorization header, and at most ``max_entries`` of them.
+that show application values (``paths`` maps each path to whether it does). Changes made in
+the background (a run finishing) show within about ``ttl`` plus one query. Only complete 200
+answers are kept, per path, query and Authorization header, and at most ``max_entries``.
 """
 
 from __future__ import annotations
@@ -44,11 +46,14 @@ class ReadCache:
         *,
         paths: dict[str, bool],
         ttl: float = 0.25,
+        stale: float = 2.0,
         max_entries: int = 256,
     ) -> None:
         self.app = app
         self.paths = paths  # path -> whether it shows application values
         self.ttl = ttl
+        self.stale = max(stale, ttl)
+        self._tasks: set[asyncio.Task[None]] = set()
         self.max_entries = max_entries
         self.generation = 0  # every change
         self.values_generation = 0  # every change but values written
@@ -82,13 +87,17 @@ class ReadCache:
         key = (scope["path"], scope["query_string"], auth)
         generation = self.generation if shows_values else self.values_generation
         entry = self._entries.get(key)
-        if (
-            entry is not None
-            and entry.generation == generation
-            and time.monotonic() - entry.made < self.ttl
-        ):
-            await _replay(entry.messages, send)
-            return
+        if entry is not None and entry.generation == generation:
+            age = time.monotonic() - entry.made
+            if age < self.ttl:
+                await _replay(entry.messages, send)
+                return
+            if age < self.stale:
+                # still this generation, only older: answer now, refresh behind the answer
+                if key not in self._filling:
+                    self._refresh(key, generation, scope)
+                await _replay(entry.messages, send)
+                return
         filling = self._filling.get(key)
         if filling is not None and filling[0] == generation:
             messages = await asyncio.shield(filling[1])
@@ -96,6 +105,19 @@ class ReadCache:
                 await _replay(messages, send)
                 return
         await self._fill(key, generation, scope, receive, send)
+
+    def _refresh(self, key: _Key, generation: int, scope: Scope) -> None:
+        async def nobody(message: Message) -> None:
+            return None
+
+        async def no_body() -> Message:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        task = asyncio.get_running_loop().create_task(
+            self._fill(key, generation, dict(scope), no_body, nobody)
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _changed(self, kind: str) -> None:
         self.generation += 1

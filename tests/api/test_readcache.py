@@ -14,7 +14,7 @@ from starlette.routing import Route
 from fbruntime.api.readcache import ReadCache
 
 
-def make(ttl: float = 60.0) -> tuple[httpx.AsyncClient, dict[str, int]]:
+def make(ttl: float = 60.0, stale: float = 60.0) -> tuple[httpx.AsyncClient, dict[str, int]]:
     calls = {"runs": 0, "overview": 0, "stream": 0, "bad": 0}
 
     async def runs(request: Request) -> JSONResponse:
@@ -52,19 +52,31 @@ def make(ttl: float = 60.0) -> tuple[httpx.AsyncClient, dict[str, int]]:
         ]
     )
     paths = {"/api/runs": False, "/api/web/overview": True, "/api/stream": False, "/api/bad": False}
-    cached = ReadCache(app, paths=paths, ttl=ttl)
+    cached = ReadCache(app, paths=paths, ttl=ttl, stale=stale)
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=cached), base_url="http://t")
     return client, calls
 
 
-async def test_an_answer_is_shared_until_the_ttl_and_per_query() -> None:
-    client, _ = make(ttl=0.05)
+async def test_an_answer_is_shared_per_query_and_refreshed_behind_the_next_one() -> None:
+    client, calls = make(ttl=0.05)
     async with client:
         assert (await client.get("/api/runs")).json() == {"n": 1}
         assert (await client.get("/api/runs")).json() == {"n": 1}
         assert (await client.get("/api/runs?limit=5")).json() == {"n": 2}
-        await asyncio.sleep(0.06)
+        await asyncio.sleep(0.06)  # older than the ttl: answered at once, refreshed behind
+        assert (await client.get("/api/runs")).json() == {"n": 1}
+        while calls["runs"] < 3:
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.02)  # the refresh is in place once its query has answered
         assert (await client.get("/api/runs")).json() == {"n": 3}
+
+
+async def test_an_answer_too_old_is_not_given_at_all() -> None:
+    client, _ = make(ttl=0.01, stale=0.02)
+    async with client:
+        assert (await client.get("/api/runs")).json() == {"n": 1}
+        await asyncio.sleep(0.03)
+        assert (await client.get("/api/runs")).json() == {"n": 2}
 
 
 async def test_concurrent_identical_reads_make_one_query() -> None:

@@ -67,12 +67,13 @@ class ApiSettings:
     idle_timeout: float = 5.0
     max_connections: int = 256
     allowed_hosts: tuple[str, ...] | None = None
-    # database-backed reads whose answers are shared for read_cache_ttl s, each with whether
-    # it shows application values (see fbruntime/api/readcache.py)
+    # database-backed reads whose answers are shared for read_cache_ttl s, each with whether a
+    # value written must show in it at once (see fbruntime/api/readcache.py); the overview is a
+    # dashboard listing: a parameter written shows there within about read_cache_ttl
     cached_reads: tuple[tuple[str, bool], ...] = (
         ("/api/runs", False),
         ("/api/pipelines", False),
-        ("/api/web/overview", True),
+        ("/api/web/overview", False),
     )
     read_cache_ttl: float = 0.25
 

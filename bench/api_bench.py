@@ -357,8 +357,15 @@ async def run(
         try:
             for kind, label in phases:
                 probe_before = orch.read("probe", "CV").value
+                cpu_before = time.process_time()
                 result = await _client_run(port, kind, seconds)
+                cpu = time.process_time() - cpu_before
                 rate, p99, figures = _figures(label, result)
+                answered = sum(len(v) for v in result["latencies"].values())
+                figures.append(
+                    f"{label}_server_cpu: {cpu / max(answered, 1) * 1e6:.0f} us per request "
+                    f"(target -, the server process's CPU over the window{', ring included' if ring else ''})"
+                )
                 if kind == "mixed":
                     mixed.append((rate, p99))
                     if mixed_runs > 1:

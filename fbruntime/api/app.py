@@ -46,11 +46,11 @@ def create_app(
     app = FastAPI(title="fbrt", version="0.1.0", description=DESCRIPTION, docs_url="/docs")
     ctx = ApiContext(orchestrator, settings, token_hash)
     app.state.fbrt = ctx
-    app.add_middleware(FastPath, ctx=ctx)
-    if settings.cached_reads:
+    if settings.cached_reads:  # inside the fast path, whose reads and fires it never caches
         app.add_middleware(
             ReadCache, paths=dict(settings.cached_reads), ttl=settings.read_cache_ttl
         )
+    app.add_middleware(FastPath, ctx=ctx)
     # outermost: checks every request, the fast path's included (see fbruntime.api.guard)
     app.add_middleware(
         Guard,

@@ -57,34 +57,40 @@ class Guard:
         self.allowed = (
             None if allowed_hosts is None else frozenset(host_name(h) for h in allowed_hosts)
         )
+        self._hosts_seen: set[bytes] = set()  # Host header values already found allowed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if _CONTROL.search(scope["path"]):
+        path = scope["path"]
+        if not path.isprintable() and _CONTROL.search(path):
             await _refuse(send, 400, "bad_path", "the path holds a control character")
             return
         length: int | None = None
         chunked = False
-        host = ""
+        host = b""
         for key, value in scope["headers"]:
             if key == b"content-length":
                 length = int(value) if value.isdigit() else -1
             elif key == b"host":
-                host = value.decode("latin-1")
+                host = value
             elif key == b"transfer-encoding":
                 chunked = True
         allowed = self.allowed
-        if allowed is not None and host_name(host) not in allowed:
-            await _refuse(
-                send,
-                400,
-                "bad_host",
-                f"this server does not answer to the host {host[:100]!r} "
-                f"(it answers to {', '.join(sorted(allowed))})",
-            )
-            return
+        if allowed is not None and host not in self._hosts_seen:
+            name = host.decode("latin-1")
+            if host_name(name) not in allowed:
+                await _refuse(
+                    send,
+                    400,
+                    "bad_host",
+                    f"this server does not answer to the host {name[:100]!r} "
+                    f"(it answers to {', '.join(sorted(allowed))})",
+                )
+                return
+            if len(self._hosts_seen) < 64:
+                self._hosts_seen.add(host)
         if not chunked and (length is None or length == 0):
             await self.app(scope, receive, send)  # no body: the common case, left untouched
             return

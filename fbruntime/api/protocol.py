@@ -5,7 +5,8 @@ uvicorn closes a keep-alive connection that stays idle *after* a response (``idl
 but nothing bounds a connection that never finishes its request headers (or never sends any):
 one client trickling a byte a second could hold connections for ever, and enough of them would
 exhaust the process's file descriptors. Here a connection must complete each request's headers
-within ``header_timeout`` seconds of its first byte (or of connecting), may send at most
+within ``header_timeout`` seconds of its first byte (or of connecting; checked every second or
+half the timeout, so a little later at worst), may send at most
 ``max_header_bytes`` before they are complete (431 otherwise), and connections beyond
 ``max_connections`` are answered 503 and closed at once. Bodies are bounded by
 :mod:`fbruntime.api.guard`.
@@ -59,9 +60,25 @@ def guarded_protocol(
         f"the request headers are over {max_header_bytes:,} bytes",
     )
 
+    # Deadlines, not a timer per request: each connection notes when its headers are due (one
+    # float), and one sweep a second per server closes the connections past theirs.
+    every = min(1.0, header_timeout / 2)
+    sweeping: set[int] = set()  # the servers (their connection sets) being swept
+
+    def sweep(loop: asyncio.AbstractEventLoop, connections: set[Any]) -> None:
+        now = loop.time()
+        for conn in list(connections):
+            due = getattr(conn, "_due", 0.0)
+            if due and now > due and conn.cycle is conn._waiting_for:
+                conn._refuse(slow)
+        if connections:
+            loop.call_later(every, sweep, loop, connections)
+        else:
+            sweeping.discard(id(connections))
+
     class GuardedProtocol(base):  # type: ignore[misc]
-        _timer: asyncio.TimerHandle | None = None
-        _waiting_for: object = None  # the cycle current when the timer was armed
+        _due = 0.0  # loop time by which the current request's headers must be complete; 0: none
+        _waiting_for: object = None  # the cycle current when the deadline was set
         _pending = 0  # bytes received since then
 
         def connection_made(self, transport: asyncio.Transport) -> None:
@@ -71,42 +88,32 @@ def guarded_protocol(
                 transport.close()
                 return
             self._arm()
+            if id(self.connections) not in sweeping:
+                sweeping.add(id(self.connections))
+                self.loop.call_later(every, sweep, self.loop, self.connections)
 
         def data_received(self, data: bytes) -> None:
-            cycle = self.cycle
-            if self._timer is None and (cycle is None or cycle.response_complete):
-                self._arm()  # the first bytes of a new request
+            if not self._due:
+                cycle = self.cycle
+                if cycle is None or cycle.response_complete:
+                    self._arm()  # the first bytes of a new request
             super().data_received(data)
-            if self._timer is None:
+            if not self._due:
                 return
             if self.cycle is not self._waiting_for:
-                self._disarm()  # the headers are complete: the request runs
+                self._due = 0.0  # the headers are complete: the request runs
                 return
             self._pending += len(data)
             if self._pending > max_header_bytes:
                 self._refuse(large)
 
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
-
         def _arm(self) -> None:
             self._waiting_for = self.cycle
             self._pending = 0
-            self._timer = self.loop.call_later(header_timeout, self._expired)
-
-        def _disarm(self) -> None:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-
-        def _expired(self) -> None:
-            self._timer = None
-            if self.cycle is self._waiting_for:  # no request has started since: too slow
-                self._refuse(slow)
+            self._due = self.loop.time() + header_timeout
 
         def _refuse(self, answer: bytes) -> None:
-            self._disarm()
+            self._due = 0.0
             transport = self.transport
             if not transport.is_closing():
                 transport.write(answer)

@@ -165,10 +165,10 @@ def _change_kind(method: str, path: str) -> str | None:
     if method in ("HEAD", "OPTIONS"):
         return None
     if path.startswith("/api/apps/"):
-        parts = path.split("/", 5)
-        if len(parts) > 4 and parts[4] == "events":
+        kind = path.split("/", 5)[4:5]
+        if kind == ["events"]:
             return None
-        if len(parts) > 4 and parts[4] == "values":
+        if kind == ["values"]:
             return "values"
     return "any"
 

@@ -13,6 +13,7 @@ destinations to the resource's FIFO.
 from __future__ import annotations
 
 import enum
+import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -103,6 +104,7 @@ class BlockFault:
     kind: str
     count: int
     detail: str = ""
+    at: float = 0.0  # wall-clock time (time.time()) of the fault, for people reading it
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -129,7 +131,9 @@ class FBInstance:
     rt__buffers: Mapping[str, Any]  # data-connection buffers of connected outputs
     rt__event_counts: Mapping[str, list[int]]  # watched event inputs: [count, last ns]
     rt__forced: Mapping[str, Any]  # forced pins and their values
-    rt__param_types: Mapping[str, Any]  # ANY pins set from a typed literal: the literal's type
+    # ANY pins' current IEC type: a typed literal's written to an input, or the type a block
+    # with variant pins (F_ADD) last gave an output
+    rt__param_types: Mapping[str, Any]
     # Events through each event pin since creation (inputs in interface order, then outputs),
     # as FORTE's monitoring counts them always. They live in the resource's ``totals`` list from
     # this index on (one flat list: no list per instance); -1 until a resource counts them.
@@ -267,7 +271,12 @@ class FBInstance:
             return self.rt__param_types.get(pin)
         owner = conn.src_fb if conn.src_fb is not None else parent
         port = owner.rt__type.interface.data_port(conn.src_pin) if owner is not None else None
-        return None if port is None else port.type
+        if port is None:
+            return None
+        if port.type.is_generic:
+            # An ANY output says what it last held (FORTE's variant outputs, e.g. F_ADD.OUT).
+            return owner.rt__param_types.get(conn.src_pin, port.type)
+        return port.type
 
     # -- synchronous use (internal FBs of Basic FBs, tests, scripts) --------------------------------
 
@@ -300,6 +309,7 @@ class FBInstance:
             kind=type(exc).__name__,
             count=self.rt__fault_count,
             detail="".join(traceback.format_exception(exc, limit=6)),
+            at=time.time(),
         )
         return self.rt__fault
 

@@ -21,7 +21,7 @@ from fbruntime.iec.elementary import ElementaryType, find_elementary
 
 from . import nodes as n
 from .errors import STError
-from .limits import MAX_NESTING
+from .limits import MAX_EXPRESSION_DEPTH
 from .scope import CallableInterface, STScope, find_ci, find_qualified
 from .types import (
     BOOL,
@@ -144,7 +144,7 @@ class Emitter:
         self.cur_line = 0
         self.counter = 0
         self.loop_depth = 0
-        self.depth = 0  # of the expression being compiled, bounded by MAX_NESTING
+        self.depth = 0  # of the expression being compiled, bounded by MAX_EXPRESSION_DEPTH
         self.watchdog = False  # the body stamped its start: its loops check the budget
         self.post: list[str] = []  # statements to run after the current statement
         self.return_code = "return"
@@ -492,9 +492,9 @@ class Emitter:
         # the tree; bounding the depth here keeps this recursion and the Python it writes small.
         self.depth += 1
         try:
-            if self.depth > MAX_NESTING:
+            if self.depth > MAX_EXPRESSION_DEPTH:
                 raise self.fail(
-                    f"expression too large: more than {MAX_NESTING} operators or calls deep "
+                    f"expression too large: more than {MAX_EXPRESSION_DEPTH} operators or calls deep "
                     "(split it with temporary variables)",
                     e,
                 )

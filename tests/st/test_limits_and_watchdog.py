@@ -36,13 +36,13 @@ def test_text_beyond_the_limits_is_one_error_naming_the_place(
         assert err.line == line
 
 
-def test_a_64_term_sum_and_64_nested_ifs_still_compile() -> None:
-    total = "X := " + " + ".join(["1"] * 64) + ";"
+def test_a_128_term_sum_and_30_nested_ifs_still_compile() -> None:
+    total = "X := " + " + ".join(["1"] * 128) + ";"
     ifs = "".join("IF B THEN\n" for _ in range(30)) + "X := 2;\n" + "END_IF;\n" * 30
     fns = compile_algorithms("T", {"S": total, "I": ifs}, make_scope(DECLS))
     fb = make_instance(make_scope(DECLS))
     fns["S"](fb)
-    assert fb.X == 64
+    assert fb.X == 128
 
 
 @pytest.fixture

@@ -288,7 +288,7 @@ class DeviceTarget(WatchCommands):
                 inst = fb_instance(res, name)
                 return self._query_one(name, _type_name(inst), inst, command)
             case QueryConnections():
-                return replies.connection_list(connection_pairs(res.network))
+                return replies.connection_list(connection_pairs(res.network, res.name))
             case ReadValue(source):
                 return self._read(res, source)
             case CreateWatch(source):

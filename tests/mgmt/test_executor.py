@@ -120,9 +120,10 @@ async def test_connections_are_listed_per_fb_events_before_data(
     await deploy(device_target)
     response = await device_target.execute("RES", QueryConnections())
     assert response.payload.connections == (  # type: ignore[union-attr]
-        ("START.COLD", "App.SPL.EI"),
-        ("App.SPL.EO1", "App.CTR.CU"),
-        ("App.CTR.Q", "App.SWI.G"),
+        # named from the resource down, except a source on START (FORTE's form)
+        ("START.COLD", "RES.App.SPL.EI"),
+        ("RES.App.SPL.EO1", "RES.App.CTR.CU"),
+        ("RES.App.CTR.Q", "RES.App.SWI.G"),
     )
 
 

@@ -86,7 +86,9 @@ class FBInstance:
     rt__buffers: Mapping[str, Any]  # data-connection buffers of connected outputs
     rt__event_counts: Mapping[str, list[int]]  # watched event inputs: [count, last ns]
     rt__forced: Mapping[str, Any]  # forced pins and their values
-    rt__param_types: Mapping[str, Any]  # ANY pins set from a typed literal: the literal's type
+    # ANY pins' current IEC type: a typed literal's written to an input, or the type a block
+    # with variant pins (F_ADD) last gave an output
+    rt__param_types: Mapping[str, Any]
 
     def __init__(self, fbtype: FBType, name: str) -> None:
         self.rt__type = fbtype
@@ -189,7 +191,12 @@ class FBInstance:
             return self.rt__param_types.get(pin)
         owner = conn.src_fb if conn.src_fb is not None else parent
         port = owner.rt__type.interface.data_port(conn.src_pin) if owner is not None else None
-        return None if port is None else port.type
+        if port is None:
+            return None
+        if port.type.is_generic:
+            # An ANY output says what it last held (FORTE's variant outputs, e.g. F_ADD.OUT).
+            return owner.rt__param_types.get(conn.src_pin, port.type)
+        return port.type
 
     # -- synchronous use (internal FBs of Basic FBs, tests, scripts) --------------------------------
 

@@ -5,7 +5,8 @@ outputs', each end named from the resource down (``RES.FB.PIN``) as FORTE's
 ``CResource::queryConnections`` names them, except a source on the resource's ``START`` FB,
 which FORTE leaves bare. FORTE orders the FBs by its string dictionary instead (names its types
 already use come first), an accident of its storage that fbrt does not copy. A type's interface
-is given as the IDE reads it back.
+is given as the IDE reads it back. Adapter types come from the resolver's
+``adapter_names``/``adapter`` (FORTE's ATimeOut and ARTimeOut are built in: ``fbruntime.builtin``).
 """
 
 from __future__ import annotations
@@ -51,4 +52,26 @@ def declared_interface(fbtype: FBType) -> replies.TypeInterface:
         output_vars=tuple((d.name, d.type.name) for d in itf.data_outputs),
         plugs=tuple((p.name, p.type_name) for p in itf.plugs),
         sockets=tuple((s.name, s.type_name) for s in itf.sockets),
+    )
+
+
+def adapter_type_names(resolver: object) -> list[str]:
+    """The adapter types a QUERY of adapter types lists (those the resolver knows of)."""
+    names = getattr(resolver, "adapter_names", None)
+    return list(names()) if callable(names) else []
+
+
+def adapter_interface(resolver: object, name: str) -> replies.TypeInterface | None:
+    """The interface of adapter type *name* as the IDE reads it back, or None if unknown."""
+    find = getattr(resolver, "adapter", None)
+    model = find(name) if callable(find) else None
+    if model is None:
+        return None
+    itf = model.interface
+    return replies.TypeInterface(
+        name=model.header.name,
+        event_inputs=tuple(replies.EventDecl(e.name, e.with_vars) for e in itf.event_inputs),
+        event_outputs=tuple(replies.EventDecl(e.name, e.with_vars) for e in itf.event_outputs),
+        input_vars=tuple((v.name, v.type_name) for v in itf.inputs),
+        output_vars=tuple((v.name, v.type_name) for v in itf.outputs),
     )

@@ -95,16 +95,24 @@ _PREFIXED = frozenset(
 )
 
 
-def read_text(inst: FBInstance, pin: str, typ: Any, value: Any) -> str:
-    """A value as READ answers it. An ANY pin holding a value of a known type answers as
-    FORTE's variants do, a typed literal (``INT#8``; times and characters carry their own
-    prefix: ``T#3s``)."""
+def watch_text(inst: FBInstance, pin: str, typ: Any, value: Any) -> str:
+    """A value as a watch shows it: a literal of the pin's type. An ANY pin holding a value of
+    a known type shows it as FORTE's variants do, a typed literal (``INT#8``, ``BOOL#TRUE``,
+    ``STRING#'ab'``; times and characters carry their own prefix: ``T#3s``)."""
     if getattr(typ, "is_generic", False):
         held = inst.rt__param_types.get(pin)
         if held is not None and not held.is_generic:
             text = format_value(held, value)
             return text if held.name in _PREFIXED else f"{held.name}#{text}"
     return format_value(typ, value)
+
+
+def read_text(inst: FBInstance, pin: str, typ: Any, value: Any) -> str:
+    """A value as READ answers it: as a watch shows it, except that a STRING or WSTRING pin
+    answers its bare text, without quotes or ``$`` escapes, as FORTE's READ does."""
+    if getattr(typ, "is_string", False) and isinstance(value, str):
+        return value
+    return watch_text(inst, pin, typ, value)
 
 
 def endpoint(res: Resource, path: str) -> tuple[FBInstance, str, str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 from fbruntime.core import FBInstance, Resource
 from fbruntime.core.network import Network
 from fbruntime.mgmt import replies
-from fbruntime.mgmt.pins import current_value, find_pin, format_value
+from fbruntime.mgmt.pins import current_value, find_pin, watch_text
 from fbruntime.mgmt.reasons import Reason
 from fbruntime.mgmt.refusal import refuse
 from fbruntime.mgmt.replies import OK, Response
@@ -133,7 +133,7 @@ class WatchCommands:
             for pin in watch.data:
                 port = itf.data_port(pin)
                 assert port is not None
-                value = format_value(port.type, current_value(watch.inst, pin))
+                value = watch_text(watch.inst, pin, port.type, current_value(watch.inst, pin))
                 data.append(replies.DataWatch(pin, value, pin in watch.inst.rt__forced))
             events = [replies.EventWatch(pin, c[0], now_ms) for pin, c in watch.events.items()]
             fbs.append(replies.FBWatches(fb_path, tuple(data), tuple(events)))

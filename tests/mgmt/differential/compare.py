@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.mgmt.differential.differences import DELIBERATE, expected_from_forte, normalise
+from tests.mgmt.differential.differences import DELIBERATE, Expectations, normalise
 from tests.mgmt.differential.replay import (
     FbrtDevice,
     Scenario,
@@ -49,8 +49,9 @@ def expectations(scenario: Scenario) -> list[tuple[str | None, str | None]]:
             "record it again (python -m tests.mgmt.differential.record --forte ...)"
         )
     out = []
+    derive = Expectations()
     for step, data in zip(scenario.steps, recording["steps"], strict=True):
-        expected, name = expected_from_forte(step, data["reply"])
+        expected, name = derive.expect(step, data["reply"])
         if name is not None and name not in DELIBERATE:
             raise AssertionError(f"{scenario.name}:{step.line}: unknown difference {name!r}")
         out.append((normalise(expected), name))

@@ -1,10 +1,12 @@
 """What may differ between FORTE's recorded answer and fbrt's: the normalisation and the list.
 
 `normalise` takes out what legitimately differs between any two devices: the time stamp of an
-event watch (``time="..."``, each device's own clock). `expected_from_forte` turns FORTE's
-recorded answer into the answer fbrt gives on purpose where FORTE is wrong; each case is one of
-`DELIBERATE`, which README.md's "differs on purpose" section lists too. Everything else must be
-equal byte for byte.
+event watch (``time="..."``, each device's own clock). `Expectations` turns FORTE's recorded
+answers, step by step, into the answers fbrt gives on purpose where FORTE is wrong; each case is
+one of `DELIBERATE`, which README.md's "differs on purpose" section lists too. Some are derived
+from FORTE's own earlier answers in the same scenario (the value a watch showed, the value a pin
+held before a refused WRITE); the rest are written into the scenario (``!fbrt NAME REPLY``).
+Everything else must be equal byte for byte.
 """
 
 from __future__ import annotations
@@ -14,16 +16,38 @@ import re
 from tests.mgmt.differential.replay import Step
 
 _WATCH_TIME = re.compile(r'(<Data value="[^"]*" time=")\d+(")')
-_READ_SOURCE = re.compile(r'<Connection Source="[^"]*" Destination="')
+_READ_REPLY = re.compile(r'<Connection Source="[^"]*" Destination="([^"]*)" />')
 _REQUEST_SOURCE = re.compile(r'<Connection Source="([^"]*)"')
+_WRITE = re.compile(r'<Connection Source="([^"]*)" Destination="([^"]*)" />')
 _FB_REQUEST = re.compile(r'<FB Name="([^"]*)" Type="([^"]*)"')
 _LISTED_FB = re.compile(r'<FB name="([^"]*)" type="([^"]*)"/>')
 _REQUEST_ID = re.compile(r'<Request ID="([^"]*)"')
+_RESPONSE_ID = re.compile(r'^<Response ID="[^"]*"')
+_WATCHED_RESOURCE = re.compile(r'<Resource name="([^"]*)">(.*?)</Resource>', re.DOTALL)
+_WATCHED_FB = re.compile(r'<FB name="([^"]*)">(.*?)</FB>', re.DOTALL)
+_WATCHED_DATA = re.compile(r'<Port name="([^"]*)"><Data value="([^"]*)" forced=')
 
-#: The deliberate differences, by the name `expected_from_forte` reports.
+#: FORTE's READ writes a value into a buffer the size of a pointer: 7 characters and the end.
+_READ_BUFFER = 7
+
+#: The deliberate differences, by the name `Expectations` reports.
 DELIBERATE = {
     "read-echo": 'READ of a pin: FORTE\'s reply names the FB twice (Source="FB.FB"); fbrt names '
     'the pin that was read (Source="FB.PIN").',
+    "read-long-value": "READ of a value of 8 characters or more (2147483647, T#1s500ms, "
+    "LREAL#0.5): FORTE writes it into an 8-byte buffer and answers INVALID_OBJECT or the first "
+    "7 characters; fbrt answers the value, as FORTE's watches show it.",
+    "refused-write": "A WRITE that FORTE refuses (BAD_PARAMS) may still change the pin to what "
+    "it parsed before giving up ('1_000' leaves 1, 'abc' leaves 0); fbrt leaves the pin as it was.",
+    "literal-syntax": "IEC 61131-3 literals FORTE refuses: a leading '+', '_' between digits, "
+    "a fraction in a duration (T#1.5s), a lower-case type name (int#5), blanks around the "
+    "value; and fbrt's documented leniencies: an unquoted or double-quoted STRING, a "
+    "single-quoted WSTRING, a duration without T# (1s).",
+    "literal-widening": "A typed literal that widens implicitly to the pin's type (INT#5 or "
+    "REAL#2.5 for an LREAL, INT#5 for a REAL): FORTE refuses it; fbrt accepts it.",
+    "literal-range": "Dates and times that do not exist (DT#2024-13-02-..., D#2023-02-29, "
+    "TOD#24:00:00): FORTE accepts them and rolls them over (to 2025-01-02, 2023-03-01); fbrt "
+    "refuses them (BAD_PARAMS).",
     "query-one-fb": 'QUERY of one FB (Name="X"): FORTE pastes the whole FB list, unescaped, into '
     "the Status or Type attribute, even for an FB that does not exist; fbrt answers that FB's "
     "state or type, or NO_SUCH_OBJECT.",
@@ -43,38 +67,100 @@ def normalise(reply: str | None) -> str | None:
     return _WATCH_TIME.sub(r"\g<1>*\g<2>", reply)
 
 
-def expected_from_forte(step: Step, forte: str | None) -> tuple[str | None, str | None]:
-    """(the answer fbrt should give, the name of the deliberate difference or None).
+def _with_id(reply: str, request_id: str) -> str:
+    return _RESPONSE_ID.sub(f'<Response ID="{request_id}"', reply, count=1)
 
-    A scenario's ``!fbrt NAME REPLY`` wins; the READ echo, the QUERY of one FB's type and long
-    IDs are derived from FORTE's answer.
-    """
-    if step.fbrt is not None:
-        return step.fbrt[1], step.fbrt[0]
-    if forte is None:
-        return None, None
-    request_id = _REQUEST_ID.match(step.request)
-    assert request_id is not None, step.request
-    if len(request_id.group(1)) > 7:
-        return '<Response ID="" Reason="UNSUPPORTED_CMD" />', "long-id"
-    if "Reason=" in forte:
-        return forte, None
-    if step.action == "READ" and "<Connection" in step.request:
+
+def _read_reply(request_id: str, source: str, value: str) -> str:
+    body = f'<Connection Source="{source}" Destination="{value}" />'
+    return f'<Response ID="{request_id}">\n  {body}\n</Response>'
+
+
+class Expectations:
+    """Feed it a scenario's steps in order with FORTE's answers; it says what fbrt answers."""
+
+    def __init__(self) -> None:
+        # (resource, "FB.PIN") -> the value FORTE's last READ of the watches showed
+        self._watched: dict[tuple[str, str], str] = {}
+        # (resource, request without its ID) -> what fbrt answered to the last such READ
+        self._reads: dict[tuple[str, str], str] = {}
+        # the resource and pin of a WRITE that FORTE just refused
+        self._refused: tuple[str, str] | None = None
+
+    def expect(self, step: Step, forte: str | None) -> tuple[str | None, str | None]:
+        """(the answer fbrt should give, the name of the deliberate difference or None)."""
+        refused, self._refused = self._refused, None
+        if step.fbrt is not None:
+            return step.fbrt[1], step.fbrt[0]
+        if forte is None:
+            return None, None
+        request_id = _REQUEST_ID.match(step.request)
+        assert request_id is not None, step.request
+        rid = request_id.group(1)
+        if len(rid) > 7:
+            return '<Response ID="" Reason="UNSUPPORTED_CMD" />', "long-id"
+        if step.action == "WRITE" and 'Reason="BAD_PARAMS"' in forte:
+            write = _WRITE.search(step.request)
+            if write is not None and not write.group(1).lower().startswith("$e"):
+                self._refused = (step.dst, write.group(2))
+            return forte, None
+        if step.action != "READ":
+            return self._query(step, rid, forte)
+        key = (step.dst, step.request[len(request_id.group(0)) :])
+        expected, name = self._read(step, rid, forte, refused, self._reads.get(key))
+        self._reads[key] = expected
+        return expected, name
+
+    def _read(
+        self,
+        step: Step,
+        rid: str,
+        forte: str,
+        refused: tuple[str, str] | None,
+        before: str | None,
+    ) -> tuple[str, str | None]:
+        if "<Watches" in step.request:
+            changed = before is not None and _with_id(before, rid) != forte
+            if refused is not None and before is not None and refused[0] == step.dst and changed:
+                return _with_id(before, rid), "refused-write"
+            self._remember_watches(step.dst, forte)
+            return forte, None
         source = _REQUEST_SOURCE.search(step.request)
         assert source is not None
-        fixed = _READ_SOURCE.sub(
-            lambda _: f'<Connection Source="{source.group(1)}" Destination="', forte, count=1
-        )
-        return fixed, "read-echo"
-    fb = _FB_REQUEST.search(step.request)
-    if step.action == "QUERY" and fb is not None and fb.group(1) != "*" and fb.group(2) == "*":
+        pin = source.group(1)
+        if refused == (step.dst, pin) and before is not None and _with_id(before, rid) != forte:
+            return _with_id(before, rid), "refused-write"
+        shown = self._watched.get((step.dst, pin))
+        value = _READ_REPLY.search(forte)
+        if shown is not None and len(shown) > _READ_BUFFER and not shown.startswith(("'", '"')):
+            invalid = 'Reason="INVALID_OBJECT"' in forte
+            cut = value is not None and value.group(1) == shown[:_READ_BUFFER]
+            if invalid or cut:
+                return _read_reply(rid, pin, shown), "read-long-value"
+        if value is None:
+            return forte, None
+        return _read_reply(rid, pin, value.group(1)), "read-echo"
+
+    def _remember_watches(self, dst: str, forte: str) -> None:
+        for resource, fbs in _WATCHED_RESOURCE.findall(forte):
+            for fb, ports in _WATCHED_FB.findall(fbs):
+                for port, value in _WATCHED_DATA.findall(ports):
+                    self._watched[(dst or resource, f"{fb}.{port}")] = value
+
+    @staticmethod
+    def _query(step: Step, rid: str, forte: str) -> tuple[str, str | None]:
+        fb = _FB_REQUEST.search(step.request)
+        if (
+            step.action != "QUERY"
+            or "Reason=" in forte
+            or fb is None
+            or fb.group(1) == "*"
+            or fb.group(2) != "*"
+        ):
+            return forte, None
         listed = dict(_LISTED_FB.findall(forte))
         name = fb.group(1)
         if name not in listed:
-            return (
-                f'<Response ID="{request_id.group(1)}" Reason="NO_SUCH_OBJECT" />',
-                "query-one-fb",
-            )
+            return f'<Response ID="{rid}" Reason="NO_SUCH_OBJECT" />', "query-one-fb"
         body = f'<FB Name="{name}" Type="{listed[name]}" />'
-        return f'<Response ID="{request_id.group(1)}">\n  {body}\n</Response>', "query-one-fb"
-    return forte, None
+        return f'<Response ID="{rid}">\n  {body}\n</Response>', "query-one-fb"

@@ -12,7 +12,8 @@ A :class:`VariantFunctionType` does both things fbrt needs:
 * an instance created on its own (by the management protocol, where CREATE comes before the
   connections) decides at each event: it asks each operand pin for the type of what feeds it
   (``rt__source_type``: the connected output's type, or the typed literal written), runs the
-  operation typed for that combination (each combination compiled once per type), and keeps the
+  operation typed for that combination (each combination compiled once per type; operands with no
+  common type, UINT and INT, leave the outputs as they were, as in FORTE), and keeps the
   result's type beside OUT, so the next F_* down the line, OUT_ANY_CONSOLE and READ see it.
   Operands of unknown type compute with their Python values, as before.
 """
@@ -34,12 +35,13 @@ from fbruntime.fourdiac.generic import CONTROL_PINS, GenericFBType, operation_na
 __all__ = ["VariantFunctionType", "common_type", "variant_function"]
 
 
-def common_type(types: list[iec.IecType]) -> iec.IecType:
-    """The type every operand converts to implicitly (FORTE's result type), else the first."""
+def common_type(types: list[iec.IecType]) -> iec.IecType | None:
+    """The type every operand converts to implicitly (FORTE's result type), else None: FORTE
+    then leaves the outputs as they are (UINT + INT gives nothing)."""
     for candidate in types:
         if all(_widens(t, candidate) for t in types):
             return candidate
-    return types[0]
+    return None
 
 
 def _widens(src: iec.IecType, dst: iec.IecType) -> bool:
@@ -107,7 +109,10 @@ class VariantFunctionType(GenericFBType):
             if not types:
                 untyped.algorithms[event](fb)
                 return
-            known = dict.fromkeys(operands, common_type(types))
+            common = common_type(types)
+            if common is None:
+                return
+            known: dict[str, iec.IecType] = dict.fromkeys(operands, common)
             for pin in controls:
                 t = _fed_type(fb, pin)
                 if t is not None:

@@ -95,15 +95,21 @@ _PREFIXED = frozenset(
 )
 
 
+#: How FORTE shows an ANY pin that never held a value (its empty variant reads as a SINT 0).
+EMPTY_ANY = "SINT#0"
+
+
 def watch_text(inst: FBInstance, pin: str, typ: Any, value: Any) -> str:
     """A value as a watch shows it: a literal of the pin's type. An ANY pin holding a value of
     a known type shows it as FORTE's variants do, a typed literal (``INT#8``, ``BOOL#TRUE``,
     ``STRING#'ab'``; times and characters carry their own prefix: ``T#3s``)."""
     if getattr(typ, "is_generic", False):
         held = inst.rt__param_types.get(pin)
-        if held is not None and not held.is_generic:
+        if held is not None and not held.is_generic and value is not None:
             text = format_value(held, value)
             return text if held.name in _PREFIXED else f"{held.name}#{text}"
+        if value is None:
+            return EMPTY_ANY
     return format_value(typ, value)
 
 

@@ -47,6 +47,8 @@ class FBWatch:
     inst: FBInstance
     data: list[str] = field(default_factory=list)
     events: dict[str, list[int]] = field(default_factory=dict)
+    # A Function's unnamed output, watched as "FB.", is shown by that empty name, as FORTE does.
+    shown: dict[str, str] = field(default_factory=dict)
 
 
 class WatchCommands:
@@ -69,6 +71,9 @@ class WatchCommands:
         if is_data:
             if pin not in watch.data:
                 watch.data.append(pin)
+            named = path.rpartition(".")[2]
+            if named != pin:
+                watch.shown[pin] = named
         elif pin not in watch.events:
             watch.events[pin] = self._count_events(res, inst, pin)
         return OK
@@ -134,7 +139,8 @@ class WatchCommands:
                 port = itf.data_port(pin)
                 assert port is not None
                 value = watch_text(watch.inst, pin, port.type, current_value(watch.inst, pin))
-                data.append(replies.DataWatch(pin, value, pin in watch.inst.rt__forced))
+                shown = watch.shown.get(pin, pin)
+                data.append(replies.DataWatch(shown, value, pin in watch.inst.rt__forced))
             events = [replies.EventWatch(pin, c[0], now_ms) for pin, c in watch.events.items()]
             fbs.append(replies.FBWatches(fb_path, tuple(data), tuple(events)))
         return replies.ResourceWatches(res.name, tuple(fbs))

@@ -48,6 +48,18 @@ DELIBERATE = {
     "literal-range": "Dates and times that do not exist (DT#2024-13-02-..., D#2023-02-29, "
     "TOD#24:00:00): FORTE accepts them and rolls them over (to 2025-01-02, 2023-03-01); fbrt "
     "refuses them (BAD_PARAMS).",
+    "untyped-any": "An untyped literal for an ANY pin ('5' for F_ADD.IN1, ''abc'' for F_EQ.IN1): "
+    "FORTE refuses it (BAD_PARAMS); fbrt takes the literal's own type (DINT, STRING), so the "
+    "function runs.",
+    "any-int-output": "An ANY_INT output that nothing types (F_TRUNC, F_LEN, F_FIND on their "
+    "own): FORTE makes it a SINT (F_LEN of 200 characters would overflow); fbrt an INT.",
+    "nan-text": "A NaN (F_SQRT of -1): FORTE prints what printf gives plus '.0' (-nan.0); "
+    "fbrt prints nan.",
+    "tod-wrap": "F_ADD_TOD_TIME past midnight: FORTE answers TOD#25:00:00.000, which is no time "
+    "of day; fbrt wraps to TOD#01:00:00.000.",
+    "forte-function-bug": "FORTE's F_CONCAT_DATE_TOD answers a wrong date (DT#2224-01-05-...) and "
+    "its SPLIT_DWORD_INTO_WORDS always gives WORD_01 = 0 (it takes a BOOL where a WORD is "
+    "meant); fbrt answers DT#2024-03-01-12:00:00.000 and 16#1234.",
     "query-one-fb": 'QUERY of one FB (Name="X"): FORTE pastes the whole FB list, unescaped, into '
     "the Status or Type attribute, even for an FB that does not exist; fbrt answers that FB's "
     "state or type, or NO_SUCH_OBJECT.",
@@ -134,7 +146,7 @@ class Expectations:
         value = _READ_REPLY.search(forte)
         if shown is not None and len(shown) > _READ_BUFFER and not shown.startswith(("'", '"')):
             invalid = 'Reason="INVALID_OBJECT"' in forte
-            cut = value is not None and value.group(1) == shown[:_READ_BUFFER]
+            cut = value is not None and value.group(1) != shown and shown.startswith(value.group(1))
             if invalid or cut:
                 return _read_reply(rid, pin, shown), "read-long-value"
         if value is None:

@@ -70,6 +70,10 @@ class Script:
             self.lines.append("!wait 0.05")
         self.request("READ", f'<Connection Source="{pin}" Destination="*" />')
 
+    def read_reply(self, pin: str, value: str) -> str:
+        body = f'<Connection Source="{pin}" Destination="{_escape(value)}" />'
+        return f'<Response ID="{self.next_id - 1}">\\n  {body}\\n</Response>'
+
     def watch(self, pin: str) -> None:
         self.request("CREATE", f'<Watch Source="{pin}" Destination="*" />')
 
@@ -85,11 +89,15 @@ class Script:
         return f'<Response ID="{self.next_id - 1}"{reason}>\n  \n</Response>'
 
     def watches_reply(self, fb: str, pin: str, shown: str) -> str:
-        data = f'<Data value="{_escape(shown)}" forced="false"/>'
-        body = (
-            f'<Resource name="{self.res}"><FB name="{fb}"><Port name="{pin}">{data}</Port></FB>'
-            "</Resource>"
+        return self.watches_reply_of(fb, {pin: shown})
+
+    def watches_reply_of(self, fb: str, shown: dict[str, str]) -> str:
+        ports = "".join(
+            f'<Port name="{pin}"><Data value="{_escape(value)}" forced="false"/></Port>'
+            for pin, value in shown.items()
         )
+        body = f'<Resource name="{self.res}"><FB name="{fb}">{ports}</FB></Resource>'
+
         return f'<Response ID="{self.next_id - 1}">\n  <Watches>\n    {body}\n  </Watches>\n</Response>'
 
     def save(self, name: str) -> None:
@@ -248,6 +256,35 @@ def literals() -> Script:
 
 Case = tuple[str, dict[str, str], Sequence[str]]
 
+#: Where fbrt answers otherwise on purpose (``differences.DELIBERATE``), by the case's
+#: type and inputs: (difference, inputs fbrt accepts where FORTE refuses them, the outputs as
+#: fbrt's watch shows them).
+FBRT_FUNCTIONS: dict[tuple[str, str], tuple[str, Sequence[str], dict[str, str]]] = {
+    ("F_ADD", "IN1=5 IN2=7"): ("untyped-any", ("IN1", "IN2"), {"OUT": "DINT#12"}),
+    ("F_EQ", "IN1='abc' IN2=STRING#'abc'"): ("untyped-any", ("IN1",), {"OUT": "TRUE"}),
+    ("F_SQRT", "IN=LREAL#-1"): ("nan-text", (), {"OUT": "LREAL#nan"}),
+    ("F_TRUNC", "IN=REAL#2.7"): ("any-int-output", (), {"OUT": "INT#2"}),
+    ("F_TRUNC", "IN=LREAL#-2.7"): ("any-int-output", (), {"OUT": "INT#-2"}),
+    ("F_LEN", "IN=STRING#'hello'"): ("any-int-output", (), {"OUT": "INT#5"}),
+    ("F_FIND", "IN1=STRING#'hello' IN2=STRING#'ll'"): ("any-int-output", (), {"OUT": "INT#3"}),
+    ("F_ADD_TOD_TIME", "IN1=TOD#23:00:00 IN2=T#2h"): ("tod-wrap", (), {"OUT": "TOD#01:00:00.000"}),
+    ("F_CONCAT_DATE_TOD", "IN1=D#2024-03-01 IN2=TOD#12:00:00"): (
+        "forte-function-bug",
+        (),
+        {"OUT": "DT#2024-03-01-12:00:00.000"},
+    ),
+    ("SPLIT_DWORD_INTO_WORDS", "IN=16#12345678"): (
+        "forte-function-bug",
+        (),
+        {"WORD_00": "22136", "WORD_01": "4660"},
+    ),
+}
+
+
+def _case_key(fb_type: str, inputs: dict[str, str]) -> tuple[str, str]:
+    return fb_type, " ".join(f"{k}={v}" for k, v in inputs.items())
+
+
 FUNCTIONS: list[Case] = [
     # arithmetic
     ("F_ADD", {"IN1": "INT#5", "IN2": "INT#7"}, ["OUT"]),
@@ -400,21 +437,29 @@ def _add_cases(s: Script, prefix: str, cases: Sequence[Case]) -> None:
     (FORTE leaves an FB created in a running resource idle until it is started itself)."""
     for number, (fb_type, inputs, _) in enumerate(cases):
         fb = f"{prefix}{number}"
-        s.comment(f"{fb_type} {' '.join(f'{k}={v}' for k, v in inputs.items())}")
+        differs = FBRT_FUNCTIONS.get(_case_key(fb_type, inputs))
+        s.comment(" ".join(_case_key(fb_type, inputs)))
         s.create(fb, fb_type)
         for pin, value in inputs.items():
             s.write(value, f"{fb}.{pin}")
+            if differs is not None and pin in differs[1]:
+                s.fbrt(differs[0], s.write_reply(refused=False))
     s.request("START", "")
-    for number, (fb_type, _, outputs) in enumerate(cases):
+    for number, (fb_type, inputs, outputs) in enumerate(cases):
         fb = f"{prefix}{number}"
+        differs = FBRT_FUNCTIONS.get(_case_key(fb_type, inputs))
         s.comment(fb_type)
         for pin in outputs:
             s.watch(f"{fb}.{pin}")
         s.write("$e", f"{fb}.REQ")
         s.lines.append("!wait 0.05")
         s.read_watches()
+        if differs is not None:
+            s.fbrt(differs[0], s.watches_reply_of(fb, differs[2]))
         for pin in outputs:
             s.read(f"{fb}.{pin}")
+            if differs is not None:
+                s.fbrt(differs[0], s.read_reply(f"{fb}.{pin}", differs[2][pin]))
         for pin in outputs:
             s.request("DELETE", f'<Watch Source="{fb}.{pin}" Destination="*" />')
 

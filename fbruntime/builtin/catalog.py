@@ -46,8 +46,8 @@ EXCLUDED: Mapping[str, str] = {
         "FORTE's device manager as an FB; fbrt serves the management protocol itself "
         "(fbrt device), not through an FB in a resource"
     ),
-    "EMB_RES": "a resource type: created on the device (CREATE of a resource), not in a resource",
-    "RMT_RES": "a resource type: created on the device (CREATE of a resource), not in a resource",
+    "EMB_RES": "a resource type: the device creates it (CREATE on the device), not a resource",
+    "RMT_RES": "a resource type: the device creates it (CREATE on the device), not a resource",
     "TEST_CONDITION": "added by the management layer, which it reports to (fbruntime.mgmt)",
 }
 """Names FORTE lists that the catalog does not create as FBs in a resource, and why."""
@@ -130,31 +130,44 @@ def block_member(stem: str, attribute: str) -> FBType:
     return found
 
 
-def _fixed_builder(name: str) -> Callable[[], FBType] | None:
-    from fbruntime.builtin import functions, simple, timeouts
+_TIMEOUT_BLOCKS = ("E_TimeOut", "E_RTimeOut")
 
+
+def _fixed_builder(name: str) -> Callable[[], FBType] | None:
+    """How to build ``name``; each family's module (the ST compiler, the importer) is imported
+    only when one of its types is built, so creating a resource's E_RESTART stays cheap."""
     if name in conversion_types():
-        return lambda: _must(simple.conversion(name))
+        return lambda: _must(_simple().conversion(name))
     if name in {f"{t}2{t}" for t in facts.IDENTITIES}:
-        return lambda: _must(simple.identity(name))
+        return lambda: _must(_simple().identity(name))
     if name.startswith(("FB_CTU", "FB_CTD")):
-        return lambda: simple.counter(name)
+        return lambda: _simple().counter(name)
     if name in ("FB_RS", "FB_SR", "FB_R_TRIG", "FB_F_TRIG"):
-        return lambda: simple.edge(name)
+        return lambda: _simple().edge(name)
     if name in facts.PACKINGS:
-        return lambda: simple.packing(name)
+        return lambda: _simple().packing(name)
     if name in _BLOCKS:
         stem, attribute = _BLOCKS[name]
         return lambda: block_member(stem, attribute)
-    if name in timeouts.TIMEOUT_BLOCKS:
+    if name in _TIMEOUT_BLOCKS:
+        from fbruntime.builtin import timeouts
+
         return lambda: timeouts.timeout_block(name)
     if name.startswith("F_") and name in facts.INTERFACES:
+        from fbruntime.builtin import functions
+
         return lambda: _must(functions.variant_function(name))
     if name in facts.CONFIGURED_BASES:
         from fbruntime.builtin.configured import unconfigured
 
         return lambda: unconfigured(name)
     return None
+
+
+def _simple() -> Any:
+    from fbruntime.builtin import simple
+
+    return simple
 
 
 def _must(found: FBType | None) -> FBType:

@@ -15,12 +15,16 @@ A :class:`VariantFunctionType` does both things fbrt needs:
   operation typed for that combination (each combination compiled once per type; operands with no
   common type, UINT and INT, leave the outputs as they were, as in FORTE), and keeps the
   result's type beside OUT, so the next F_* down the line, OUT_ANY_CONSOLE and READ see it.
-  Operands of unknown type compute with their Python values, as before.
+  A selection (F_SEL, F_MUX, F_MOVE) passes the chosen value on in its own type. Operands of
+  unknown type compute with their Python values, as before.
+
+Where fbrt differs: F_LEN and F_TRUNC give an INT on a device (FORTE gives its ANY_INT
+variant's first type, SINT, so a length over 127 wraps).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fbruntime import iec
@@ -98,7 +102,17 @@ class VariantFunctionType(GenericFBType):
         by_typing: dict[tuple[str, ...], tuple[Any, tuple[tuple[str, iec.IecType], ...]]] = {}
         operands, controls, outputs = self._operands, self._controls, self._outputs
 
+        choose = _CHOSEN.get(self.op_name)
+
         def typed_run(fb: Any, event: str) -> None:
+            if choose is not None:
+                # A selection passes the chosen value on as it is, in its own type.
+                untyped.algorithms[event](fb)
+                chosen = choose(fb)
+                fed = _fed_type(fb, chosen) if chosen is not None else None
+                if fed is not None:
+                    own_dict(fb, "rt__param_types")["OUT"] = fed
+                return
             types: list[iec.IecType] = []
             for pin in operands:
                 t = _fed_type(fb, pin)
@@ -147,6 +161,19 @@ class VariantFunctionType(GenericFBType):
             description=self.description,
             origin=self.origin,
         )
+
+
+def _mux_input(fb: Any) -> str | None:
+    k = fb.K
+    return f"IN{k + 1}" if isinstance(k, int) and k >= 0 else None
+
+
+_CHOSEN: dict[str, Callable[[Any], str | None]] = {
+    "MOVE": lambda fb: "IN",
+    "SEL": lambda fb: "IN1" if fb.G else "IN0",
+    "MUX": _mux_input,
+}
+"""The selections: which input's value (and type) becomes OUT."""
 
 
 def _fed_type(fb: Any, pin: str) -> iec.IecType | None:

@@ -72,7 +72,8 @@ def conversion(name: str) -> SimpleType | None:
     itf = parse_interface(f"REQ(IN) > CNF(OUT) ; IN:{source} > OUT:{target}")
     if source == "ANY":
         return _any_as_string(name, itf)
-    return st_simple(name, itf, {"REQ": f"OUT := {name[2:]}(IN);"}, kind="function")
+    body = f"OUT := {name[2:]}(IN);"
+    return st_simple(name, itf, {"REQ": body}, kind="function", description=body)
 
 
 def _any_as_string(name: str, itf: Interface) -> SimpleType:
@@ -99,7 +100,7 @@ def identity(name: str) -> SimpleType | None:
     if not two or rest != type_name or type_name not in facts.IDENTITIES:
         return None
     itf = parse_interface(f"REQ(IN) > CNF(OUT) ; IN:{type_name} > OUT:{type_name}")
-    return st_simple(name, itf, {"REQ": "OUT := IN;"})
+    return st_simple(name, itf, {"REQ": "OUT := IN;"}, description="OUT := IN")
 
 
 _COUNTER_ALGORITHMS = {
@@ -125,7 +126,8 @@ def counter(name: str) -> SimpleType:
     assert cv is not None
     low, high = iec.int_range(cv.type)
     body = _COUNTER_ALGORITHMS[kind].format(min=low, max=high)
-    return st_simple(name, itf, {"REQ": body})
+    what = {"CTU": "Up", "CTD": "Down", "CTUD": "Up-down"}[kind]
+    return st_simple(name, itf, {"REQ": body}, description=f"{what} counter over {cv.type.name}")
 
 
 _EDGES = {
@@ -140,7 +142,7 @@ def edge(name: str) -> SimpleType:
     """The bistables FB_RS/FB_SR and the edge detectors FB_R_TRIG/FB_F_TRIG (memory MEM)."""
     body, memory = _EDGES[name]
     internals = [DataPort(m, iec.elementary("BOOL")) for m in memory]
-    return st_simple(name, interface_of(name), {"REQ": body}, internals=internals)
+    return st_simple(name, interface_of(name), {"REQ": body}, internals=internals, description=body)
 
 
 _BITS = {"BOOL": 1, "BYTE": 8, "WORD": 16, "DWORD": 32, "LWORD": 64}
@@ -173,4 +175,12 @@ def packing(name: str) -> SimpleType:
             else:
                 lines.append(f"{pin} := {whole}_TO_{part}({shifted} AND {whole}#{mask});")
         body = " ".join(lines)
-    return st_simple(name, itf, {"REQ": body}, kind="function")
+    what = "Joins parts into" if name.startswith("ASSEMBLE_") else "Splits"
+    part_name = prefix.lower().replace("_", " ")
+    return st_simple(
+        name,
+        itf,
+        {"REQ": body},
+        kind="function",
+        description=f"{what} a {whole}: {count} {part_name}s",
+    )

@@ -105,8 +105,9 @@ __all__ = ["RESOURCE_TYPES", "DeviceTarget", "ManagementRefusal"]
 
 log = logging.getLogger(__name__)
 
-#: The resource types the device can create (FORTE's EMB_RES; PC's default resource).
-RESOURCE_TYPES = ("EMB_RES",)
+#: The resource types the device can create (FORTE's EMB_RES, PC's default resource, and its
+#: RMT_RES, the same for fbrt: the management protocol is served by the device, not an FB).
+RESOURCE_TYPES = ("EMB_RES", "RMT_RES")
 RESTART_FB = "START"
 
 _MUTATING = (
@@ -415,7 +416,7 @@ class DeviceTarget(WatchCommands):
         inst, pin = find_pin(res, path)
         itf = inst.rt__type.interface
         if itf.event_input(pin) is not None:
-            res.post(lambda: inst.rt__entries[pin]())
+            res.post(res.external_entry(inst, pin))
             return OK
         if itf.event_output(pin) is not None:
             res.post(lambda: getattr(inst, pin)())

@@ -100,6 +100,21 @@ SCENARIOS: dict[str, str] = {
         T S.REQ
         R S.OUT = LINT#1
     """,
+    "F_SEL passes the chosen input on in its own type": """
+        C S F_SEL
+        W FALSE S.G
+        W INT#1 S.IN0
+        W DINT#2 S.IN1
+        T S.REQ
+        R S.OUT = INT#1
+    """,
+    "F_MAX of an INT and a DINT is a DINT": """
+        C X F_MAX
+        W INT#5 X.IN1
+        W DINT#7 X.IN2
+        T X.REQ
+        R X.OUT = DINT#7
+    """,
     "F_MUX_2 picks by K": """
         C M F_MUX_2
         W UINT#1 M.K
@@ -399,10 +414,12 @@ async def test_the_device_lists_forte_s_types_and_adapters(device_port: int) -> 
                 "", '<Request ID="2" Action="QUERY"><AdapterType Name="*"/></Request>'
             )
         )
+        rmt = '<Request ID="3" Action="CREATE"><FB Name="REMOTE" Type="RMT_RES"/></Request>'
+        assert parse_reply(await client.request("", rmt)).ok
     fb_names = {n.strip() for n in (fb_reply.root.findtext("NameList") or "").split(",")}
     recorded = (Path(__file__).parent / "forte_fb_types.txt").read_text().splitlines()
     forte = {line for line in recorded if line and not line.startswith("#")}
-    assert forte - fb_names <= {"DEV_MGR", "RMT_RES"}  # not FBs of a resource in fbrt
+    assert forte - fb_names == {"DEV_MGR"}  # fbrt serves the management protocol itself
     assert "F_ADD" in fb_names and "utils__timing__F_NOW" in fb_names
     assert [n.strip() for n in (adapters.root.findtext("NameList") or "").split(",")] == [
         "ANY_ADAPTER",

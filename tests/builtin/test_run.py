@@ -112,3 +112,12 @@ def test_fbrt_types_without_a_folder_lists_the_built_ins() -> None:
     assert rows["E_TimeOut"]["kind"] == "composite"
     assert rows["DEV_MGR"]["kind"] == "" and "management" in rows["DEV_MGR"]["description"]
     assert not any(row["problems"] for row in rows.values())
+
+
+def test_the_loader_finds_forte_s_types_by_name() -> None:
+    from fbruntime import Loader
+
+    loader = Loader()
+    assert loader.get("F_ADD").name == "F_ADD"
+    assert loader.get("ADD_3").interface.data_port("IN3") is not None
+    assert loader.get("E_CTU").name == "E_CTU"  # a shipped block file still comes first

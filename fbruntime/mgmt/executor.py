@@ -99,7 +99,7 @@ from fbruntime.mgmt.refusal import ManagementRefusal, refuse
 from fbruntime.mgmt.replies import OK, Response
 from fbruntime.mgmt.resolver import TypeResolver, type_names_of
 from fbruntime.mgmt.typenames import normalize_type_name
-from fbruntime.mgmt.watches import FBWatch, OutputCounter, WatchCommands
+from fbruntime.mgmt.watches import FBWatch, WatchCommands
 
 __all__ = ["RESOURCE_TYPES", "DeviceTarget", "ManagementRefusal"]
 
@@ -142,7 +142,6 @@ class DeviceTarget(WatchCommands):
         self.device_parameters: dict[str, str] = {}
         self._resource_types: dict[str, str] = {}
         self._watches: dict[str, dict[str, FBWatch]] = {}
-        self._output_counters: dict[int, OutputCounter] = {}
 
     # -- the protocol entry point ------------------------------------------------------------
 
@@ -335,6 +334,10 @@ class DeviceTarget(WatchCommands):
             res.add(name, fbtype)
         except NetworkError as failure:
             raise refuse(Reason.INVALID_STATE, str(failure)) from None
+        if res.state is ResourceState.RUNNING:
+            # As in FORTE, an FB created in a running resource waits in IDLE until it is started
+            # itself (START <FB>, which the IDE's online change sends).
+            res.set_block_state(name, FBState.IDLE)
         return OK
 
     def _delete_fb(self, res: Resource, name: str) -> Response:
@@ -424,17 +427,7 @@ class DeviceTarget(WatchCommands):
         raise refuse(Reason.NO_SUCH_OBJECT, f"{res.name}.{path} is not an event pin")
 
     def _reset_count(self, res: Resource, path: str) -> Response:
-        inst, pin = find_pin(res, path)
-        itf = inst.rt__type.interface
-        if itf.event_input(pin) is None and itf.event_output(pin) is None:
-            raise refuse(Reason.NO_SUCH_OBJECT, f"{res.name}.{path} is not an event pin")
-        counter = inst.rt__event_counts.get(pin)
-        if counter is None:
-            outputs = self._output_counters.get(id(inst))
-            counter = outputs.counts.get(pin) if outputs is not None else None
-        if counter is not None:
-            counter[0] = 0
-        return OK
+        return self._reset_event_count(res, path)
 
     def _read(self, res: Resource, path: str) -> Response:
         inst, pin, typ = data_pin(res, path)

@@ -67,16 +67,20 @@ def parse_value(typ: Any, text: str, where: str) -> Any:
 
 def write_parameter(inst: FBInstance, pin: str, typ: Any, text: str, where: str) -> None:
     """WRITE *text* to a data input; on an ANY pin a typed literal (``INT#5``) also says the
-    pin's type, as FORTE's variant pins keep it (F_ADD then adds INTs)."""
+    pin's type, as FORTE's variant pins keep it (F_ADD then adds INTs). A forced pin stays
+    forced, now to the written value, as in FORTE (which writes the value the force holds)."""
     if not getattr(typ, "is_generic", False):
         inst.rt__set_param(pin, parse_value(typ, text, where))
-        return
-    if not text:
-        raise refuse(Reason.BAD_PARAMS, f"{where}: an empty value cannot be written")
-    try:
-        set_typed_param(inst, pin, typ, text, where)
-    except NetworkError as failure:
-        raise refuse(Reason.BAD_PARAMS, str(failure)) from None
+    else:
+        if not text:
+            raise refuse(Reason.BAD_PARAMS, f"{where}: an empty value cannot be written")
+        try:
+            set_typed_param(inst, pin, typ, text, where)
+        except NetworkError as failure:
+            raise refuse(Reason.BAD_PARAMS, str(failure)) from None
+    res = inst.rt__resource
+    if pin in inst.rt__forced and res is not None:
+        res.force(f"{inst.rt__path()}.{pin}", getattr(inst, pin))
 
 
 _PREFIXED = frozenset(

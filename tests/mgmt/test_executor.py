@@ -212,8 +212,9 @@ async def test_watches_report_values_forces_and_event_counts(
     table = _watch_table(await device_client.send("", ReadWatches()))
     assert table[("RES", "App.CTR", "CV")] == {"value": "2", "forced": "false"}
     assert table[("RES", "App.CTR", "PV")] == {"value": "7", "forced": "true"}
-    assert table[("RES", "App.CTR", "CU")]["value"] == "1"  # counted since the watch began
-    assert table[("RES", "App.CTR", "CUO")]["value"] == "1"
+    # counted since the FB's creation, as FORTE counts: START.COLD's and the trigger
+    assert table[("RES", "App.CTR", "CU")]["value"] == "2"
+    assert table[("RES", "App.CTR", "CUO")]["value"] == "2"
     assert table[("RES", "App.CTR", "CU")]["time"] == str(clock.monotonic_ns() // 1_000_000)
 
     await device_client.send("RES", ResetEventCount("App.CTR.CU"))
@@ -231,6 +232,7 @@ async def test_a_forced_input_wins_over_its_connection(device_target: DeviceTarg
     await device_target.execute("RES", ForceValue("TRUE", "App.SWI.G"))
     await device_target.execute("RES", CreateFB("C2", "E_CTU"))
     await device_target.execute("RES", CreateConnection("App.SWI.EO1", "C2.CU"))
+    await device_target.execute("RES", Start("C2", "E_CTU"))  # created in a running resource
     await device_target.execute("RES", TriggerEvent("App.SWI.EI"))
     await device_target.device.settle()
     assert device_target.device.resources["RES"].network.instances["C2"].CV == 1

@@ -315,9 +315,7 @@ class DeviceTarget(WatchCommands):
         raise refuse(Reason.UNSUPPORTED_CMD, f"{type(command).__name__} is not supported")
 
     def _create_fb(self, res: Resource, name: str, type_name: str) -> Response:
-        fbtype = self.resolver(type_name)
-        if fbtype is None:
-            raise refuse(Reason.UNSUPPORTED_TYPE, f"no FB type {type_name!r}")
+        # FORTE checks the name before the type: an FB that exists answers INVALID_STATE.
         if not name or any(not part for part in name.split(".")):
             raise refuse(Reason.INVALID_STATE, f"{name!r} is not an FB name")
         if name in res.network.instances or any(
@@ -330,6 +328,9 @@ class DeviceTarget(WatchCommands):
             if any(name.startswith(existing + ".") for existing in res.network.instances):
                 raise refuse(Reason.INVALID_STATE, f"{name!r} would be inside an FB")
             raise refuse(Reason.INVALID_STATE, f"{name!r} names a container of other FBs")
+        fbtype = self.resolver(type_name)
+        if fbtype is None:
+            raise refuse(Reason.UNSUPPORTED_TYPE, f"no FB type {type_name!r}")
         try:
             res.add(name, fbtype)
         except NetworkError as failure:

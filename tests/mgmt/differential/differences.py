@@ -45,9 +45,16 @@ DELIBERATE = {
     "single-quoted WSTRING, a duration without T# (1s).",
     "literal-widening": "A typed literal that widens implicitly to the pin's type (INT#5 or "
     "REAL#2.5 for an LREAL, INT#5 for a REAL): FORTE refuses it; fbrt accepts it.",
-    "literal-range": "Dates and times that do not exist (DT#2024-13-02-..., D#2023-02-29, "
-    "TOD#24:00:00): FORTE accepts them and rolls them over (to 2025-01-02, 2023-03-01); fbrt "
-    "refuses them (BAD_PARAMS).",
+    "literal-invalid": "Literals that name no value: dates and times that do not exist "
+    "(DT#2024-13-02-..., D#2023-02-29, TOD#24:00:00), which FORTE accepts and rolls over (to "
+    "2025-01-02, 2023-03-01), and a type with no digits (INT# for an ANY pin), which FORTE "
+    "accepts; fbrt refuses them (BAD_PARAMS).",
+    "type-name-case": "Type names in another case (f_add): FORTE knows only its own spelling "
+    "(UNSUPPORTED_TYPE); fbrt finds the type, IEC 61131-3 names being case-insensitive.",
+    "type-commands": "Commands about one type: FORTE, built without its Lua type loading, "
+    "answers a QUERY of one FB or adapter type with UNSUPPORTED_CMD and a CREATE <FBType> "
+    "with INVALID_OBJECT; fbrt answers the type's interface (UNSUPPORTED_TYPE for an unknown "
+    "one) and refuses CREATE <FBType> with UNSUPPORTED_CMD.",
     "untyped-any": "An untyped literal for an ANY pin ('5' for F_ADD.IN1, ''abc'' for F_EQ.IN1): "
     "FORTE refuses it (BAD_PARAMS); fbrt takes the literal's own type (DINT, STRING), so the "
     "function runs.",
@@ -138,7 +145,8 @@ class Expectations:
             self._remember_watches(step.dst, forte)
             return forte, None
         source = _REQUEST_SOURCE.search(step.request)
-        assert source is not None
+        if source is None:
+            return forte, None
         pin = source.group(1)
         if refused == (step.dst, pin) and before is not None and _with_id(before, rid) != forte:
             return _with_id(before, rid), "refused-write"

@@ -11,6 +11,11 @@ and two directives:
 * ``!fbrt NAME REPLY`` after a request: fbrt answers it with REPLY (``\\n`` for a line break)
   instead of FORTE's answer, on purpose; NAME is one of ``differences.DELIBERATE``.
 
+A scenario that sends device-level commands whose answers depend on the whole device (QUERY of
+the resources, READ of every resource's watches, a device KILL) says ``!device own`` before its
+first request: the test gives it a device of its own. The others share one device, each in
+resources of its own (the recorder gives every scenario a fresh FORTE anyway).
+
 The recordings (``recorded/*.json``) are the answers one device gave, step by step; FORTE's are
 the facts the test compares fbrt with (see ``record.py`` for how they were made).
 """
@@ -64,15 +69,22 @@ class Step:
 class Scenario:
     name: str
     steps: tuple[Step, ...]
+    own_device: bool = False
 
 
 def read_scenario(path: Path) -> Scenario:
     """The steps of a scenario file; a malformed line raises ValueError naming file and line."""
     steps: list[Step] = []
     wait = 0.0
+    own_device = False
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
+            continue
+        if line == "!device own":
+            if steps:
+                raise ValueError(f"{path}:{number}: '!device own' comes before the requests")
+            own_device = True
             continue
         if line.startswith("!fbrt "):
             parts = line.split(" ", 2)
@@ -95,7 +107,7 @@ def read_scenario(path: Path) -> Scenario:
             raise ValueError(f"{path}:{number}: a request after !wait must be a READ or QUERY")
         steps.append(step)
         wait = 0.0
-    return Scenario(path.stem, tuple(steps))
+    return Scenario(path.stem, tuple(steps), own_device)
 
 
 def scenario_paths() -> list[Path]:

@@ -1,9 +1,11 @@
 """fbrt answers the management scenarios as FORTE did, except where it differs on purpose.
 
-Each scenario (``scenarios/*.txt``) is replayed over real TCP against its own ``fbrt device``
-process; the processes start together, so their start-up overlaps. The expected answers are
-FORTE's, recorded in ``recorded/`` (see ``record.py``), after the normalisation and deliberate
-differences of ``differences.py``.
+Each scenario (``scenarios/*.txt``) is replayed over real TCP against a real ``fbrt device``
+process: the scenarios marked ``!device own`` each against one of their own, the others one
+after the other against one shared device (each in resources of its own). The processes start
+together, so their start-up overlaps. The expected answers are FORTE's, recorded in
+``recorded/`` (see ``record.py``), after the normalisation and the deliberate differences of
+``differences.py``.
 """
 
 from __future__ import annotations
@@ -17,12 +19,18 @@ from tests.mgmt.differential.compare import compare
 from tests.mgmt.differential.replay import FbrtDevice, read_scenario, scenario_paths
 
 PATHS = scenario_paths()
+SHARED = "shared"
+
+
+def _device_of(path: Path) -> str:
+    return path.stem if read_scenario(path).own_device else SHARED
 
 
 @pytest.fixture(scope="module")
 def devices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, FbrtDevice]]:
     logs = tmp_path_factory.mktemp("differential")
-    started = {path.stem: FbrtDevice(logs / f"{path.stem}.log") for path in PATHS}
+    keys = dict.fromkeys(_device_of(path) for path in PATHS)
+    started = {key: FbrtDevice(logs / f"{key}.log") for key in keys}
     try:
         yield started
     finally:
@@ -33,6 +41,6 @@ def devices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Fbrt
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
 async def test_fbrt_answers_as_forte_recorded(path: Path, devices: dict[str, FbrtDevice]) -> None:
     scenario = read_scenario(path)
-    result = await compare(scenario, await devices[scenario.name].port())
+    result = await compare(scenario, await devices[_device_of(path)].port())
     assert result.ok, "\n".join(result.mismatches)
     assert result.exact > 0

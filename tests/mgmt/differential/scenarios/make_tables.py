@@ -202,9 +202,9 @@ FBRT_LITERALS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("WSTRING", "'abc'"): ("literal-syntax", '"abc"'),
     ("TIME", "T#1.5s"): ("literal-syntax", "T#1s500ms"),
     ("TIME", "1s"): ("literal-syntax", "T#1s"),
-    ("DATE_AND_TIME", "DT#2024-13-02-03:04:05"): ("literal-range", None),
-    ("DATE", "D#2023-02-29"): ("literal-range", None),
-    ("TIME_OF_DAY", "TOD#24:00:00"): ("literal-range", None),
+    ("DATE_AND_TIME", "DT#2024-13-02-03:04:05"): ("literal-invalid", None),
+    ("DATE", "D#2023-02-29"): ("literal-invalid", None),
+    ("TIME_OF_DAY", "TOD#24:00:00"): ("literal-invalid", None),
 }
 #: How a watch shows the first value of a list, where fbrt keeps it after refusing a literal.
 BASELINE_SHOWN = {

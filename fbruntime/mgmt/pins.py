@@ -12,7 +12,7 @@ from typing import Any
 
 from fbruntime.core import FBInstance, NetworkError, Resource
 from fbruntime.core.network import set_typed_param
-from fbruntime.iec import IecError
+from fbruntime.iec import IecError, format_typed
 from fbruntime.mgmt.reasons import Reason
 from fbruntime.mgmt.refusal import refuse
 
@@ -83,22 +83,6 @@ def write_parameter(inst: FBInstance, pin: str, typ: Any, text: str, where: str)
         res.force(f"{inst.rt__path()}.{pin}", getattr(inst, pin))
 
 
-_PREFIXED = frozenset(
-    {
-        "DATE",
-        "TIME_OF_DAY",
-        "DATE_AND_TIME",
-        "TIME",
-        "LDATE",
-        "LTOD",
-        "LDT",
-        "LTIME",
-        "CHAR",
-        "WCHAR",
-    }
-)
-
-
 #: How FORTE shows an ANY pin that never held a value (its empty variant reads as a SINT 0).
 EMPTY_ANY = "SINT#0"
 
@@ -110,8 +94,7 @@ def watch_text(inst: FBInstance, pin: str, typ: Any, value: Any) -> str:
     if getattr(typ, "is_generic", False):
         held = inst.rt__param_types.get(pin)
         if held is not None and not held.is_generic and value is not None:
-            text = format_value(held, value)
-            return text if held.name in _PREFIXED else f"{held.name}#{text}"
+            return format_typed(held, value)
         if value is None:
             return EMPTY_ANY
     return format_value(typ, value)

@@ -24,6 +24,7 @@ variant's first type, SINT, so a length over 127 wraps).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -37,6 +38,8 @@ from fbruntime.core.interface import Interface
 from fbruntime.fourdiac.generic import CONTROL_PINS, GenericFBType, operation_name
 
 __all__ = ["VariantFunctionType", "common_type", "variant_function"]
+
+_EMPTY_VARIANT = iec.elementary("SINT")
 
 
 def common_type(types: list[iec.IecType]) -> iec.IecType | None:
@@ -94,7 +97,11 @@ class VariantFunctionType(GenericFBType):
         runtime = self._runtime
         if runtime is None:
             runtime = self._runtime = self._build_runtime()
-        return runtime.create(name)
+        inst = runtime.create(name)
+        held = own_dict(inst, "rt__param_types")
+        for pin in self._outputs:
+            held.setdefault(pin, _EMPTY_VARIANT)
+        return inst
 
     def _build_runtime(self) -> SimpleType:
         untyped = super().specialize({})
@@ -152,9 +159,24 @@ class VariantFunctionType(GenericFBType):
             ev.name: (lambda fb, event=ev.name: typed_run(fb, event))
             for ev in self.interface.event_inputs
         }
+        # An output that no operation has set yet holds FORTE's empty variant, a SINT 0: what
+        # follows reads 0 (FALSE for a BOOL), never "no value".
+        itf = self.interface
+        interface = Interface(
+            event_inputs=itf.event_inputs,
+            event_outputs=itf.event_outputs,
+            data_inputs=itf.data_inputs,
+            data_outputs=tuple(
+                dataclasses.replace(p, initial=0) if p.name in outputs else p
+                for p in itf.data_outputs
+            ),
+            inouts=itf.inouts,
+            sockets=itf.sockets,
+            plugs=itf.plugs,
+        )
         return SimpleType(
             self.name,
-            self.interface,
+            interface,
             algorithms=algorithms,
             kind="generic",
             version=self.version,

@@ -1,11 +1,13 @@
 """Record what a device answers to the scenarios, and how FORTE runs the boot files.
 
 This is how ``recorded/`` was made, from FORTE develop @ b98bb397 built by us (Release, its
-default log level LOGERROR, modules IEC61131, CONVERT and UTILS)::
+default log level LOGERROR, modules IEC61131, CONVERT and UTILS); the boot files were run on a
+second build of the same source with FORTE_LOGLEVEL=LOGINFO, whose log also shows the passed
+conditions and the final report::
 
     python -m tests.mgmt.differential.record --forte /path/to/forte            # all scenarios
     python -m tests.mgmt.differential.record --forte /path/to/forte NAME ...   # some of them
-    python -m tests.mgmt.differential.record --forte /path/to/forte --boot     # boot/*.fboot
+    python -m tests.mgmt.differential.record --forte /path/to/forte-loginfo --boot  # boot/*.fboot
 
 Each scenario gets a fresh FORTE process (``forte -c 127.0.0.1:PORT``). ``--connect HOST:PORT``
 replays against a device that is already running (any device: FORTE, ``fbrt device``) and prints
@@ -37,6 +39,7 @@ from tests.mgmt.differential.replay import (
 )
 
 DEVICE = "FORTE develop @ b98bb397 (Release, LOGERROR; IEC61131, CONVERT, UTILS)"
+BOOT_DEVICE = "FORTE develop @ b98bb397 (Release, LOGINFO; IEC61131, CONVERT, UTILS)"
 BOOT_RECORDING = BOOT_FILES / "recorded.json"
 _TIMESTAMP = re.compile(r"^(ERROR|WARNING|INFO|DEBUG): T#\d+: ")
 
@@ -54,19 +57,22 @@ async def record_scenario(forte: str, scenario: Scenario) -> list[str | None]:
 
 
 def record_boot_file(forte: str, path: Path, timeout: float = 10) -> dict[str, Any]:
+    """FORTE's exit code (None: still running after *timeout*, killed) and its log lines."""
     port = free_port()
+    process = subprocess.Popen(
+        [forte, "-c", f"127.0.0.1:{port}", "-f", path.name],
+        cwd=path.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
-        done = subprocess.run(
-            [forte, "-c", f"127.0.0.1:{port}", "-f", str(path)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        code: int | None = done.returncode
-        output = done.stdout + done.stderr
-    except subprocess.TimeoutExpired as expired:
+        output, _ = process.communicate(timeout=timeout)
+        code: int | None = process.returncode
+    except subprocess.TimeoutExpired:
+        process.kill()  # FORTE ignores SIGTERM while it hangs
+        output, _ = process.communicate()
         code = None
-        output = (expired.stdout or b"").decode() + (expired.stderr or b"").decode()
     lines = [log_line(line) for line in output.splitlines() if line.strip()]
     return {"exit_code": code, "log": lines}
 
@@ -89,6 +95,7 @@ async def main(argv: list[str]) -> int:
                 continue
             recorded[path.stem] = record_boot_file(args.forte, path)
             print(path.stem, recorded[path.stem]["exit_code"], recorded[path.stem]["log"])
+        recorded["device"] = BOOT_DEVICE
         BOOT_RECORDING.write_text(json.dumps(dict(sorted(recorded.items())), indent=1) + "\n")
         return 0
 

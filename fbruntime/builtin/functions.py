@@ -63,6 +63,7 @@ class VariantFunctionType(GenericFBType):
     """A built-in F_* function: typed by its connections at load, by its values at run time."""
 
     def __init__(self, name: str, interface: Interface, op_name: str) -> None:
+        interface = _empty_variant_outputs(interface)
         super().__init__(
             name,
             interface,
@@ -159,24 +160,9 @@ class VariantFunctionType(GenericFBType):
             ev.name: (lambda fb, event=ev.name: typed_run(fb, event))
             for ev in self.interface.event_inputs
         }
-        # An output that no operation has set yet holds FORTE's empty variant, a SINT 0: what
-        # follows reads 0 (FALSE for a BOOL), never "no value".
-        itf = self.interface
-        interface = Interface(
-            event_inputs=itf.event_inputs,
-            event_outputs=itf.event_outputs,
-            data_inputs=itf.data_inputs,
-            data_outputs=tuple(
-                dataclasses.replace(p, initial=0) if p.name in outputs else p
-                for p in itf.data_outputs
-            ),
-            inouts=itf.inouts,
-            sockets=itf.sockets,
-            plugs=itf.plugs,
-        )
         return SimpleType(
             self.name,
-            interface,
+            self.interface,
             algorithms=algorithms,
             kind="generic",
             version=self.version,
@@ -196,6 +182,22 @@ _CHOSEN: dict[str, Callable[[Any], str | None]] = {
     "MUX": _mux_input,
 }
 """The selections: which input's value (and type) becomes OUT."""
+
+
+def _empty_variant_outputs(itf: Interface) -> Interface:
+    """*itf* with each ANY output starting at 0: an output no operation has set yet holds
+    FORTE's empty variant, a SINT 0, so what follows reads 0 (FALSE), never "no value"."""
+    return Interface(
+        event_inputs=itf.event_inputs,
+        event_outputs=itf.event_outputs,
+        data_inputs=itf.data_inputs,
+        data_outputs=tuple(
+            dataclasses.replace(p, initial=0) if p.type.is_generic else p for p in itf.data_outputs
+        ),
+        inouts=itf.inouts,
+        sockets=itf.sockets,
+        plugs=itf.plugs,
+    )
 
 
 def _fed_type(fb: Any, pin: str) -> iec.IecType | None:

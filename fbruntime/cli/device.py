@@ -1,12 +1,17 @@
 """``fbrt device``: be a 4diac device, like FORTE: serve the management protocol, boot, persist.
 
 The shell puts the management layer's pieces together: a device and its executor
-(``fbruntime.mgmt``), an optional boot file run first (``--boot``, as FORTE's ``-f``), the
-deployment kept in the project database (``--data-dir`` or ``FBRT_DATABASE_URL``; restored at
-start, written as it changes) and the DEV_MGR server (``--listen``, loopback by default). It runs
+(``fbruntime.mgmt``), the user's type folders (``--types``, ``FBRT_TYPES``; reread when a file
+changes), an optional boot file run first (``--boot``, as FORTE's ``-f``), the deployment kept in
+the project database (``--data-dir`` or ``FBRT_DATABASE_URL``; restored at start, every change
+committed before its reply) and the DEV_MGR server (``--listen``, loopback by default). It runs
 until interrupted or until the device asks to exit (STEST_END, a device KILL); the exit code is the
 device's (1 when a TEST_CONDITION failed). ``--export FILE`` writes the deployment as a ``.fboot``:
 the stored one and exit when nothing else is asked, otherwise the live one when the device ends.
+A stored deployment that no longer replays does not keep the device from starting: what fails is
+skipped and reported, the rest is restored (``fbruntime.mgmt.persistence``).
+``--types DIR`` lets the device create the 4diac types of a folder besides the built-in ones;
+``--opcua [HOST:]PORT`` serves the device over OPC UA too (``fbruntime.opcua``, imported only then).
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ import asyncio
 import contextlib
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -26,12 +32,14 @@ from fbruntime.mgmt import (
     DeploymentSync,
     DeviceTarget,
     ManagementServer,
+    default_resolver,
     export_boot_file,
     new_target,
     restore,
     run_boot_file,
     serve,
 )
+from fbruntime.mgmt.resolver import TYPES_ENV, type_dirs_from_env
 from fbruntime.mgmt.server import DEFAULT_PORT
 
 DEFAULT_LISTEN = f"127.0.0.1:{DEFAULT_PORT}"
@@ -65,30 +73,40 @@ async def run_device_server(
     data_dir: Path | None,
     export: Path | None,
     name: str,
+    types: Sequence[Path] = (),
     on_listening: Callable[[ManagementServer], None] | None = None,
+    opcua: str | None = None,
 ) -> int:
-    """The whole life of ``fbrt device``; returns the process exit code."""
+    """The whole life of ``fbrt device``; returns the process exit code.
+
+    *types* are type folders besides those of ``FBRT_TYPES``.
+    """
     from fbruntime.store import Store
 
     store = await Store.open(data_dir=data_dir) if _wants_store(data_dir) else None
-    target = new_target(name)
+    target = new_target(name, resolver=default_resolver(type_dirs_from_env(types)))
     device = target.device
     sync: DeploymentSync | None = None
     server = None
+    ua_server: Any = None
     try:
         if store is not None and boot is None:
-            count = await restore(target, store.deployments)
-            if count:
-                typer.echo(f"fbrt device {name}: restored {count} stored commands", err=True)
+            report = await restore(target, store.deployments)
+            if report.replayed or report.failures:
+                typer.echo(f"fbrt device {name}: {report.summary(name)}", err=True)
         if export is not None and listen is None and boot is None:
             export_boot_file(target, export)
             typer.echo(f"fbrt device {name}: exported the deployment to {export}", err=True)
             return 0
         if store is not None:
             sync = DeploymentSync(target, store.deployments)
-            sync.start()
         if boot is not None:
             await run_boot_file(boot, target)
+        if sync is not None:
+            await sync.commit()  # the store now holds what the device runs
+        if opcua is not None:
+            ua_server = await _start_opcua(target, opcua)
+            typer.echo(f"fbrt device {name}: OPC UA on {ua_server.endpoint}", err=True)
         ended = asyncio.Event()
         device.on_exit.append(lambda code: ended.set())
         if device.exit_code is not None:
@@ -102,6 +120,8 @@ async def run_device_server(
         await _wait(ended)
         return _exit_code(target)
     finally:
+        if ua_server is not None:
+            await ua_server.stop()
         if server is not None:
             await server.close()
         if export is not None and (listen is not None or boot is not None):
@@ -111,6 +131,19 @@ async def run_device_server(
             await sync.close()
         if store is not None:
             await store.close()
+
+
+async def _start_opcua(target: DeviceTarget, where: str) -> Any:
+    try:
+        from fbruntime.opcua.server import DeviceOpcUaServer
+    except ImportError:
+        from fbruntime.opcua import MISSING_EXTRA
+
+        raise typer.BadParameter(f"--opcua: {MISSING_EXTRA}") from None
+    host, port = parse_listen(where)
+    ua_server = DeviceOpcUaServer(target, host, port)
+    await ua_server.start()
+    return ua_server
 
 
 def _exit_code(target: DeviceTarget) -> int:
@@ -159,6 +192,18 @@ def register(app: typer.Typer) -> None:
             help="Write the deployment as a .fboot file (alone: the stored one, then exit).",
         ),
         name: str = typer.Option("FORTE_PC", "--name", help="The device name (key in the store)."),
+        types: list[Path] = typer.Option(
+            [],
+            "--types",
+            help=(
+                "A folder of 4diac types (.fbt, .adp, .dtp...) the device can create, e.g. "
+                f"your 4diac project (repeatable; also {TYPES_ENV}, separated by "
+                f"{os.pathsep!r}). Reread when a file changes."
+            ),
+        ),
+        opcua: str | None = typer.Option(
+            None, "--opcua", help="[HOST:]PORT: serve the device over OPC UA too (off by default)."
+        ),
     ) -> None:
         """Run a 4diac device: deploy to it from 4diac IDE, or boot it from a .fboot file."""
         export_only = export is not None and boot is None and listen is None
@@ -166,7 +211,13 @@ def register(app: typer.Typer) -> None:
         try:
             code = run_loop(
                 run_device_server(
-                    listen=listen_at, boot=boot, data_dir=data_dir, export=export, name=name
+                    listen=listen_at,
+                    boot=boot,
+                    data_dir=data_dir,
+                    export=export,
+                    name=name,
+                    types=types,
+                    opcua=opcua,
                 )
             )
         except BootFileError as failure:

@@ -132,14 +132,19 @@ async def _run(
     overrides: dict[str, dict[str, Any]],
     max_parallel: int,
     console: Console,
+    executor_url: str | None = None,
 ) -> str:
     from fbruntime.pipelines import PipelineError
+    from fbruntime.pipelines.executors import executor_from_url
     from fbruntime.pipelines.service import PipelineService
     from fbruntime.store import Store
 
     operations = _operations()
+    executor = await executor_from_url(executor_url)
     store = await Store.open(data_dir=data_dir)
-    service = PipelineService(store, data_dir, operations, max_parallel=max_parallel)
+    service = PipelineService(
+        store, data_dir, operations, max_parallel=max_parallel, executor=executor
+    )
     try:
         await service.start(scheduler=False)
         try:
@@ -170,6 +175,8 @@ async def _run(
     finally:
         await service.close()
         await store.close()
+        if executor is not None:
+            await executor.close()
 
 
 async def _runs(dag_id: str, data_dir: Path, limit: int, console: Console) -> int:
@@ -239,11 +246,17 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         max_parallel: Annotated[int, typer.Option(min=1, help="Tasks run at once")] = 16,
+        executor: Annotated[
+            str | None,
+            typer.Option(help="dask://HOST:PORT: run the tasks on that Dask cluster"),
+        ] = None,
     ) -> None:
         """Run a pipeline here and show its progress; exit 1 if it does not succeed."""
         console = Console(soft_wrap=True)
         overrides = _overrides(set_ or [])
-        status = run_loop(_run(file, _data_dir(data_dir), overrides, max_parallel, console))
+        status = run_loop(
+            _run(file, _data_dir(data_dir), overrides, max_parallel, console, executor)
+        )
         if status != "succeeded":
             raise typer.Exit(1)
 

@@ -25,26 +25,41 @@ def demo_system() -> Path:
     raise typer.BadParameter("the example system systems/blinker4diac/Blinker.sys is missing")
 
 
-async def compose(orch: Any, settings: Any, *, demo: bool = False) -> tuple[list[Any], Any]:
+async def compose(
+    orch: Any, settings: Any, *, demo: bool = False, executor: str | None = None
+) -> tuple[list[Any], Any]:
     """The whole product behind one server: the pipelines service (with the Telegram bot when
     ``FBRT_TELEGRAM_TOKEN`` is set) and the web page; with ``demo``, the example system too.
 
     The API layer knows neither; this shell puts them together (see fbruntime/api/server.py).
     """
     from fbruntime.api.context import write_access
+    from fbruntime.blockfiles import default_library_dirs
+    from fbruntime.pipelines.executors import executor_from_url
     from fbruntime.pipelines.routes import pipelines_router
     from fbruntime.pipelines.service import PipelineService
     from fbruntime.pipelines.telegram_bot import bot_from_environment
     from fbruntime.web import web_routers
 
-    service = PipelineService(orch.store, settings.data_dir, orch.loader, orch.clock)
+    folders = [*default_library_dirs(), *settings.folders]
+    runner = await executor_from_url(executor, folders)
+    service = PipelineService(
+        orch.store, settings.data_dir, orch.loader, orch.clock, executor=runner
+    )
     service.bot = bot_from_environment(service)
     await service.start()
     if demo and DEMO_APP not in {a.name for a in orch.apps()}:
         await orch.create_system(DEMO_APP, path=demo_system(), start=True)
     routers = [pipelines_router(service, auth_dependency=write_access)]
     routers.extend(web_routers(orch, service))
-    return routers, service.close
+    if runner is None:
+        return routers, service.close
+
+    async def close() -> None:
+        await service.close()
+        await runner.close()
+
+    return routers, close
 
 
 def register(app: typer.Typer) -> None:
@@ -92,6 +107,10 @@ def register(app: typer.Typer) -> None:
                 "(env FBRT_SLICE_EVENTS); smaller: lower API latency, slower busy apps",
             ),
         ] = None,
+        executor: Annotated[
+            str | None,
+            typer.Option(help="dask://HOST:PORT: run pipeline tasks on that Dask cluster"),
+        ] = None,
     ) -> None:
         """Serve the control API (OpenAPI docs at /docs)."""
         from fbruntime.api.server import run_loop
@@ -110,7 +129,13 @@ def register(app: typer.Typer) -> None:
             slice_events=slice_events,
         )
         typer.echo(f"fbrt: serving on http://{settings.host}:{settings.port}/ (API docs at /docs)")
-        run_loop(run(settings, new_token=new_token, compose=partial(compose, demo=demo)))
+        run_loop(
+            run(
+                settings,
+                new_token=new_token,
+                compose=partial(compose, demo=demo, executor=executor),
+            )
+        )
 
     @app.command()
     def apps(

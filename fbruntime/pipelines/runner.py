@@ -51,6 +51,7 @@ from typing import Any, Protocol
 from fbruntime.core import Clock, DataPort, EventPort, FBInstance, FBType, Interface, Resource
 from fbruntime.iec import IecError, lookup_type
 
+from .executors import TaskExecutor
 from .isolation import AttemptTimeout, TaskScope
 from .operation import OperationRegistry, Services, TaskContext
 from .plan import ParamTypeError, Pipeline, TaskPlan
@@ -224,6 +225,7 @@ class PipelineRun:
         max_parallel: int = 16,
         reuse: Mapping[str, object] | None = None,
         rng: Any = None,
+        executor: TaskExecutor | None = None,
     ) -> None:
         if max_parallel < 1:
             raise ValueError(f"max_parallel must be at least 1, got {max_parallel}")
@@ -237,6 +239,7 @@ class PipelineRun:
         self.max_parallel = max_parallel
         self.reuse = dict(reuse or {})
         self.rng = rng
+        self.executor = executor  # None: operations run inline (see executors.py)
         self.states: dict[str, TaskState] = {t: TaskState() for t in pipeline.graph.ids}
         self.status = RunStatus.RUNNING
         self.error: str | None = None
@@ -418,6 +421,8 @@ class PipelineRun:
         )
         async with TaskScope(context, self.clock, plan.timeout):
             params = plan.params(values)
+            if self.executor is not None:
+                return await self.executor.run(plan, params, context)
             op = self.operations.fbtype(plan.operation).create(plan.id)
             op.rt__parent = node
             op.rt__resource = self.resource

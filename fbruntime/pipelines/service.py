@@ -94,6 +94,7 @@ class PipelineService:
         services: Services | None = None,
         max_parallel: int = 16,
         rng: Any = None,
+        executor: Any = None,
     ) -> None:
         self.store = store
         self.data_dir = Path(data_dir)
@@ -106,6 +107,7 @@ class PipelineService:
         self.services = services or Services()
         self.max_parallel = max_parallel
         self.rng = rng
+        self.executor = executor  # where attempts run (None: in this process); executors.py
         self.configs = ConfigFolder(self.data_dir / "pipelines")
         self._pipelines: dict[str, tuple[Pipeline, str]] = {}
         self._runs: dict[str, tuple[PipelineRun, asyncio.Task[str]]] = {}
@@ -262,6 +264,7 @@ class PipelineService:
             max_parallel=self.max_parallel,
             reuse=_reuse,
             rng=self.rng,
+            executor=self.executor,
         )
         recorder.log(f"run started ({trigger})")
         run.start()

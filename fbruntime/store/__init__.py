@@ -7,12 +7,18 @@ Alembic migrations ship in ``migrations/`` and run from :meth:`Database.migrate`
 
 Modules: ``models`` (tables), ``db`` (engine, URL, migrations), ``writer`` (the single batching
 writer), one repository module per table group (``typelib``, ``applications``, ``deployments``,
-``runs``, ``schedules``, ``settings``), and ``store`` (the facade holding them all).
+``runs``, ``schedules``, ``settings``), ``journal`` (the deployment journal's own connection, for
+commits a reply waits on), and ``store`` (the facade holding them all).
 """
 
 from fbruntime.store.applications import Application, ApplicationRepository
 from fbruntime.store.db import Database, default_url, resolve_url
-from fbruntime.store.deployments import DEVICE, DeploymentRepository, ResourceDeployment
+from fbruntime.store.deployments import (
+    DEVICE,
+    DeploymentRepository,
+    JournalEntry,
+    ResourceDeployment,
+)
 from fbruntime.store.errors import (
     Conflict,
     NotFound,
@@ -38,6 +44,7 @@ __all__ = [
     "Conflict",
     "Database",
     "DeploymentRepository",
+    "JournalEntry",
     "LogLine",
     "NotFound",
     "ResourceDeployment",

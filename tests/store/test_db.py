@@ -12,9 +12,11 @@ from sqlalchemy import Connection, inspect, text
 from fbruntime.store import Database, resolve_url
 from fbruntime.store.models import Base
 
+HEAD = "0002"  # the newest migration in fbruntime/store/migrations/versions
 TABLES = {
     "alembic_version",
     "applications",
+    "deployment_journal",
     "deployments",
     "runs",
     "schedules",
@@ -41,7 +43,7 @@ async def test_migrating_an_empty_database_creates_every_table(database_url: str
         await db.migrate()
         async with db.engine.connect() as connection:
             assert await connection.run_sync(_table_names) == TABLES
-        assert await db.revision() == "0001"
+        assert await db.revision() == HEAD
     finally:
         await db.close()
 
@@ -51,7 +53,7 @@ async def test_migrating_twice_changes_nothing(database_url: str) -> None:
     try:
         await db.migrate()
         await db.migrate()
-        assert await db.revision() == "0001"
+        assert await db.revision() == HEAD
     finally:
         await db.close()
 

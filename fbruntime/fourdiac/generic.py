@@ -59,6 +59,19 @@ def _mod(values: list[Any]) -> Any:
     return a - _div([a, b]) * b
 
 
+def _expt(values: list[Any]) -> Any:
+    """EXPT at the width of the type: an integer power is taken modulo 2**64 (the output's
+    coercion wraps it to the type, which gives what the exact power would, but at once)."""
+    a, b = values
+    if isinstance(a, int) and isinstance(b, int) and b >= 0:
+        return pow(a, b, 1 << 64)
+    try:
+        r = float(a) ** b
+    except (OverflowError, ZeroDivisionError):
+        return math.inf
+    return math.nan if isinstance(r, complex) else r
+
+
 def _reduce(fn: Callable[[Any, Any], Any]) -> Op:
     def op(values: list[Any]) -> Any:
         result = values[0]
@@ -96,7 +109,7 @@ OPERATIONS: dict[str, tuple[str, Op]] = {
     "SUB": ("same", lambda v: v[0] - v[1]),
     "DIV": ("same", _div),
     "MOD": ("same", _mod),
-    "EXPT": ("same", lambda v: v[0] ** v[1]),
+    "EXPT": ("same", _expt),
     "MOVE": ("same", lambda v: v[0]),
     "ABS": ("same", lambda v: abs(v[0])),
     "SQRT": ("same", _real_function(math.sqrt)),

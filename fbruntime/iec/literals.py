@@ -36,6 +36,7 @@ from .conversions import _elementary_converter, is_widening
 from .elementary import ELEMENTARY_TYPES, ElementaryType, find_elementary
 from .errors import LiteralError
 from .generic import GenericType
+from .limits import MAX_ELEMENTS, MAX_LITERAL_LENGTH
 from .numeric import to_real32, wrap_int
 from .strings import scan_quoted
 from .times import parse_date, parse_dt, parse_duration, parse_tod
@@ -81,6 +82,10 @@ def parse_literal(
     literal that does not fit raises LiteralError naming the literal, the type and the reason.
     """
     try:
+        if len(text) > MAX_LITERAL_LENGTH:
+            raise _Bad(
+                f"{len(text):,} characters; a literal may have at most {MAX_LITERAL_LENGTH:,}"
+            )
         return _parse(text, expected)
     except _Bad as bad:
         raise LiteralError(
@@ -314,7 +319,10 @@ def _array_items(s: str) -> list[str | None]:
         repeat = _REPEAT.fullmatch(item.strip())
         if repeat is not None:
             inner = repeat.group(2).strip()
-            out.extend([inner or None] * int(repeat.group(1)))
+            count = repeat.group(1)
+            if len(count) > 7 or len(out) + int(count) > MAX_ELEMENTS:
+                raise _Bad(f"more than {MAX_ELEMENTS:,} elements")
+            out.extend([inner or None] * int(count))
         else:
             out.append(item)
     return out

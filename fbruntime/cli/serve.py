@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from fbruntime.cli.stopping import WATCHDOG_HELP, process_guard, stop_on_signal
+
 __all__ = ["compose", "register"]
 
 
@@ -111,6 +113,10 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(help="dask://HOST:PORT: run pipeline tasks on that Dask cluster"),
         ] = None,
+        watchdog: Annotated[
+            float | None,
+            typer.Option(min=0, help=WATCHDOG_HELP, show_default=False),
+        ] = None,
     ) -> None:
         """Serve the control API (OpenAPI docs at /docs)."""
         from fbruntime.api.server import run_loop
@@ -127,15 +133,17 @@ def register(app: typer.Typer) -> None:
             folders=tuple(folder or ()),
             fourdiac_folders=tuple(fourdiac_folder or ()),
             slice_events=slice_events,
+            watchdog=watchdog,
         )
-        typer.echo(f"fbrt: serving on http://{settings.host}:{settings.port}/ (API docs at /docs)")
-        run_loop(
-            run(
-                settings,
-                new_token=new_token,
-                compose=partial(compose, demo=demo, executor=executor),
+        with process_guard(settings.watchdog):
+            run_loop(
+                run(
+                    settings,
+                    new_token=new_token,
+                    compose=partial(compose, demo=demo, executor=executor),
+                    stop_hook=stop_on_signal,
+                )
             )
-        )
 
     @app.command()
     def apps(

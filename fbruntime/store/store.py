@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 from fbruntime.store.applications import ApplicationRepository
+from fbruntime.store.chats import ChatRepository
 from fbruntime.store.db import Database
 from fbruntime.store.deployments import DeploymentRepository
 from fbruntime.store.repository import Clock, utcnow
@@ -34,6 +35,7 @@ class Store:
         self.runs = RunRepository(db.sessions, writer, clock)
         self.schedules = ScheduleRepository(db.sessions, writer, clock)
         self.settings = SettingsRepository(db.sessions, writer, clock)
+        self.chats = ChatRepository(db.sessions, writer, clock)
 
     @classmethod
     async def open(

@@ -80,7 +80,7 @@ async def run_view(service: Any, run_id: str) -> dict[str, Any] | None:
         "status": run.status,
         "trigger": run.trigger,
         "error": run.error,
-        "params": run.params,
+        "params": service.redact_run_params(run.pipeline, run.params),
         "interrupted": run.interrupted,
         "archive": run.archive_path is not None,
         "active": handle is not None,

@@ -1,5 +1,5 @@
 // A pipeline run: the task DAG coloured by state, a table of attempts, errors and timings, the
-// log following live, the archive link, and cancel / rerun failed / start again.
+// log following live, the archive link, and cancel / rerun failed / resume / start again.
 
 import { act, api, el, fmtDuration, fmtTime, follow, notice, pill } from "./common.js";
 
@@ -108,6 +108,9 @@ function drawRun(run) {
   const failed = run.tasks.some((t) => !["succeeded"].includes(t.status));
   document.querySelector('[data-action="cancel"]').disabled = !run.active;
   document.querySelector('[data-action="rerun"]').disabled = run.active || !failed;
+  const resume = document.querySelector('[data-action="resume"]');
+  resume.hidden = !run.interrupted;
+  resume.disabled = run.active || !run.interrupted;
   drawDag(run);
   drawTable(run);
 }
@@ -150,6 +153,10 @@ document.querySelector('[data-action="cancel"]').addEventListener("click", () =>
   act("cancel", () => api("POST", "/api/web/runs/" + enc(runId) + "/cancel")));
 document.querySelector('[data-action="rerun"]').addEventListener("click", async () => {
   const out = await act("rerun failed tasks", () => api("POST", "/api/web/runs/" + enc(runId) + "/rerun-failed"));
+  if (out && out.url) location.href = out.url;
+});
+document.querySelector('[data-action="resume"]').addEventListener("click", async () => {
+  const out = await act("resume the run", () => api("POST", "/api/web/runs/" + enc(runId) + "/resume"));
   if (out && out.url) location.href = out.url;
 });
 document.querySelector('[data-action="again"]').addEventListener("click", async () => {

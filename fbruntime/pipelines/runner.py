@@ -67,7 +67,7 @@ from .operation import _reset_current as reset_current
 from .operation import _set_current as set_current
 from .plan import Pipeline, TaskPlan
 from .retry import delay_for_attempt, error_kinds, should_retry
-from .secrets import SecretStore, secret_name
+from .secrets import Redactor, SecretStore, secret_name
 
 __all__ = [
     "TERMINAL",
@@ -285,6 +285,7 @@ class PipelineRun:
         rng: Any = None,
         executors: Executors | None = None,
         secrets: SecretStore | None = None,
+        redactor: Redactor | None = None,
     ) -> None:
         if max_parallel < 1:
             raise ValueError(f"max_parallel must be at least 1, got {max_parallel}")
@@ -300,6 +301,7 @@ class PipelineRun:
         self.rng = rng
         self.executors = executors or shared_executors()
         self.secrets = secrets
+        self.redactor = redactor if redactor else None
         self.states: dict[str, TaskState] = {t: TaskState() for t in pipeline.graph.ids}
         self.status = RunStatus.RUNNING
         self.error: str | None = None
@@ -549,6 +551,8 @@ class PipelineRun:
         plan = node.plan
         task_id = plan.id
         message = describe_error(error)
+        if self.redactor is not None:
+            message = self.redactor.text(message)
         retry = should_retry(plan.retry, attempt, error)
         self.recorder.attempt(
             task_id,

@@ -245,10 +245,15 @@ class PipelineService:
         self._check_secrets(pipeline, file_name)
         return pipeline
 
-    def upload(self, file_name: str, content: bytes | str) -> PipelineInfo:
-        """Validate and keep a config in its dag_id's folder; it becomes the active one."""
+    def upload(
+        self, file_name: str, content: bytes | str, *, validated: Pipeline | None = None
+    ) -> PipelineInfo:
+        """Validate and keep a config in its dag_id's folder; it becomes the active one.
+
+        ``validated`` is the pipeline ``content`` already gave (the API validates large bodies
+        on a thread), so it is not validated twice."""
         data = content.encode() if isinstance(content, str) else content
-        pipeline = self._validate(data, file_name)
+        pipeline = validated or self._validate(data, file_name)
         try:
             stored: StoredConfig = self.configs.save(pipeline.dag_id, file_name, data)
         except ValueError as error:
@@ -265,6 +270,10 @@ class PipelineService:
     def pipeline(self, dag_id: str) -> Pipeline:
         found = self._pipelines.get(dag_id)
         if found is None:
+            if dag_id in self.load_errors:
+                raise NotFound(
+                    f"pipeline {dag_id!r} could not be loaded: {self.load_errors[dag_id]}"
+                )
             known = ", ".join(sorted(self._pipelines)) or "none uploaded"
             raise NotFound(f"pipeline {dag_id!r} does not exist (known: {known})")
         return found[0]
@@ -384,11 +393,12 @@ class PipelineService:
             tasks=pipeline.graph.ids,
             started_at=wall_time(self.clock),
         )
+        redactor = self.redactor_for(pipeline, params)
         recorder = StoreRecorder(
             self.store,
             run_id,
             self.clock,
-            redactor=self.redactor_for(pipeline, params),
+            redactor=redactor,
             dag_id=dag_id,
             metrics=self.metrics,
         )
@@ -405,6 +415,7 @@ class PipelineService:
             rng=self.rng,
             executors=self.executors,
             secrets=self.secrets,
+            redactor=redactor,
         )
         recorder.log(f"run started ({trigger})")
         self.metrics.run_started()

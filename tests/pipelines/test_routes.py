@@ -120,7 +120,9 @@ async def test_problems_are_reported_as_422_with_each_problem(client: httpx.Asyn
     }
     answer = await client.post("/api/pipelines", json={"file_name": "bad", "config": config})
     assert answer.status_code == 422
-    problems = answer.json()["detail"]["problems"]
+    assert answer.json()["error"] == "invalid_pipeline"
+    assert answer.json()["detail"].startswith("pipeline 'bad' (bad) has 2 problems:")
+    problems = answer.json()["problems"]
     assert [(p["task"], p["field"]) for p in problems] == [
         ("a", "operation"),
         ("b", "dependencies[0]"),

@@ -1,7 +1,8 @@
 """``fbrt types DIR...``: list the 4diac types of some folders, each with what is wrong with it.
 
 Every FB type is also built (ST compiled, ECC generated), so a listing shows the problems a run
-would hit. ``--json`` prints one JSON document for scripts.
+would hit. Without a folder it lists the types fbrt has built in (FORTE's standard library,
+``fbruntime.builtin``). ``--json`` prints one JSON document for scripts.
 """
 
 from __future__ import annotations
@@ -12,14 +13,37 @@ from typing import Annotated, Any
 
 import typer
 
+from fbruntime.builtin import EXCLUDED, BuiltinLibrary, builtin_types, forte_type_names
 from fbruntime.fourdiac.build import FourdiacTypes
 from fbruntime.fourdiac.errors import FourdiacError
 from fbruntime.fourdiac.library import FB_TAGS
 
 
+def list_builtin_types() -> list[dict[str, Any]]:
+    """One row per type fbrt has built in (FORTE's names), each built to show it works."""
+    catalog = builtin_types()
+    rows = []
+    for name in forte_type_names():
+        row: dict[str, Any] = {"name": name, "qualified_name": name, "version": "", "kind": ""}
+        row.update(description=EXCLUDED.get(name, ""), file="fbrt-builtin", problems=[])
+        if name not in EXCLUDED:
+            try:
+                built = catalog.get(name)
+            except Exception as exc:  # a broken built-in is listed, not fatal
+                row["problems"] = [f"{name}: {type(exc).__name__}: {exc}"]
+            else:
+                if built is not None:
+                    row.update(version=built.version, kind=built.kind)
+                    row["description"] = built.description
+        rows.append(row)
+    return rows
+
+
 def list_types(dirs: list[Path]) -> list[dict[str, Any]]:
     """One row per file: name, qualified name, version, description, kind, file, problems."""
-    types = FourdiacTypes(dirs, prefer_xml=True)
+    if not dirs:
+        return list_builtin_types()
+    types = FourdiacTypes(dirs, prefer_xml=True, native=BuiltinLibrary())
     rows = []
     for info in types.library.list_types():
         problems = [str(p) for p in info.problems]
@@ -51,11 +75,14 @@ def list_types(dirs: list[Path]) -> list[dict[str, Any]]:
 def register(app: typer.Typer) -> None:
     @app.command("types")
     def types_command(
-        dirs: Annotated[list[Path], typer.Argument(help="folders (or files) of 4diac types")],
+        dirs: Annotated[
+            list[Path] | None,
+            typer.Argument(help="folders (or files) of 4diac types; none: the built-in types"),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     ) -> None:
         """List 4diac types: name, version, description, kind and problems."""
-        rows = list_types(dirs)
+        rows = list_types(dirs or [])
         if as_json:
             typer.echo(json.dumps(rows, indent=2))
         else:

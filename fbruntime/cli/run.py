@@ -62,9 +62,10 @@ async def load_path(path: Path, type_dirs: list[Path]) -> Device:
         except BootFileError as exc:
             raise typer.BadParameter(str(exc)) from None
     from fbruntime import fourdiac
+    from fbruntime.builtin import BuiltinLibrary
 
     try:
-        return fourdiac.load_device(path, type_dirs)
+        return fourdiac.load_device(path, type_dirs, native=BuiltinLibrary())
     except fourdiac.FourdiacError as exc:
         raise typer.BadParameter(str(exc)) from None
 

@@ -16,6 +16,8 @@ import enum
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import repeat
+from operator import length_hint
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +28,17 @@ if TYPE_CHECKING:
     from fbruntime.core.fbtype import FBType
     from fbruntime.core.resource import Resource
 
-__all__ = ["EMPTY", "BlockFault", "FBInstance", "FBState", "noop", "own_dict"]
+__all__ = [
+    "EMPTY",
+    "BlockFault",
+    "FBInstance",
+    "FBState",
+    "counter_value",
+    "event_slot",
+    "noop",
+    "own_dict",
+    "unsent_counter",
+]
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -38,6 +50,37 @@ def own_dict(inst: Any, attr: str) -> dict[Any, Any]:
         current = {}
         setattr(inst, attr, current)
     return current  # type: ignore[no-any-return]
+
+
+def event_slot(itf: Any, event: str) -> int:
+    """An event pin's place among the instance's totals; NetworkError if it is no event pin."""
+    for i, port in enumerate(itf.event_inputs):
+        if port.name == event:
+            return i
+    for i, port in enumerate(itf.event_outputs):
+        if port.name == event:
+            return len(itf.event_inputs) + i
+    raise NetworkError(f"{event!r} is not an event pin")
+
+
+_UNSENT = 1 << 62
+
+
+def unsent_counter() -> Callable[[], None]:
+    """The emitter of an output with no connection: it only counts, in C, allocating nothing.
+
+    ``repeat(None, n).__next__`` counts down (an ``itertools.count`` would allocate an int per
+    call); `counter_value` reads how far it went.
+    """
+    return repeat(None, _UNSENT).__next__
+
+
+def counter_value(emitter: Any) -> int:
+    """How often an `unsent_counter` emitter ran (0 for any other callable)."""
+    owner = getattr(emitter, "__self__", None)
+    if isinstance(owner, repeat):
+        return _UNSENT - length_hint(owner)
+    return 0
 
 
 def noop() -> None:
@@ -86,7 +129,13 @@ class FBInstance:
     rt__buffers: Mapping[str, Any]  # data-connection buffers of connected outputs
     rt__event_counts: Mapping[str, list[int]]  # watched event inputs: [count, last ns]
     rt__forced: Mapping[str, Any]  # forced pins and their values
-    rt__param_types: Mapping[str, Any]  # ANY pins set from a typed literal: the literal's type
+    # ANY pins' current IEC type: a typed literal's written to an input, or the type a block
+    # with variant pins (F_ADD) last gave an output
+    rt__param_types: Mapping[str, Any]
+    # Events through each event pin since creation (inputs in interface order, then outputs),
+    # as FORTE's monitoring counts them always. They live in the resource's ``totals`` list from
+    # this index on (one flat list: no list per instance); -1 until a resource counts them.
+    rt__totals_at: int
 
     def __init__(self, fbtype: FBType, name: str) -> None:
         self.rt__type = fbtype
@@ -106,6 +155,7 @@ class FBInstance:
         self.rt__tasks: set[Any] | None = None
         # Entries (what the FIFO calls) per event input, rebuilt at each link.
         self.rt__entries: dict[str, Callable[[], Any]] = {}
+        self.rt__totals_at = -1
         self.rt__reset_values()
         for ev in fbtype.interface.event_outputs:
             setattr(self, ev.name, noop)
@@ -149,6 +199,36 @@ class FBInstance:
         own_dict(self, "rt__params")[pin] = value
         setattr(self, pin, value)
 
+    # -- monitoring -----------------------------------------------------------------------------
+
+    def rt__event_total(self, event: str) -> int:
+        """Events that arrived at input ``event``, or left by output ``event``, since creation.
+
+        Always counted, as FORTE's monitoring counts; exact between two dispatcher slices
+        (the dispatcher adds up what a slice ran when the slice ends).
+        """
+        itf = self.rt__type.interface
+        slot = event_slot(itf, event)
+        res = self.rt__resource
+        total = res.totals[self.rt__totals_at + slot] if self.rt__totals_at >= 0 and res else 0
+        if slot >= len(itf.event_inputs):
+            total += counter_value(getattr(self, event, None))
+        return total
+
+    def rt__event_totals(self) -> dict[str, int]:
+        """Every event pin's total since creation (inputs, then outputs)."""
+        itf = self.rt__type.interface
+        names = [e.name for e in itf.event_inputs] + [e.name for e in itf.event_outputs]
+        return {name: self.rt__event_total(name) for name in names}
+
+    def rt__set_event_total(self, event: str, value: int = 0) -> None:
+        """Set a total (the management protocol's reset of an event count)."""
+        res = self.rt__resource
+        if res is None:
+            raise NetworkError(f"{self.rt__path()} is in no resource")
+        index = res.totals_index(self, event)
+        res.totals[index] += value - self.rt__event_total(event)
+
     # -- identity -------------------------------------------------------------------------------
 
     def rt__path(self) -> str:
@@ -189,7 +269,12 @@ class FBInstance:
             return self.rt__param_types.get(pin)
         owner = conn.src_fb if conn.src_fb is not None else parent
         port = owner.rt__type.interface.data_port(conn.src_pin) if owner is not None else None
-        return None if port is None else port.type
+        if port is None:
+            return None
+        if port.type.is_generic:
+            # An ANY output says what it last held (FORTE's variant outputs, e.g. F_ADD.OUT).
+            return owner.rt__param_types.get(conn.src_pin, port.type)
+        return port.type
 
     # -- synchronous use (internal FBs of Basic FBs, tests, scripts) --------------------------------
 

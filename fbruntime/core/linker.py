@@ -10,6 +10,13 @@ cached, so the dispatcher never loops over descriptions, looks up dicts or build
 
 Monitoring (event counts, tracing, subscriptions, forcing) changes what is generated for the
 watched instance only; an unwatched network pays nothing for it.
+
+Every event pin's total since creation is counted without a Python frame: the dispatcher counts
+the entries it ran in C once per slice (``Resource.run_slice``), and the linker leaves it a map
+from each FIFO entry to the input it feeds and the output that sent it (``Resource.slot_map``).
+An entry that feeds two places is sent as a distinct copy of itself (``_alias``), so every
+connection has its own key. An output with no connection sends nothing to count; its emitter is a
+C-level counter (``unsent_counter``), read back by ``FBInstance.rt__event_total``.
 """
 
 from __future__ import annotations
@@ -18,11 +25,19 @@ import keyword
 from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
+from types import FunctionType, MethodType
 from typing import TYPE_CHECKING, Any
 
 from fbruntime.core.composite import CompositeInstance
 from fbruntime.core.connection import Buffer, Connection
-from fbruntime.core.instance import FBInstance, FBState, noop, own_dict
+from fbruntime.core.instance import (
+    FBInstance,
+    FBState,
+    counter_value,
+    noop,
+    own_dict,
+    unsent_counter,
+)
 from fbruntime.core.network import Network
 
 if TYPE_CHECKING:
@@ -34,7 +49,11 @@ Entry = Callable[[], Any]
 # (destination attribute, source attribute, converted?) per sampled input
 _SampleKey = tuple[tuple[str, str, bool], ...]
 _entry_factories: dict[tuple[_SampleKey, bool, str | None], Callable[..., Entry]] = {}
-_emitter_factories: dict[tuple[tuple[tuple[str, bool], ...], bool, bool], Callable[..., Entry]] = {}
+_EmitterKey = tuple[tuple[tuple[str, bool], ...], bool, bool, bool]
+_emitter_factories: dict[_EmitterKey, Callable[..., Entry]] = {}
+# Where the arrivals of one FIFO entry are counted, as one int (no tuple per connection):
+# (index of the input's total + 1) | (index of the sending output's total + 1) << 32; 0 is none.
+SlotRecord = int
 
 
 def _attr(obj: str, name: str) -> str:
@@ -67,20 +86,23 @@ def _entry_factory(key: _SampleKey, count: bool, call_attr: str | None) -> Calla
 
 
 def _emitter_factory(
-    key: tuple[tuple[str, bool], ...], hooked: bool, kicked: bool
+    key: tuple[tuple[str, bool], ...], hooked: bool, kicked: bool, counted: bool
 ) -> Callable[..., Entry]:
-    cache_key = (key, hooked, kicked)
+    cache_key = (key, hooked, kicked, counted)
     factory = _emitter_factories.get(cache_key)
     if factory is not None:
         return factory
-    lines = ["def factory(fb, ext, dests, bufs, convs, hook, kick, name):"]
+    lines = ["def factory(fb, ext, dests, bufs, convs, hook, kick, name, tot, at):"]
     for i in range(len(key)):
         lines.append(f"    b{i} = bufs[{i}]; c{i} = convs[{i}]")
     lines.append("    def emit():")
     for i, (src, conv) in enumerate(key):
         value = _attr("fb", src)
         lines.append(f"        b{i}.v = {f'c{i}({value})' if conv else value}")
-    lines.append("        ext(dests)")
+    if counted:  # nothing to send, so nothing the dispatcher could count
+        lines.append("        tot[at] += 1")
+    else:
+        lines.append("        ext(dests)")
     if hooked:
         lines.append("        hook(fb, name)")
     if kicked:
@@ -91,6 +113,21 @@ def _emitter_factory(
     factory = namespace["factory"]
     _emitter_factories[cache_key] = factory
     return factory  # type: ignore[no-any-return]
+
+
+def _alias(entry: Entry) -> Entry:
+    """A distinct callable that does exactly what ``entry`` does, at the same cost."""
+    if isinstance(entry, FunctionType):
+        copy = FunctionType(
+            entry.__code__, entry.__globals__, entry.__name__, entry.__defaults__, entry.__closure__
+        )
+        copy.__kwdefaults__ = entry.__kwdefaults__
+        return copy
+    if isinstance(entry, MethodType):
+        return MethodType(_alias(entry.__func__), entry.__self__)
+    if isinstance(entry, partial):
+        return partial(entry.func, *entry.args, **entry.keywords)
+    return partial(entry)
 
 
 class _NetIndex:
@@ -188,10 +225,22 @@ def link(res: Resource) -> None:
         return idx
 
     ext = res.queue.extend
-    # Every unconnected output shares one emitter that does nothing, at C speed: ``bool()``
-    # just returns False (a ``partial(deque.extend, ())`` costs three times as much, and
-    # routers like E_SPLIT often leave an output unconnected).
-    nothing: Entry = bool
+    slots: dict[Any, SlotRecord] = {}
+
+    def keyed(entry: Entry, record: SlotRecord) -> Entry:
+        """``entry`` as this connection's own FIFO key (a copy if it already is another's)."""
+        if entry is noop:  # a block that is not running: nothing arrives to count
+            return entry
+        if entry in slots:
+            entry = _alias(entry)
+        slots[entry] = record
+        return entry
+
+    def input_record(c: Connection) -> int:
+        if c.dst_fb is None:  # to the composite's own output: counted where that one sends
+            return 0
+        return res.totals_index(c.dst_fb, c.dst_pin) + 1
+
     # Phase 1: entries (what the FIFO will call) for every event input.
     for inst, net in pairs:
         inst.rt__resource = res
@@ -232,8 +281,17 @@ def link(res: Resource) -> None:
         itf = inst.rt__type.interface
         hooked = res.tracing or bool(getattr(inst, "rt__subscribers", None))
         kicked = inst.rt__any_async()
-        for ev in itf.event_outputs:
-            dests = [dest_entry(net, c) for c in idx.events.get((id(inst), ev.name), ())]
+        totals = res.totals
+        base = res.totals_index(inst)
+        for n, ev in enumerate(itf.event_outputs):
+            out_at = base + len(itf.event_inputs) + n
+            # An unconnected output's C counter is folded in before its emitter is replaced.
+            totals[out_at] += counter_value(getattr(inst, ev.name, None))
+            dests: list[Entry] = []
+            for c in idx.events.get((id(inst), ev.name), ()):
+                # The first destination's arrivals are also the output's own count.
+                record = input_record(c) | (0 if dests else (out_at + 1) << 32)
+                dests.append(keyed(dest_entry(net, c), record))
             key: list[tuple[str, bool]] = []
             bufs: list[Buffer] = []
             convs: list[Any] = []
@@ -251,18 +309,23 @@ def link(res: Resource) -> None:
                 bufs.append(buf)
                 convs.append(conv)
             if not key and not hooked and not kicked:
-                emitter: Entry = partial(ext, dests) if dests else nothing
+                # C-level either way: the FIFO counts what it sends; with nothing to send the
+                # emitter is a C counter that allocates nothing.
+                emitter: Entry = partial(ext, dests) if dests else unsent_counter()
             else:
-                factory = _emitter_factory(tuple(key), hooked, kicked)
-                emitter = factory(inst, ext, dests, bufs, convs, hook, res.kick, ev.name)
+                factory = _emitter_factory(tuple(key), hooked, kicked, not dests)
+                emitter = factory(
+                    inst, ext, dests, bufs, convs, hook, res.kick, ev.name, totals, out_at
+                )
             setattr(inst, ev.name, emitter)
         if isinstance(inst, CompositeInstance):
             inner_idx = index(inst.rt__network)
             for ev in itf.event_inputs:
                 inst.rt__inner_dests[ev.name][:] = [
-                    dest_entry(inst.rt__network, c)
+                    keyed(dest_entry(inst.rt__network, c), input_record(c))
                     for c in inner_idx.events.get((id(None), ev.name), ())
                 ]
+    res.adopt_slot_map(slots)
     # Interface-side data from a composite's inputs needs no buffer: inner blocks read the
     # composite's latched input directly (FORTE's CInterface2InternalDataConnection).
 

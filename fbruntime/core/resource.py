@@ -17,15 +17,16 @@ import asyncio
 import enum
 import logging
 import time
-from collections import deque
+from collections import _count_elements, deque  # type: ignore[attr-defined]
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from itertools import islice
+from operator import length_hint
 from typing import Any
 
 from fbruntime.core.clock import Clock, RealClock
 from fbruntime.core.errors import LifecycleError, NetworkError, NoSuchObject
-from fbruntime.core.instance import BlockFault, FBInstance, FBState, own_dict
+from fbruntime.core.instance import BlockFault, FBInstance, FBState, event_slot, own_dict
 from fbruntime.core.linker import link
 from fbruntime.core.network import Network, TypeLike, coerce_value, set_typed_param
 
@@ -67,7 +68,13 @@ class Resource:
         self.clock: Clock = clock or RealClock()
         self.network = Network()
         self.network.listener = self.mark_dirty
-        self.queue: deque[Entry] = deque()
+        # The FIFO is a list read front to back and cut once per slice (``run_slice``): what a
+        # slice ran stays readable until the cut, so the dispatcher can count it in C.
+        self.queue: list[Entry] = []
+        self.totals: list[int] = []  # every event pin's count, see FBInstance.rt__totals_at
+        self.slot_map: dict[Any, int] = {}  # FIFO entry -> where it is counted (the linker's)
+        self._old_slot_map: dict[Any, int] = {}
+        self._ran: dict[Any, int] = {}
         self.state = ResourceState.IDLE
         self.device: Any = None
         self.exit_code: int | None = None
@@ -98,6 +105,8 @@ class Resource:
         stack = [inst]
         while stack:
             fb = stack.pop()
+            if fb.rt__resource is not self:
+                fb.rt__totals_at = -1  # counted afresh in this resource's totals
             fb.rt__resource = self
             inner_net = getattr(fb, "rt__network", None)
             if isinstance(inner_net, Network):
@@ -202,7 +211,21 @@ class Resource:
         inst, pin = self.find(path)
         if pin is None or inst.rt__type.interface.event_input(pin) is None:
             raise NoSuchObject(f"resource {self.name}: {path!r} is not an event input")
-        self.post(lambda: inst.rt__entries[pin]())
+        self.post(self.external_entry(inst, pin))
+
+    def external_entry(self, inst: FBInstance, pin: str) -> Entry:
+        """What the FIFO runs for an event input triggered from outside, counted as an arrival.
+
+        The entry is looked up when it runs, so a relink in between cannot run a stale one.
+        """
+        totals = self.totals
+        index = self.totals_index(inst, pin)
+
+        def fired() -> None:
+            totals[index] += 1
+            inst.rt__entries[pin]()
+
+        return fired
 
     # -- the dispatcher --------------------------------------------------------------------------
 
@@ -227,29 +250,74 @@ class Resource:
     def run_slice(self, budget: int | None = None) -> None:
         """Dispatch up to ``budget`` events synchronously.
 
-        The loop is the whole hot path: ``islice(iter(popleft, None), n)`` pops in C and the body
-        only calls the entry. A handler's exception is recorded on its instance and the loop goes
-        on. An IndexError raised by ``popleft`` itself (the FIFO ran dry) has no deeper traceback
-        frame than this one, which tells it from a handler's.
+        The loop is the whole hot path: a C-level iterator over the FIFO list (it sees what
+        handlers append while it runs) and a body that only calls the entry. When it stops, the
+        entries it ran are counted in C (``_count_elements``) and cut from the front. A handler's
+        exception is recorded on its instance and the loop goes on after it.
         """
-        popleft = self.queue.popleft
+        q = self.queue
         todo = budget or self.slice_events
-        entry: Entry | None = None
+        ran = self._ran
         # After a fault the loop resumes; a network that faults on every event must still give
         # the event loop its turn, so faults also use up the slice.
         for _ in range(min(todo, 256)):
+            it = iter(q)
+            entry: Entry | None = None
+            failed: Exception | None = None
             try:
-                for entry in islice(iter(popleft, None), todo):
+                for entry in islice(it, todo):
                     entry()
-                return
-            except IndexError as exc:
-                tb = exc.__traceback__
-                if tb is not None and tb.tb_next is None:
-                    return  # the FIFO is empty
-                self._fault(entry, exc)
             except Exception as exc:
-                self._fault(entry, exc)
-            entry = None
+                failed = exc
+            finally:
+                done = len(q) - length_hint(it)
+                _count_elements(ran, islice(q, done))
+                del q[:done]
+                todo -= done
+            if failed is None:
+                break
+            self._fault(entry, failed)
+            if todo <= 0 or not q:
+                break
+        self._count_ran()
+
+    def _count_ran(self) -> None:
+        """Add what the last slice ran to the totals of the pins it went through (cold: once
+        per slice, one step per distinct entry)."""
+        ran = self._ran
+        if not ran:
+            return
+        slots = self.slot_map
+        old = self._old_slot_map
+        totals = self.totals
+        for entry, n in ran.items():
+            record = slots.get(entry) or old.get(entry)
+            if record:  # (input index + 1) | (output index + 1) << 32, see the linker
+                into = record & 0xFFFFFFFF
+                if into:
+                    totals[into - 1] += n
+                out_of = record >> 32
+                if out_of:
+                    totals[out_of - 1] += n
+        ran.clear()
+        if old and not self.queue:
+            old.clear()  # no entry of the previous link is left to count
+
+    def totals_index(self, inst: FBInstance, event: str | None = None) -> int:
+        """Where ``inst``'s totals start in ``totals`` (or its pin ``event``'s), placed on first use."""
+        if inst.rt__totals_at < 0:
+            itf = inst.rt__type.interface
+            inst.rt__totals_at = len(self.totals)
+            self.totals.extend([0] * (len(itf.event_inputs) + len(itf.event_outputs)))
+        if event is None:
+            return inst.rt__totals_at
+        return inst.rt__totals_at + event_slot(inst.rt__type.interface, event)
+
+    def adopt_slot_map(self, slots: dict[Any, int]) -> None:
+        """The linker's new map; the old one still counts entries already in the FIFO."""
+        self._count_ran()
+        self._old_slot_map = self.slot_map
+        self.slot_map = slots
 
     def drain(self, max_events: int = 100_000_000) -> None:
         """Run synchronously until the FIFO is empty (scripts, benchmarks, tests)."""

@@ -96,7 +96,14 @@ class FourdiacTypes:
             from fbruntime.blockfiles import load_library
 
             native = load_library()
-        self.native = {name.upper(): t for name, t in native.items()}
+        # A library that already looks names up in capitals (fbruntime.builtin's, which builds a
+        # type only when it is asked for) is kept as it is rather than copied, which would build
+        # every type it holds.
+        self.native: Mapping[str, FBType] = (
+            native
+            if getattr(native, "case_insensitive", False)
+            else {name.upper(): t for name, t in native.items()}
+        )
         self.prefer_xml = prefer_xml
         self.structs = StructTable(self.library)
         self.problems: list[Problem] = []

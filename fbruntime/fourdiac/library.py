@@ -32,7 +32,6 @@ from fbruntime.fourdiac.model import (
 )
 from fbruntime.fourdiac.reader import ROOT_TAGS, read_element
 from fbruntime.fourdiac.standard import (
-    STANDARD_PACKAGE,
     is_builtin,
     standard_model,
     standard_types,
@@ -98,7 +97,7 @@ class _Loaded:
 _CACHE: dict[str, _Loaded] = {}
 
 _BUILTIN_BY_QUALIFIED = {
-    f"{STANDARD_PACKAGE}::{t.name}".lower(): TypeEntry(t.name, STANDARD_PACKAGE, t.root_tag, t.file)
+    f"{t.package}::{t.name}".lower(): TypeEntry(t.name, t.package, t.root_tag, t.file)
     for t in standard_types()
 }
 _BUILTIN_BY_PLAIN = {entry.name.lower(): entry for entry in _BUILTIN_BY_QUALIFIED.values()}

@@ -11,7 +11,7 @@ so one bad type does not hide the others.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -214,13 +214,18 @@ def load_device(
     clock: Clock | None = None,
     prefer_xml: bool = False,
     strict: bool = True,
+    native: Mapping[str, FBType] | None = None,
 ) -> Device:
     """Build a Device from a ``.sys``, a composite/basic ``.fbt``, or a folder holding ``.sys``.
 
-    Types are looked up in the file's folder (the project) and then ``type_dirs``.
+    Types are looked up in the file's folder (the project) and then ``type_dirs``; ``native``
+    is the library of native types (default: the shipped blocks; ``fbrt run`` passes FORTE's
+    built-ins too, ``fbruntime.builtin.BuiltinLibrary``).
     Raises :class:`LoadError` (all problems) or :class:`FourdiacError` (an unreadable file).
     """
-    return load(path, type_dirs, clock=clock, prefer_xml=prefer_xml, strict=strict).device
+    return load(
+        path, type_dirs, clock=clock, prefer_xml=prefer_xml, strict=strict, native=native
+    ).device
 
 
 def load(
@@ -231,6 +236,7 @@ def load(
     prefer_xml: bool = False,
     strict: bool = True,
     types: FourdiacTypes | None = None,
+    native: Mapping[str, FBType] | None = None,
 ) -> LoadResult:
     p = Path(path)
     if p.is_dir():
@@ -249,7 +255,7 @@ def load(
             raise FourdiacError(str(p), 0, "", "no such file")
         project = p.parent
     if types is None:
-        types = FourdiacTypes([project, *type_dirs], prefer_xml=prefer_xml)
+        types = FourdiacTypes([project, *type_dirs], prefer_xml=prefer_xml, native=native)
     if p.suffix.lower() == ".sys":
         return load_system(p, types, clock=clock, strict=strict)
     if p.suffix.lower() == ".fbt":

@@ -1,4 +1,4 @@
-"""Device and resource types FORTE has built in, for projects that ship no ``.dev``/``.res``.
+"""Types FORTE has built in, for projects that ship no file for them.
 
 FORTE compiles its device and resource types into the runtime (``RMT_DEV``, ``EMB_RES``,
 ``RMT_RES`` under ``src/stdfblib/ita``), and the IDE's device types (``FORTE_PC`` and the board
@@ -11,6 +11,12 @@ so they behave exactly like files; their "file" is a pseudo path under :data:`BU
 that error messages show. Each resource type holds only ``START:E_RESTART``: FORTE's
 ``RMT_RES`` also holds the device manager FBs (``MGR_FF``, ``MGR``), but in fbrt the management
 protocol is served by ``fbruntime.mgmt``, not by FBs in a resource.
+
+The same goes for FORTE's two adapter types, ATimeOut and ARTimeOut, and the blocks that serve
+them, E_TimeOut and E_RTimeOut: a project's Basic FB may have an ATimeOut plug without the
+project holding ``ATimeOut.adp``. Each of the two blocks is a composite here (its socket joined
+to an E_DELAY or E_RDELAY), which behaves as FORTE's: START arms the timer (a START while armed
+is ignored by E_TimeOut, restarts it in E_RTimeOut), STOP disarms it, expiry sends TimeOut.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ class StandardType:
     name: str
     root_tag: str
     file: str
+    package: str = STANDARD_PACKAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,13 +130,64 @@ def _xml(std: _Standard) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-_TYPES = tuple(StandardType(s.name, s.tag, s.file) for s in _STANDARD)
+EVENTS_PACKAGE = "iec61499::events"
+"""The package of the built-in adapters and time-out blocks."""
+
+_HEADER = (
+    '<Identification Standard="61499-1"/>'
+    '<VersionInfo Organization="fbrt" Version="1.0" Author="fbrt" Date="2025-01-01"/>'
+    f'<CompilerInfo packageName="{EVENTS_PACKAGE}"/>'
+)
+
+_ADAPTER = (
+    '<AdapterType Name="{name}" Comment="Time-out service: START(DT) arms, STOP disarms">'
+    + _HEADER
+    + '<InterfaceList><EventInputs><Event Name="TimeOut" Type="Event"/></EventInputs>'
+    '<EventOutputs><Event Name="START" Type="Event"><With Var="DT"/></Event>'
+    '<Event Name="STOP" Type="Event"/></EventOutputs>'
+    '<OutputVars><VarDeclaration Name="DT" Type="TIME"/></OutputVars></InterfaceList>'
+    "</AdapterType>"
+)
+
+_TIMEOUT = (
+    '<FBType Name="{name}" Comment="Serves a {adapter} socket with an {delay}">'
+    + _HEADER
+    + '<InterfaceList><Sockets><AdapterDeclaration Name="TimeOutSocket" Type="{adapter}"/>'
+    '</Sockets></InterfaceList><FBNetwork><FB Name="DLY" Type="{delay}"/><EventConnections>'
+    '<Connection Source="TimeOutSocket.START" Destination="DLY.START"/>'
+    '<Connection Source="TimeOutSocket.STOP" Destination="DLY.STOP"/>'
+    '<Connection Source="DLY.EO" Destination="TimeOutSocket.TimeOut"/></EventConnections>'
+    '<DataConnections><Connection Source="TimeOutSocket.DT" Destination="DLY.DT"/>'
+    "</DataConnections></FBNetwork></FBType>"
+)
+
+_DOCUMENTS: dict[str, tuple[str, str]] = {
+    # file: (root tag, XML)
+    f"{BUILTIN_PREFIX}ATimeOut.adp": ("AdapterType", _ADAPTER.format(name="ATimeOut")),
+    f"{BUILTIN_PREFIX}ARTimeOut.adp": ("AdapterType", _ADAPTER.format(name="ARTimeOut")),
+    f"{BUILTIN_PREFIX}E_TimeOut.fbt": (
+        "FBType",
+        _TIMEOUT.format(name="E_TimeOut", adapter="ATimeOut", delay="E_DELAY"),
+    ),
+    f"{BUILTIN_PREFIX}E_RTimeOut.fbt": (
+        "FBType",
+        _TIMEOUT.format(name="E_RTimeOut", adapter="ARTimeOut", delay="E_RDELAY"),
+    ),
+}
+
+_TYPES = (
+    *(StandardType(s.name, s.tag, s.file) for s in _STANDARD),
+    *(
+        StandardType(file[len(BUILTIN_PREFIX) :].rsplit(".", 1)[0], tag, file, EVENTS_PACKAGE)
+        for file, (tag, _) in _DOCUMENTS.items()
+    ),
+)
 _BY_FILE = {s.file: s for s in _STANDARD}
 _MODELS: dict[str, LibraryElement] = {}
 
 
 def standard_types() -> tuple[StandardType, ...]:
-    """Every built-in device and resource type (all in :data:`STANDARD_PACKAGE`)."""
+    """Every built-in type: devices and resources (in :data:`STANDARD_PACKAGE`), adapters."""
     return _TYPES
 
 
@@ -142,7 +200,11 @@ def standard_model(file: str) -> LibraryElement | None:
     model = _MODELS.get(file)
     if model is None:
         std = _BY_FILE.get(file)
-        if std is None:
+        if std is not None:
+            text = _xml(std)
+        elif file in _DOCUMENTS:
+            text = _DOCUMENTS[file][1].encode("utf-8")
+        else:
             return None
-        model = _MODELS[file] = read_bytes(_xml(std), file)
+        model = _MODELS[file] = read_bytes(text, file)
     return model

@@ -7,7 +7,7 @@ other XML can name it), every version under ``versions/`` (built by file when a 
 for), and uploaded systems under ``uploads/<hash>/`` (content-addressed, so recreating or
 restoring an application reuses the same file). Roots are searched in order: the configured
 folders first, then ``stored/``; inside the importer a native type of the same name wins, as in
-FORTE, and the Loader's own Python and JSON types count as native.
+FORTE: the Loader's own Python and JSON types, then FORTE's built-ins (``fbruntime.builtin``).
 
 One :class:`~fbruntime.fourdiac.FourdiacTypes` is kept (types are compiled once) and dropped
 whenever a scan sees a 4diac file, a stored XML version or a native type change.
@@ -23,6 +23,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from fbruntime.builtin import BuiltinLibrary
 from fbruntime.core import FBType
 from fbruntime.fourdiac import FourdiacError, FourdiacTypes, TypeLibrary
 from fbruntime.fourdiac import TypeEntry as LibraryEntry
@@ -182,7 +183,7 @@ class FourdiacSource:
         """The resolver over every root (``project`` first); the shared one when no project."""
         if project is None and self._types is not None:
             return self._types
-        types = FourdiacTypes(self.roots(project), native=self._native)
+        types = FourdiacTypes(self.roots(project), native=BuiltinLibrary(self._native))
         if project is None:
             self._types = types
         return types

@@ -26,6 +26,7 @@ from fbruntime.blockfiles import (
     main_type,
     types_in_module,
 )
+from fbruntime.builtin import builtin_types
 from fbruntime.core import FBType
 from fbruntime.loader.composite_json import CompositeDefinition, build_composite, parse_definition
 from fbruntime.loader.entries import LoaderError, TypeEntry, TypeNotFound
@@ -358,7 +359,14 @@ class TypeIndex:
         """
         if Path(name).suffix == ".py" and ("/" in name or "\\" in name):
             return self.load_file(name)
-        best = self._pick(name, version)
+        try:
+            best = self._pick(name, version)
+        except TypeNotFound:
+            # FORTE's standard types (F_ADD, BOOL2BOOL, ADD_3 ...) are built in, as on a device.
+            builtin = builtin_types().get(name) if version is None else None
+            if builtin is None:
+                raise
+            return builtin
         if best.fbtype is not None:
             return best.fbtype
         entry = best.entry

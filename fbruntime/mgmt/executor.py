@@ -83,10 +83,17 @@ from fbruntime.mgmt.pins import (
     endpoint,
     fb_instance,
     find_pin,
-    format_value,
+    function_output,
     parse_value,
+    read_text,
+    write_parameter,
 )
-from fbruntime.mgmt.queries import connection_pairs, declared_interface
+from fbruntime.mgmt.queries import (
+    adapter_interface,
+    adapter_type_names,
+    connection_pairs,
+    declared_interface,
+)
 from fbruntime.mgmt.reasons import Reason
 from fbruntime.mgmt.refusal import ManagementRefusal, refuse
 from fbruntime.mgmt.replies import OK, Response
@@ -98,8 +105,9 @@ __all__ = ["RESOURCE_TYPES", "DeviceTarget", "ManagementRefusal"]
 
 log = logging.getLogger(__name__)
 
-#: The resource types the device can create (FORTE's EMB_RES; PC's default resource).
-RESOURCE_TYPES = ("EMB_RES",)
+#: The resource types the device can create (FORTE's EMB_RES, PC's default resource, and its
+#: RMT_RES, the same for fbrt: the management protocol is served by the device, not an FB).
+RESOURCE_TYPES = ("EMB_RES", "RMT_RES")
 RESTART_FB = "START"
 
 _MUTATING = (
@@ -266,7 +274,7 @@ class DeviceTarget(WatchCommands):
                 return self._disconnect(res, source, destination)
             case WriteParameter(value, destination):
                 inst, pin, typ = data_pin(res, destination)
-                inst.rt__set_param(pin, parse_value(typ, value, destination))
+                write_parameter(inst, pin, typ, value, destination)
                 return OK
             case ForceValue(value, destination):
                 return self._force(res, destination, value)
@@ -341,6 +349,7 @@ class DeviceTarget(WatchCommands):
 
     def _connect(self, res: Resource, source: str, destination: str) -> Response:
         net = res.network
+        source = function_output(res, source)
         src_fb, src_pin, src_kind, _ = endpoint(res, source)
         dst_fb, dst_pin, dst_kind, _ = endpoint(res, destination)
         pairs = {"event_output": "event_input", "data_output": "data_input", "plug": "socket"}
@@ -359,6 +368,16 @@ class DeviceTarget(WatchCommands):
                 raise refuse(
                     Reason.INVALID_STATE, f"{destination} already has a source ({existing.source})"
                 )
+        elif src_kind == "plug":
+            # A plug joined to a socket (an ATimeOut plug to E_TimeOut's socket): both ends share
+            # one link, as the importer joins them; the network keeps no connection object.
+            from fbruntime.fourdiac.adapters import connect_adapters
+
+            try:
+                connect_adapters(net.instances, source, destination)
+            except ValueError as failure:
+                raise refuse(Reason.INVALID_OPERATION, str(failure)) from None
+            return OK
         try:
             net.connect(source, destination)
         except ConnectionError_ as failure:
@@ -368,6 +387,7 @@ class DeviceTarget(WatchCommands):
         return OK
 
     def _disconnect(self, res: Resource, source: str, destination: str) -> Response:
+        source = function_output(res, source)
         endpoint(res, source)
         endpoint(res, destination)
         try:
@@ -396,7 +416,7 @@ class DeviceTarget(WatchCommands):
         inst, pin = find_pin(res, path)
         itf = inst.rt__type.interface
         if itf.event_input(pin) is not None:
-            res.post(lambda: inst.rt__entries[pin]())
+            res.post(res.external_entry(inst, pin))
             return OK
         if itf.event_output(pin) is not None:
             res.post(lambda: getattr(inst, pin)())
@@ -418,7 +438,7 @@ class DeviceTarget(WatchCommands):
 
     def _read(self, res: Resource, path: str) -> Response:
         inst, pin, typ = data_pin(res, path)
-        return replies.value(format_value(typ, current_value(inst, pin)))
+        return replies.value(read_text(inst, pin, typ, current_value(inst, pin)))
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -477,14 +497,17 @@ class DeviceTarget(WatchCommands):
             case QueryDataTypes():
                 return replies.type_names(ELEMENTARY_TYPES)
             case QueryAdapterTypes():
-                raise refuse(Reason.UNSUPPORTED_TYPE, "the device knows no adapter types")
+                return replies.type_names(adapter_type_names(self.resolver))
             case QueryFBType(name):
                 fbtype = self.resolver(name)
                 if fbtype is None:
                     raise refuse(Reason.UNSUPPORTED_TYPE, f"no FB type {name!r}")
                 return replies.type_interface(declared_interface(fbtype))
             case QueryAdapterType(name):
-                raise refuse(Reason.UNSUPPORTED_TYPE, f"no adapter type {name!r}")
+                adapter = adapter_interface(self.resolver, name)
+                if adapter is None:
+                    raise refuse(Reason.UNSUPPORTED_TYPE, f"no adapter type {name!r}")
+                return replies.type_interface(adapter)
         raise refuse(Reason.UNSUPPORTED_CMD, f"{type(command).__name__} is not a type query")
 
 

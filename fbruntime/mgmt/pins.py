@@ -11,13 +11,32 @@ from __future__ import annotations
 from typing import Any
 
 from fbruntime.core import FBInstance, NetworkError, Resource
+from fbruntime.core.network import set_typed_param
 from fbruntime.iec import IecError
 from fbruntime.mgmt.reasons import Reason
 from fbruntime.mgmt.refusal import refuse
 
+_RETURN_PINS = ("OUT", "RET", "Q", "RESULT")
+"""What fbrt calls a Function's unnamed return output (see ``fbruntime.fourdiac.kinds``)."""
+
+
+def function_output(res: Resource, path: str) -> str:
+    """``FB.`` (how the IDE names a Function's unnamed return value, as FORTE has it) -> the
+    pin fbrt gives that output (``FB.OUT``); any other path as it is."""
+    if not path.endswith("."):
+        return path
+    inst = res.network.instances.get(path[:-1])
+    if inst is not None:
+        outputs = {p.name for p in inst.rt__type.interface.data_outputs}
+        for pin in _RETURN_PINS:
+            if pin in outputs:
+                return path + pin
+    return path
+
 
 def find_pin(res: Resource, path: str) -> tuple[FBInstance, str]:
     """The FB and pin ``FB.PIN`` (dotted FB names included) names in *res*."""
+    path = function_output(res, path)
     try:
         inst, pin = res.find(path)
     except NetworkError as failure:
@@ -46,10 +65,53 @@ def parse_value(typ: Any, text: str, where: str) -> Any:
         raise refuse(Reason.BAD_PARAMS, f"{where}: {failure}") from None
 
 
+def write_parameter(inst: FBInstance, pin: str, typ: Any, text: str, where: str) -> None:
+    """WRITE *text* to a data input; on an ANY pin a typed literal (``INT#5``) also says the
+    pin's type, as FORTE's variant pins keep it (F_ADD then adds INTs)."""
+    if not getattr(typ, "is_generic", False):
+        inst.rt__set_param(pin, parse_value(typ, text, where))
+        return
+    if not text:
+        raise refuse(Reason.BAD_PARAMS, f"{where}: an empty value cannot be written")
+    try:
+        set_typed_param(inst, pin, typ, text, where)
+    except NetworkError as failure:
+        raise refuse(Reason.BAD_PARAMS, str(failure)) from None
+
+
+_PREFIXED = frozenset(
+    {
+        "DATE",
+        "TIME_OF_DAY",
+        "DATE_AND_TIME",
+        "TIME",
+        "LDATE",
+        "LTOD",
+        "LDT",
+        "LTIME",
+        "CHAR",
+        "WCHAR",
+    }
+)
+
+
+def read_text(inst: FBInstance, pin: str, typ: Any, value: Any) -> str:
+    """A value as READ answers it. An ANY pin holding a value of a known type answers as
+    FORTE's variants do, a typed literal (``INT#8``; times and characters carry their own
+    prefix: ``T#3s``)."""
+    if getattr(typ, "is_generic", False):
+        held = inst.rt__param_types.get(pin)
+        if held is not None and not held.is_generic:
+            text = format_value(held, value)
+            return text if held.name in _PREFIXED else f"{held.name}#{text}"
+    return format_value(typ, value)
+
+
 def endpoint(res: Resource, path: str) -> tuple[FBInstance, str, str, Any]:
     """A connection end: the FB, pin, pin kind and port (adapters included)."""
     if "." not in path:
         raise refuse(Reason.NO_SUCH_OBJECT, f"{path!r} names no FB pin (FB.PIN)")
+    path = function_output(res, path)
     try:
         inst, pin, kind, port = res.network.endpoint(path)
     except NetworkError as failure:

@@ -1,7 +1,9 @@
 """What FORTE's QUERY commands report about a network and a type, from the engine's objects.
 
 Connections are listed per FB in creation order, event outputs' connections before data
-outputs', as FORTE lists them; a type's interface is given as the IDE reads it back.
+outputs', as FORTE lists them; a type's interface is given as the IDE reads it back. Adapter
+types come from the resolver's ``adapter_names``/``adapter`` (FORTE's ATimeOut and ARTimeOut
+are built in: ``fbruntime.builtin``).
 """
 
 from __future__ import annotations
@@ -42,4 +44,26 @@ def declared_interface(fbtype: FBType) -> replies.TypeInterface:
         output_vars=tuple((d.name, d.type.name) for d in itf.data_outputs),
         plugs=tuple((p.name, p.type_name) for p in itf.plugs),
         sockets=tuple((s.name, s.type_name) for s in itf.sockets),
+    )
+
+
+def adapter_type_names(resolver: object) -> list[str]:
+    """The adapter types a QUERY of adapter types lists (those the resolver knows of)."""
+    names = getattr(resolver, "adapter_names", None)
+    return list(names()) if callable(names) else []
+
+
+def adapter_interface(resolver: object, name: str) -> replies.TypeInterface | None:
+    """The interface of adapter type *name* as the IDE reads it back, or None if unknown."""
+    find = getattr(resolver, "adapter", None)
+    model = find(name) if callable(find) else None
+    if model is None:
+        return None
+    itf = model.interface
+    return replies.TypeInterface(
+        name=model.header.name,
+        event_inputs=tuple(replies.EventDecl(e.name, e.with_vars) for e in itf.event_inputs),
+        event_outputs=tuple(replies.EventDecl(e.name, e.with_vars) for e in itf.event_outputs),
+        input_vars=tuple((v.name, v.type_name) for v in itf.inputs),
+        output_vars=tuple((v.name, v.type_name) for v in itf.outputs),
     )

@@ -1,13 +1,17 @@
 """Type resolution for the management executor: a type name as a request spells it -> an FBType.
 
-The executor only needs a callable ``name -> FBType | None`` (`TypeResolver`), so the native
-Python library (`load_library`) serves today and 4diac XML types (``fbruntime.fourdiac``) plug in
-as one more resolver in a `ChainResolver` (`FourdiacResolver`, used by `default_resolver` when type
-folders are given). Every lookup tries the candidates of
-`normalize_type_name` (``iec61499::events::E_CTU``, ``iec61499__events__E_CTU``, ``E_CTU``).
+The executor only needs a callable ``name -> FBType | None`` (`TypeResolver`). `native_resolver`
+serves what fbrt has built in: FORTE's standard types (``fbruntime.builtin``, each built the
+first time it is named, so a device starts without building ~460 types), TEST_CONDITION, and the
+rest of the shipped Python blocks (imported the first time a name is none of FORTE's). 4diac XML
+types (``fbruntime.fourdiac``) plug in as one more resolver in a `ChainResolver`
+(`FourdiacResolver`, used by `default_resolver` when type folders are given). Every lookup tries
+the candidates of `normalize_type_name` (``iec61499::events::E_CTU``, ``iec61499__events__E_CTU``,
+``E_CTU``).
 
-A resolver may also list what it can create (``names()``), which answers the QUERY of FB types;
-one without ``names`` simply contributes nothing to that list.
+A resolver may also list what it can create (``names()``), which answers the QUERY of FB types,
+and the adapter types it knows (``adapter_names()``, ``adapter(name)``); one without them simply
+contributes nothing to those lists.
 """
 
 from __future__ import annotations
@@ -69,6 +73,22 @@ class ChainResolver:
             found.update(type_names_of(resolver))
         return sorted(found)
 
+    def adapter_names(self) -> list[str]:
+        found: dict[str, None] = {}
+        for resolver in self.resolvers:
+            names = getattr(resolver, "adapter_names", None)
+            if callable(names):
+                found.update(dict.fromkeys(names()))
+        return list(found)
+
+    def adapter(self, name: str) -> Any:
+        for resolver in self.resolvers:
+            find = getattr(resolver, "adapter", None)
+            model = find(name) if callable(find) else None
+            if model is not None:
+                return model
+        return None
+
 
 def type_names_of(resolver: TypeResolver) -> list[str]:
     """What *resolver* can list (nothing when it cannot list)."""
@@ -76,14 +96,63 @@ def type_names_of(resolver: TypeResolver) -> list[str]:
     return list(names()) if callable(names) else []
 
 
-def native_resolver(library: Mapping[str, FBType] | None = None) -> LibraryResolver:
-    """The shipped Python blocks plus the management test blocks (TEST_CONDITION)."""
-    from fbruntime.blockfiles import load_library
-    from fbruntime.mgmt.testblocks import TEST_CONDITION
+class NativeResolver(LibraryResolver):
+    """FORTE's built-in types first, then TEST_CONDITION and the shipped Python blocks.
 
-    types = dict(load_library() if library is None else library)
-    types.setdefault(TEST_CONDITION.fbtype.name, TEST_CONDITION.fbtype)
-    return LibraryResolver(types)
+    Nothing is built or imported up front: a built-in is built when first named, and the
+    shipped library is imported when a name is none of FORTE's or when the types are listed.
+    """
+
+    def __init__(self, library: Mapping[str, FBType] | None = None) -> None:
+        from fbruntime.builtin import builtin_types
+        from fbruntime.mgmt.testblocks import TEST_CONDITION
+
+        self.builtins = builtin_types()
+        self._given = library
+        self._test_condition = TEST_CONDITION.fbtype
+        self._loaded = False
+        super().__init__({})
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        from fbruntime.blockfiles import load_library
+
+        self._loaded = True
+        types = dict(load_library() if self._given is None else self._given)
+        types.setdefault(self._test_condition.name, self._test_condition)
+        self._library.update(types)
+        for fbtype in types.values():
+            self._library.setdefault(fbtype.qualified_name, fbtype)
+
+    def __call__(self, name: str) -> FBType | None:
+        for candidate in normalize_type_name(name):
+            if candidate == self._test_condition.name:
+                return self._test_condition
+            found = self.builtins.get(candidate)
+            if found is not None:
+                return found
+        self._load()
+        return super().__call__(name)
+
+    def names(self) -> list[str]:
+        self._load()
+        return sorted({*self.builtins.names(), *super().names()})
+
+    def adapter_names(self) -> list[str]:
+        return self.builtins.adapter_names()
+
+    def adapter(self, name: str) -> Any:
+        for candidate in normalize_type_name(name):
+            model = self.builtins.adapter(candidate)
+            if model is not None:
+                return model
+        return None
+
+
+def native_resolver(library: Mapping[str, FBType] | None = None) -> NativeResolver:
+    """FORTE's built-ins, TEST_CONDITION and the shipped Python blocks (or *library* instead)."""
+    return NativeResolver(library)
 
 
 class FourdiacResolver:
@@ -104,10 +173,15 @@ class FourdiacResolver:
 
 
 def default_resolver(type_dirs: Sequence[str | Path] = ()) -> TypeResolver:
-    """Native types first (they include TEST_CONDITION), then 4diac XML types from *type_dirs*."""
+    """Native types first (they include TEST_CONDITION), then 4diac XML types from *type_dirs*.
+
+    The XML types' inner FBs (a composite's F_ADD) find FORTE's built-ins too.
+    """
     native = native_resolver()
     if not type_dirs:
         return native
+    from fbruntime.builtin import BuiltinLibrary
     from fbruntime.fourdiac import FourdiacTypes
 
-    return ChainResolver(native, FourdiacResolver(FourdiacTypes(type_dirs, native={})))
+    xml = FourdiacTypes(type_dirs, native=BuiltinLibrary(shipped=False))
+    return ChainResolver(native, FourdiacResolver(xml))

@@ -178,7 +178,7 @@ class Application:
             raise WrongState(f"application {self.name!r} is not running ({self.state})")
         # Look the entry up when the event runs: a relink in between (a new watch, a force)
         # replaces the instance's entries.
-        res.post(lambda: inst.rt__entries[pin]())
+        res.post(res.external_entry(inst, pin))
 
     def blocks(self) -> list[dict[str, Any]]:
         """Every block: path, type, state and last fault."""

@@ -19,7 +19,7 @@ from fbruntime.mgmt.commands import (
     DeleteWatch,
     ForceValue,
     Kill,
-    QueryAdapterTypes,
+    QueryAdapterType,
     QueryConnections,
     QueryDataTypes,
     QueryFB,
@@ -335,7 +335,7 @@ REFUSALS: list[tuple[str, Command, Reason]] = [
     ("RES", CreateWatch("App.CTR.NOPE"), Reason.NO_SUCH_OBJECT),
     ("RES", DeleteWatch("App.CTR.CV"), Reason.NO_SUCH_OBJECT),
     ("RES", QueryFBType("E_NOTHING"), Reason.UNSUPPORTED_TYPE),
-    ("RES", QueryAdapterTypes(), Reason.UNSUPPORTED_TYPE),
+    ("RES", QueryAdapterType("ANothing"), Reason.UNSUPPORTED_TYPE),
     ("RES", QueryFB("Nope", "*"), Reason.NO_SUCH_OBJECT),
     ("", WriteParameter("1", "NOPE"), Reason.NO_SUCH_OBJECT),
 ]

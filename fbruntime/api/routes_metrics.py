@@ -2,6 +2,8 @@
 
 The engine's part is read from the Orchestrator when scraped, per application and resource:
 
+* ``fbrt_resource_events_total``  events the resource has dispatched since its blocks were made
+  (the arrivals at every event input, from the engine's always-on totals);
 * ``fbrt_resource_faults_total``  faults recorded on the resource's blocks (exceptions in Python
   handlers, runtime errors in ST), the sum of each block's fault count;
 * ``fbrt_resource_queue_depth``   events waiting in the resource's FIFO right now;
@@ -31,7 +33,12 @@ Families = Callable[[], Iterable[Metric]]
 
 
 def engine_families(orchestrator: Orchestrator) -> Iterator[Metric]:
-    """Faults and queue depth per resource, applications per state."""
+    """Events, faults and queue depth per resource, applications per state."""
+    events = CounterMetricFamily(
+        "fbrt_resource_events",
+        "Events dispatched by a resource (arrivals at its blocks' event inputs)",
+        labels=["app", "resource"],
+    )
     faults = CounterMetricFamily(
         "fbrt_resource_faults",
         "Faults recorded on the blocks of a resource (exceptions in handlers, ST errors)",
@@ -49,13 +56,21 @@ def engine_families(orchestrator: Orchestrator) -> Iterator[Metric]:
         if device is None:
             continue
         for name, resource in device.resources.items():
-            total = sum(inst.rt__fault_count for inst in resource.network.walk())
-            faults.add_metric([app.name, name], total)
+            totals = resource.totals
+            dispatched = failed = 0
+            for inst in resource.network.walk():
+                failed += inst.rt__fault_count
+                at = inst.rt__totals_at
+                if at >= 0:
+                    dispatched += sum(totals[at : at + len(inst.rt__type.interface.event_inputs)])
+            events.add_metric([app.name, name], dispatched)
+            faults.add_metric([app.name, name], failed)
             depth.add_metric([app.name, name], len(resource.queue))
     apps = GaugeMetricFamily("fbrt_applications", "Applications by state", labels=["state"])
     for state, count in sorted(states.items()):
         apps.add_metric([state], count)
     yield apps
+    yield events
     yield faults
     yield depth
 

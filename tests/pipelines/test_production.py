@@ -254,6 +254,12 @@ async def test_every_attempt_failure_and_counter_is_observable(server: Served) -
     assert metric(text, "fbrt_pipeline_queue_depth") == 0
     assert metric(text, 'fbrt_resource_queue_depth{app="blinker",resource="BlinkRes"}') >= 0
     assert 'fbrt_resource_faults_total{app="blinker",resource="BlinkRes"} 0.0' in text
+    ticks = metric(text, 'fbrt_resource_events_total{app="blinker",resource="BlinkRes"}')
+    assert ticks > 0  # the demo blinker keeps its resource busy
+    later = metric(
+        await metrics_text(server), 'fbrt_resource_events_total{app="blinker",resource="BlinkRes"}'
+    )
+    assert later >= ticks
     assert metric(text, 'fbrt_applications{state="running"}') == 1
 
 

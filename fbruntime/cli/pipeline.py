@@ -203,7 +203,9 @@ async def _find_run(store: Any, prefix: str) -> str:
 
     if len(prefix) < 4:
         raise ValueError("give at least 4 characters of the run id")
-    found = [r.id for r in await store.runs.list(limit=10_000) if r.id.startswith(prefix)]
+    found: list[str] = [
+        r.id for r in await store.runs.list(limit=10_000) if r.id.startswith(prefix)
+    ]
     if len(found) != 1:
         raise NotFound(
             f"no run starts with {prefix!r}" if not found else f"{prefix!r} names {len(found)} runs"

@@ -47,26 +47,34 @@ Progress is reported to a :class:`RunRecorder` (the store in production: every t
 from __future__ import annotations
 
 import asyncio
-import enum
 import gc
-import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from fbruntime.core import Clock, DataPort, EventPort, FBInstance, FBType, Interface, Resource
-from fbruntime.iec import lookup_type
+from fbruntime.core import Clock, FBInstance, Resource
 
-from .attempts import INLINE, OpShape, error_text, run_attempt, shape_of, traceback_text
+from .attempts import INLINE, OpShape, run_attempt, shape_of, traceback_text
 from .isolation import TaskScope
+from .nodes import TaskNode, node_type
 from .offload import Executors, shared_executors
 from .operation import OperationError, OperationRegistry, Services, TaskContext
 from .operation import _reset_current as reset_current
 from .operation import _set_current as set_current
 from .plan import Pipeline, TaskPlan
-from .retry import delay_for_attempt, error_kinds, should_retry
+from .progress import (
+    TERMINAL,
+    NullRecorder,
+    RunRecorder,
+    RunStatus,
+    TaskState,
+    TaskStatus,
+    describe_error,
+    error_kind,
+    jsonable,
+)
+from .retry import delay_for_attempt, should_retry
 from .secrets import Redactor, SecretStore, secret_name
 
 __all__ = [
@@ -74,193 +82,15 @@ __all__ = [
     "PipelineRun",
     "RunRecorder",
     "RunStatus",
+    "TaskNode",
+    "TaskState",
     "TaskStatus",
+    "jsonable",
 ]
 
 _NS = 1_000_000_000
-_ANY = lookup_type("ANY")
 GC_FREEZE_TASKS = 1000
 _frozen_runs = [0]
-
-
-class TaskStatus(enum.StrEnum):
-    PENDING = "pending"
-    QUEUED = "queued"
-    RUNNING = "running"
-    RETRYING = "retrying"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    CANCELLED = "cancelled"
-
-
-class RunStatus(enum.StrEnum):
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-TERMINAL = frozenset(
-    {TaskStatus.SUCCEEDED, TaskStatus.FAILED, TaskStatus.SKIPPED, TaskStatus.CANCELLED}
-)
-
-
-class RunRecorder(Protocol):
-    """Where a run reports; every method returns at once (the store batches the writes)."""
-
-    def task(self, task_id: str, status: str, **fields: Any) -> None: ...
-
-    def log(self, message: str, *, task_id: str | None = None, level: str = "INFO") -> None: ...
-
-    def succeeded(self, task_id: str, output: object, duration_ns: int) -> None:
-        """A task succeeded in its first attempt (one call for the task row and the attempt)."""
-
-    def attempt(
-        self,
-        task_id: str,
-        attempt: int,
-        status: str,
-        duration_ns: int,
-        *,
-        error: str | None = None,
-        kind: str | None = None,
-        trace: str | None = None,
-    ) -> None: ...
-
-
-class NullRecorder:
-    def task(self, task_id: str, status: str, **fields: Any) -> None:
-        pass
-
-    def succeeded(self, task_id: str, output: object, duration_ns: int) -> None:
-        pass
-
-    def log(self, message: str, *, task_id: str | None = None, level: str = "INFO") -> None:
-        pass
-
-    def attempt(
-        self,
-        task_id: str,
-        attempt: int,
-        status: str,
-        duration_ns: int,
-        *,
-        error: str | None = None,
-        kind: str | None = None,
-        trace: str | None = None,
-    ) -> None:
-        pass
-
-
-def jsonable(value: object) -> object:
-    """The value as stored: itself if JSON can hold it, else its text."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    try:
-        return json.loads(json.dumps(value, ensure_ascii=False))
-    except (TypeError, ValueError, RecursionError):
-        return repr(value)
-
-
-def describe_error(error: BaseException) -> str:
-    return error_text(error)
-
-
-def error_kind(error: BaseException) -> str:
-    """The kind an attempt's error is filed under: its ``kind``, else its class name."""
-    kinds = error_kinds(error)
-    return kinds[0] if kinds else type(error).__name__
-
-
-# -- the task node ---------------------------------------------------------------------------
-
-
-class _NodeType(FBType):
-    """The type of a task node with ``inputs`` data inputs (one type per shape)."""
-
-    kind = "service"
-
-    def __init__(self, inputs: int) -> None:
-        names = tuple(f"D{i}" for i in range(inputs))
-        super().__init__(
-            f"PIPELINE_TASK_{inputs}",
-            Interface(
-                event_inputs=(EventPort("START", names),),
-                event_outputs=(EventPort("CNF", ("RESULT",)),),
-                data_inputs=tuple(DataPort(n, _ANY) for n in names),
-                data_outputs=(DataPort("RESULT", _ANY),),
-            ),
-            description="a pipeline task: joins its dependencies, runs its operation",
-        )
-
-    def create(self, name: str) -> FBInstance:
-        return TaskNode(self, name)
-
-
-_node_types: dict[int, _NodeType] = {}
-
-
-def _node_type(inputs: int) -> _NodeType:
-    found = _node_types.get(inputs)
-    if found is None:
-        found = _node_types[inputs] = _NodeType(inputs)
-    return found
-
-
-class TaskNode(FBInstance):
-    """One task in the run's resource (see the module docstring)."""
-
-    run: PipelineRun
-    plan: TaskPlan
-    shape: OpShape
-    sources: tuple[tuple[str, str], ...]  # (task referred to, data input holding its result)
-    secrets: tuple[tuple[str, str], ...]  # (param, secret name)
-    needed: int
-    arrived: int
-    status: TaskStatus
-    RESULT: Any
-
-    def rt__handler(self, event: str) -> Callable[[], Any]:
-        return self._start
-
-    def rt__is_async(self, event: str) -> bool:
-        return False
-
-    def rt__any_async(self) -> bool:
-        return False
-
-    def _start(self) -> None:
-        self.arrived += 1
-        if self.arrived < self.needed or self.status is not TaskStatus.PENDING:
-            return
-        values = {task: getattr(self, pin) for task, pin in self.sources}
-        self.run._ready(self, values)
-
-    def finish(self, result: object) -> None:
-        self.RESULT = result
-        self.CNF()  # type: ignore[attr-defined]
-
-    def fail(self) -> None:
-        self.run._skip_after(self)
-
-    def adopt(self, op: FBInstance) -> None:
-        """Make the operation block this node's internal block (its clock, its path)."""
-        op.rt__parent = self
-        op.rt__resource = self.rt__resource
-
-
-# -- the run ---------------------------------------------------------------------------------
-
-
-@dataclass
-class TaskState:
-    status: TaskStatus = TaskStatus.PENDING
-    attempt: int = 0
-    error: str | None = None
-    result: object = None
-    started_ns: int | None = None
-    ended_ns: int | None = None
 
 
 _Item = tuple[TaskNode, dict[str, object], int, float | None]
@@ -330,7 +160,7 @@ class PipelineRun:
             # The validator made sure every referenced task is upstream.
             referenced = {ref.task_id for ref in plan.references}
             sources = tuple(sorted(referenced, key=position.__getitem__))
-            node = network.add(task_id, _node_type(len(sources)))
+            node = network.add(task_id, node_type(len(sources)))
             assert isinstance(node, TaskNode)
             node.run = self
             node.plan = plan

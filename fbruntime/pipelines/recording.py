@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fbruntime.core import Clock
-from fbruntime.store import Store, WriterClosed
+from fbruntime.store import Attempt, LogLine, Run, RunDetail, Store, TaskRun, WriterClosed
 
 from .secrets import Redactor
 
@@ -86,6 +87,10 @@ class StoreRecorder:
         self._logs: list[dict[str, Any]] = []
         self._attempts: list[tuple[Any, ...]] = []
         self._timer: asyncio.TimerHandle | None = None
+        # Everything recorded, kept for the archive: written from here when the run ends, not
+        # read back from the database.
+        self.logs: list[dict[str, Any]] = []
+        self.attempts: list[tuple[Any, ...]] = []
 
     def task(self, task_id: str, status: str, **fields: Any) -> None:
         stored = _STORED.get(status)
@@ -141,7 +146,9 @@ class StoreRecorder:
         }
         self._dirty.add(task_id)
         seconds = duration_ns / 1e9
-        self._attempts.append((task_id, 1, "succeeded", None, None, None, now, now, seconds * 1e3))
+        row = (task_id, 1, "succeeded", None, None, None, now, now, seconds * 1e3)
+        self._attempts.append(row)
+        self.attempts.append(row)
         if self.metrics is not None:
             self.metrics.task_ended("succeeded")
             self.metrics.attempt_ended("succeeded", seconds)
@@ -153,14 +160,9 @@ class StoreRecorder:
     def log(self, message: str, *, task_id: str | None = None, level: str = "INFO") -> None:
         if self.redactor:
             message = self.redactor.text(message)
-        self._logs.append(
-            {
-                "task_id": task_id,
-                "ts": wall_time(self.clock),
-                "level": level,
-                "message": message,
-            }
-        )
+        line = {"task_id": task_id, "ts": wall_time(self.clock), "level": level, "message": message}
+        self._logs.append(line)
+        self.logs.append(line)
         severity = _LEVELS.get(level)
         if severity is not None:
             where = f"run {self.run_id}" + (f" of {self.dag_id}" if self.dag_id else "")
@@ -194,9 +196,9 @@ class StoreRecorder:
         ended = wall_time(self.clock)
         started = ended - timedelta(microseconds=duration_ns // 1000)
         seconds = duration_ns / 1e9
-        self._attempts.append(
-            (task_id, attempt, status, error, kind, trace, started, ended, seconds * 1000)
-        )
+        row = (task_id, attempt, status, error, kind, trace, started, ended, seconds * 1000)
+        self._attempts.append(row)
+        self.attempts.append(row)
         if self.metrics is not None:
             self.metrics.attempt_ended(status, seconds)
         self._changed()
@@ -226,3 +228,37 @@ class StoreRecorder:
             log.warning(
                 "run %s: %d task rows not recorded, the store is closed", self.run_id, len(rows)
             )
+
+    def detail(self, run: Run, task_ids: Iterable[str]) -> RunDetail:
+        """The run as recorded, for its archive: what the store holds once flushed."""
+        tasks = []
+        for task_id in task_ids:
+            row = self._rows.get(task_id)
+            if row is None:
+                tasks.append(
+                    TaskRun(run.id, task_id, "pending", 0, None, None, None, None, run.created_at)
+                )
+                continue
+            tasks.append(
+                TaskRun(
+                    run.id,
+                    task_id,
+                    row["status"],
+                    row["attempt"],
+                    row["error"],
+                    row["output"],
+                    row["started_at"],
+                    row["ended_at"],
+                    row["updated_at"],
+                )
+            )
+        tasks.sort(key=lambda t: (t.started_at is None, t.started_at or t.updated_at, t.task_id))
+        lines = [
+            LogLine(number, run.id, x["task_id"], x["ts"], x["level"], x["message"])
+            for number, x in enumerate(self.logs, 1)
+        ]
+        attempts = sorted(
+            (Attempt(run.id, *row) for row in self.attempts),
+            key=lambda a: (a.task_id, a.attempt),
+        )
+        return RunDetail(run, tasks, lines, attempts)

@@ -434,9 +434,14 @@ class PipelineService:
                 level="INFO" if status.value == "succeeded" else "ERROR",
             )
             recorder.flush()
-            await self.store.flush()
-            await runs.finish(run.run_id, status.value, error=run.error)
-            await self.write_archive(run.run_id)
+            dag_id = run.pipeline.dag_id
+            target = archive_file(self.data_dir, dag_id, run.run_id)
+            # The writer keeps order: the end is committed after every row recorded before it.
+            ended = await runs.finish(
+                run.run_id, status.value, error=run.error, archive_path=str(target)
+            )
+            detail = recorder.detail(ended, run.pipeline.graph.ids)
+            await self.write_archive(run.run_id, detail)
         finally:
             self._runs.pop(run.run_id, None)
         event = RunFinished(run.run_id, run.pipeline.dag_id, status.value, run.error, trigger)
@@ -487,19 +492,27 @@ class PipelineService:
         await asyncio.shield(supervisor)
         return cancelled
 
-    async def write_archive(self, run_id: str) -> Path | None:
-        """Zip the run's folder with its record (``run.json``, ``log.txt``); the ZIP's path."""
+    async def write_archive(self, run_id: str, detail: RunDetail | None = None) -> Path | None:
+        """Zip the run's folder with its record (``run.json``, ``log.txt``); the ZIP's path.
+
+        ``detail`` is the run as its recorder kept it (a run that just ended); without it the
+        run is read from the store (a run archived after a crash, or on demand)."""
         runs = self.store.runs
         try:
-            detail = await runs.require(run_id)
+            recorded = detail is not None
+            if detail is None:
+                detail = await runs.require(run_id)
             target = archive_file(self.data_dir, detail.run.pipeline, run_id)
             folder = run_folder(self.data_dir, detail.run.pipeline, run_id)
             view = self.run_view(detail)
+            view["archive"] = True
             await asyncio.to_thread(write_archive, folder, target, detail, view)
-            await runs.update(run_id, archive_path=str(target))
+            if not recorded or detail.run.archive_path != str(target):
+                await runs.update(run_id, archive_path=str(target))
             return target
         except OSError as error:
             log.exception("run %s: archive failed", run_id)
+            await runs.update(run_id, archive_path=None)
             await runs.log(run_id, f"archive failed: {error}", level="ERROR")
             return None
 

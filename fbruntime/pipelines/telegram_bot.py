@@ -101,6 +101,9 @@ class TelegramBot:
         self.offset: int | None = None
         self.username: str | None = None
         self._known: dict[str, int] = {}  # usernames recorded since start -> chat id
+        # Held while a command is answered: the end of a run it started is told after the
+        # reply that started it, never before.
+        self._answering = asyncio.Lock()
         self._requested: dict[str, int] = {}  # run id -> chat that started it
         self._task: asyncio.Task[None] | None = None
         self._initialized = False
@@ -198,9 +201,10 @@ class TelegramBot:
         if not message.text:
             return
         chat_id = message.chat.id
-        reply = await self.handle(chat_id, message.text)
-        if reply is not None:
-            await self._send(chat_id, reply)
+        async with self._answering:
+            reply = await self.handle(chat_id, message.text)
+            if reply is not None:
+                await self._send(chat_id, reply)
 
     async def handle(self, chat_id: int, text: str) -> str | None:
         """The reply to ``text`` from ``chat_id`` (None: not a command, nothing to say)."""
@@ -368,8 +372,9 @@ class TelegramBot:
             text += f": {event.error}"
         if event.trigger:
             text += f"\n(started by {event.trigger})"
-        for chat_id in sorted(chats):
-            await self._send(chat_id, text)
+        async with self._answering:
+            for chat_id in sorted(chats):
+                await self._send(chat_id, text)
 
     async def _send(self, chat_id: int, text: str) -> None:
         if len(text) > MAX_TEXT:

@@ -14,8 +14,10 @@ from fastapi import APIRouter, FastAPI
 from fbruntime.api import routes_apps, routes_types
 from fbruntime.api.auth import hash_token
 from fbruntime.api.context import ApiContext, Reader
+from fbruntime.api.docs import install_docs
 from fbruntime.api.errors import install_error_handlers
 from fbruntime.api.fastpath import FastPath
+from fbruntime.api.routes_force import auth_router, forces_router
 from fbruntime.api.settings import ApiSettings
 from fbruntime.orchestrator import Orchestrator
 
@@ -41,7 +43,10 @@ def create_app(
             "the API needs a token: set settings.token, or settings.token_hash "
             "(fbruntime.api.auth.ensure_token makes and stores one)"
         )
-    app = FastAPI(title="fbrt", version="0.1.0", description=DESCRIPTION, docs_url="/docs")
+    app = FastAPI(
+        title="fbrt", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None
+    )
+    install_docs(app, "fbrt")  # served from the package: no CDN, works offline
     ctx = ApiContext(orchestrator, settings, token_hash)
     app.state.fbrt = ctx
     app.add_middleware(FastPath, ctx=ctx)
@@ -59,6 +64,8 @@ def create_app(
 
     app.include_router(routes_types.router)
     app.include_router(routes_apps.router)
+    app.include_router(forces_router)
+    app.include_router(auth_router)
     for router in extra_routers:
         app.include_router(router)
     return app

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fbruntime.api.bodies import CreateApp, WriteValue, read_limited
 from fbruntime.api.context import Reader, Writer
 from fbruntime.api.errors import ApiError
+from fbruntime.api.routes_force import connected_source
 from fbruntime.orchestrator import Application
 
 __all__ = ["router"]
@@ -132,9 +133,14 @@ async def read_value(ctx: Reader, name: str, path: str) -> JSONResponse:
 
 @router.put("/{name}/values/{path:path}")
 async def write_value(ctx: Writer, name: str, path: str, body: WriteValue) -> JSONResponse:
-    """Write a data pin or parameter; it is kept across resets and restarts."""
-    result = await ctx.orchestrator.write(name, path, body.value)
-    return JSONResponse(result.as_dict())
+    """Write a data pin or parameter; it is kept across resets and restarts. On a connected input
+    the answer names the output (``overwritten_by``) that replaces the value at its next event:
+    force the pin (``PUT .../forces/{path}``) to hold a value there."""
+    orch = ctx.orchestrator
+    result = await orch.write(name, path, body.value)
+    _, inst, pin = orch.app(name).resolve(path)
+    source = connected_source(inst, pin) if pin else None
+    return JSONResponse({**result.as_dict(), "overwritten_by": source})
 
 
 @router.post("/{name}/events/{path:path}", status_code=202)

@@ -1,12 +1,15 @@
 """``fbrt device``: be a 4diac device, like FORTE: serve the management protocol, boot, persist.
 
 The shell puts the management layer's pieces together: a device and its executor
-(``fbruntime.mgmt``), an optional boot file run first (``--boot``, as FORTE's ``-f``), the
-deployment kept in the project database (``--data-dir`` or ``FBRT_DATABASE_URL``; restored at
-start, written as it changes) and the DEV_MGR server (``--listen``, loopback by default). It runs
+(``fbruntime.mgmt``), the user's type folders (``--types``, ``FBRT_TYPES``; reread when a file
+changes), an optional boot file run first (``--boot``, as FORTE's ``-f``), the deployment kept in
+the project database (``--data-dir`` or ``FBRT_DATABASE_URL``; restored at start, every change
+committed before its reply) and the DEV_MGR server (``--listen``, loopback by default). It runs
 until interrupted or until the device asks to exit (STEST_END, a device KILL); the exit code is the
 device's (1 when a TEST_CONDITION failed). ``--export FILE`` writes the deployment as a ``.fboot``:
 the stored one and exit when nothing else is asked, otherwise the live one when the device ends.
+A stored deployment that no longer replays does not keep the device from starting: what fails is
+skipped and reported, the rest is restored (``fbruntime.mgmt.persistence``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import asyncio
 import contextlib
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import typer
@@ -26,12 +29,14 @@ from fbruntime.mgmt import (
     DeploymentSync,
     DeviceTarget,
     ManagementServer,
+    default_resolver,
     export_boot_file,
     new_target,
     restore,
     run_boot_file,
     serve,
 )
+from fbruntime.mgmt.resolver import TYPES_ENV, type_dirs_from_env
 from fbruntime.mgmt.server import DEFAULT_PORT
 
 DEFAULT_LISTEN = f"127.0.0.1:{DEFAULT_PORT}"
@@ -65,30 +70,35 @@ async def run_device_server(
     data_dir: Path | None,
     export: Path | None,
     name: str,
+    types: Sequence[Path] = (),
     on_listening: Callable[[ManagementServer], None] | None = None,
 ) -> int:
-    """The whole life of ``fbrt device``; returns the process exit code."""
+    """The whole life of ``fbrt device``; returns the process exit code.
+
+    *types* are type folders besides those of ``FBRT_TYPES``.
+    """
     from fbruntime.store import Store
 
     store = await Store.open(data_dir=data_dir) if _wants_store(data_dir) else None
-    target = new_target(name)
+    target = new_target(name, resolver=default_resolver(type_dirs_from_env(types)))
     device = target.device
     sync: DeploymentSync | None = None
     server = None
     try:
         if store is not None and boot is None:
-            count = await restore(target, store.deployments)
-            if count:
-                typer.echo(f"fbrt device {name}: restored {count} stored commands", err=True)
+            report = await restore(target, store.deployments)
+            if report.replayed or report.failures:
+                typer.echo(f"fbrt device {name}: {report.summary(name)}", err=True)
         if export is not None and listen is None and boot is None:
             export_boot_file(target, export)
             typer.echo(f"fbrt device {name}: exported the deployment to {export}", err=True)
             return 0
         if store is not None:
             sync = DeploymentSync(target, store.deployments)
-            sync.start()
         if boot is not None:
             await run_boot_file(boot, target)
+        if sync is not None:
+            await sync.commit()  # the store now holds what the device runs
         ended = asyncio.Event()
         device.on_exit.append(lambda code: ended.set())
         if device.exit_code is not None:
@@ -159,6 +169,15 @@ def register(app: typer.Typer) -> None:
             help="Write the deployment as a .fboot file (alone: the stored one, then exit).",
         ),
         name: str = typer.Option("FORTE_PC", "--name", help="The device name (key in the store)."),
+        types: list[Path] = typer.Option(
+            [],
+            "--types",
+            help=(
+                "A folder of 4diac types (.fbt, .adp, .dtp...) the device can create, e.g. "
+                f"your 4diac project (repeatable; also {TYPES_ENV}, separated by "
+                f"{os.pathsep!r}). Reread when a file changes."
+            ),
+        ),
     ) -> None:
         """Run a 4diac device: deploy to it from 4diac IDE, or boot it from a .fboot file."""
         export_only = export is not None and boot is None and listen is None
@@ -166,7 +185,12 @@ def register(app: typer.Typer) -> None:
         try:
             code = run_loop(
                 run_device_server(
-                    listen=listen_at, boot=boot, data_dir=data_dir, export=export, name=name
+                    listen=listen_at,
+                    boot=boot,
+                    data_dir=data_dir,
+                    export=export,
+                    name=name,
+                    types=types,
                 )
             )
         except BootFileError as failure:

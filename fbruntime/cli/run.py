@@ -54,18 +54,21 @@ async def load_path(path: Path, type_dirs: list[Path]) -> Device:
     suffix = path.suffix.lower()
     if suffix == ".py":
         return load_python_system(path)
+    from fbruntime.mgmt.resolver import type_dirs_from_env
+
+    folders = type_dirs_from_env(type_dirs)  # --types, then FBRT_TYPES, as fbrt device
     if suffix == ".fboot":
         from fbruntime.mgmt import BootFileError, default_resolver, device_from_boot_file
 
         try:
-            return await device_from_boot_file(path, resolver=default_resolver(type_dirs))
+            return await device_from_boot_file(path, resolver=default_resolver(folders))
         except BootFileError as exc:
             raise typer.BadParameter(str(exc)) from None
     from fbruntime import fourdiac
     from fbruntime.builtin import BuiltinLibrary
 
     try:
-        return fourdiac.load_device(path, type_dirs, native=BuiltinLibrary())
+        return fourdiac.load_device(path, folders, native=BuiltinLibrary())
     except fourdiac.FourdiacError as exc:
         raise typer.BadParameter(str(exc)) from None
 
@@ -185,7 +188,11 @@ def register(app: typer.Typer) -> None:
         path: Path = typer.Argument(
             ..., exists=True, help="A Python system (.py), a 4diac .sys/.fbt or folder, or a .fboot"
         ),
-        types: list[Path] = typer.Option([], "--types", help="Extra type folders (repeatable)"),
+        types: list[Path] = typer.Option(
+            [],
+            "--types",
+            help="Extra type folders (repeatable; also FBRT_TYPES, separated by os.pathsep)",
+        ),
         trigger: list[str] = typer.Option(
             [],
             "--trigger",

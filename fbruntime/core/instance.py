@@ -13,6 +13,7 @@ destinations to the resource's FIFO.
 from __future__ import annotations
 
 import enum
+import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -103,6 +104,7 @@ class BlockFault:
     kind: str
     count: int
     detail: str = ""
+    at: float = 0.0  # wall-clock time (time.time()) of the fault, for people reading it
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -307,6 +309,7 @@ class FBInstance:
             kind=type(exc).__name__,
             count=self.rt__fault_count,
             detail="".join(traceback.format_exception(exc, limit=6)),
+            at=time.time(),
         )
         return self.rt__fault
 

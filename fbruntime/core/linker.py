@@ -17,14 +17,23 @@ from each FIFO entry to the input it feeds and the output that sent it (``Resour
 An entry that feeds two places is sent as a distinct copy of itself (``_alias``), so every
 connection has its own key. An output with no connection sends nothing to count; its emitter is a
 C-level counter (``unsent_counter``), read back by ``FBInstance.rt__event_total``.
+
+`link` builds everything; `link_additions` builds only what FBs and connections added to the
+resource's top network since the last link need (the new FBs; the sources whose emitters gain a
+destination; the destinations whose entries gain a sampled input, and the sources that call
+those entries), from an index of connections kept between links, and adds their FIFO keys to the
+slot map. That keeps a deployment into a running resource at a constant cost per command, where
+relinking the whole resource made each command cost the size of the resource. Anything else (a
+removal, a state change, monitoring) is a full `link`.
 """
 
 from __future__ import annotations
 
 import keyword
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
+from itertools import islice
 from types import FunctionType, MethodType
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +52,7 @@ from fbruntime.core.network import Network
 if TYPE_CHECKING:
     from fbruntime.core.resource import Resource
 
-__all__ = ["link"]
+__all__ = ["LinkState", "link", "link_additions"]
 
 Entry = Callable[[], Any]
 # (destination attribute, source attribute, converted?) per sampled input
@@ -131,16 +140,42 @@ def _alias(entry: Entry) -> Entry:
 
 
 class _NetIndex:
-    """Connections of one network grouped by source, built once per link."""
+    """Connections of one network grouped by source (and event connections by destination FB),
+    built once per link; the top network's is kept and extended by `link_additions`."""
 
     def __init__(self, net: Network) -> None:
         self.net = net
         self.events: dict[tuple[int, str], list[Connection]] = defaultdict(list)
-        for c in net.event_connections:
-            self.events[(id(c.src_fb), c.src_pin)].append(c)
+        self.events_into: dict[int, list[Connection]] = defaultdict(list)
         self.data_out: dict[tuple[int, str], list[Connection]] = defaultdict(list)
+        for c in net.event_connections:
+            self.add_event(c)
         for c in net.data_connections:
-            self.data_out[(id(c.src_fb), c.src_pin)].append(c)
+            self.add_data(c)
+
+    def add_event(self, c: Connection) -> None:
+        self.events[(id(c.src_fb), c.src_pin)].append(c)
+        self.events_into[id(c.dst_fb)].append(c)
+
+    def add_data(self, c: Connection) -> None:
+        self.data_out[(id(c.src_fb), c.src_pin)].append(c)
+
+
+class LinkState:
+    """What the last link saw of a resource's top network, to tell what was only added since."""
+
+    def __init__(self, net: Network, index: _NetIndex) -> None:
+        self.net = net
+        self.index = index
+        self.seen(net)
+
+    def seen(self, net: Network) -> None:
+        self.version = net.version
+        self.instances = len(net.instances)
+        self.event_list = net.event_connections
+        self.events = len(net.event_connections)
+        self.data_list = net.data_connections
+        self.data = len(net.data_connections)
 
 
 def _buffer(inst: FBInstance, pin: str) -> Buffer:
@@ -203,9 +238,8 @@ def _make_entry(
     return factory(owner, handler, srcs, convs, counted, res.clock.monotonic_ns)
 
 
-def link(res: Resource) -> None:
-    """(Re)build every entry and emitter of the resource's network."""
-    top = res.network
+def _pairs(net: Network) -> list[tuple[FBInstance, Network]]:
+    """Every instance under *net* with the network it sits in, composites before their insides."""
     pairs: list[tuple[FBInstance, Network]] = []
 
     def collect(net: Network) -> None:
@@ -215,119 +249,210 @@ def link(res: Resource) -> None:
             if isinstance(inner, Network):
                 collect(inner)
 
-    collect(top)
-    indexes: dict[int, _NetIndex] = {}
+    collect(net)
+    return pairs
 
-    def index(net: Network) -> _NetIndex:
-        idx = indexes.get(id(net))
+
+def link(res: Resource) -> None:
+    """(Re)build every entry and emitter of the resource's network."""
+    top = res.network
+    pairs = _pairs(top)
+    linker = _Linker(res, {id(top): _NetIndex(top)}, {})
+    linker.entries(pairs)
+    linker.emitters(pairs)
+    res.adopt_slot_map(linker.slots)
+    res.link_state = LinkState(top, linker.indexes[id(top)])
+
+
+def link_additions(res: Resource) -> bool:
+    """Link only what was added to the top network since the last link (see the module).
+
+    Returns False, having changed nothing, when anything but additions happened: the caller
+    then runs `link`.
+    """
+    state = res.link_state
+    net = res.network
+    if state is None or state.net is not net:
+        return False
+    added_fbs = len(net.instances) - state.instances
+    added_events = len(net.event_connections) - state.events
+    added_data = len(net.data_connections) - state.data
+    if (
+        net.event_connections is not state.event_list
+        or net.data_connections is not state.data_list
+        or min(added_fbs, added_events, added_data) < 0
+        or net.version - state.version != added_fbs + added_events + added_data
+    ):
+        return False
+    index = state.index
+    new_fbs = list(islice(reversed(net.instances.values()), added_fbs))
+    new_events = net.event_connections[state.events :]
+    new_data = net.data_connections[state.data :]
+    for c in new_events:
+        index.add_event(c)
+    for c in new_data:
+        index.add_data(c)
+    # New FBs and FBs that gain a sampled input get new entries; so does everything inside a
+    # composite among them (its inner emitters call its entries).
+    rebuilt: dict[FBInstance, None] = dict.fromkeys(new_fbs)
+    rebuilt.update(dict.fromkeys(c.dst_fb for c in new_data if c.dst_fb is not None))
+    inner: list[tuple[FBInstance, Network]] = []
+    for fb in rebuilt:
+        inner_net = getattr(fb, "rt__network", None)
+        if isinstance(inner_net, Network):
+            inner.extend(_pairs(inner_net))
+    # Emitters: of those FBs, of the sources that gained a destination or a buffered output, and
+    # of every source that calls an entry just rebuilt.
+    emitting: dict[FBInstance, None] = dict(rebuilt)
+    for c in (*new_events, *new_data):
+        if c.src_fb is not None:
+            emitting[c.src_fb] = None
+    for fb in rebuilt:
+        for c in index.events_into.get(id(fb), ()):
+            if c.src_fb is not None:
+                emitting[c.src_fb] = None
+    linker = _Linker(res, {id(net): index}, res.slot_map)
+    linker.entries([*((fb, net) for fb in rebuilt), *inner])
+    linker.emitters([*((fb, net) for fb in emitting), *inner])
+    res.slot_map.update(linker.slots)  # the keys of what was not rebuilt stay as they are
+    state.seen(net)
+    return True
+
+
+class _Linker:
+    """One link's work: entries, then emitters, and the FIFO keys they use (``slots``).
+
+    *linked* is the slot map already in force (empty for a full link): an entry already used as
+    another connection's key there is sent as an alias, as it would be within one link.
+    """
+
+    def __init__(
+        self, res: Resource, indexes: dict[int, _NetIndex], linked: dict[Any, SlotRecord]
+    ) -> None:
+        self.res = res
+        self.indexes = indexes
+        self.linked = linked
+        self.slots: dict[Any, SlotRecord] = {}
+
+    def index(self, net: Network) -> _NetIndex:
+        idx = self.indexes.get(id(net))
         if idx is None:
-            idx = indexes[id(net)] = _NetIndex(net)
+            idx = self.indexes[id(net)] = _NetIndex(net)
         return idx
 
-    ext = res.queue.extend
-    slots: dict[Any, SlotRecord] = {}
-
-    def keyed(entry: Entry, record: SlotRecord) -> Entry:
+    def keyed(self, entry: Entry, record: SlotRecord) -> Entry:
         """``entry`` as this connection's own FIFO key (a copy if it already is another's)."""
         if entry is noop:  # a block that is not running: nothing arrives to count
             return entry
-        if entry in slots:
+        if entry in self.slots or self.linked.get(entry, record) != record:
             entry = _alias(entry)
-        slots[entry] = record
+        self.slots[entry] = record
         return entry
 
-    def input_record(c: Connection) -> int:
+    def input_record(self, c: Connection) -> int:
         if c.dst_fb is None:  # to the composite's own output: counted where that one sends
             return 0
-        return res.totals_index(c.dst_fb, c.dst_pin) + 1
+        return self.res.totals_index(c.dst_fb, c.dst_pin) + 1
 
-    # Phase 1: entries (what the FIFO will call) for every event input.
-    for inst, net in pairs:
-        inst.rt__resource = res
-        itf = inst.rt__type.interface
-        if isinstance(inst, CompositeInstance):
-            inst.rt__inner_dests = {e.name: [] for e in itf.event_inputs}
-        running = inst.rt__state is FBState.RUNNING
-        entries: dict[str, Entry] = {}
-        for ev in itf.event_inputs:
-            if not running:
-                entries[ev.name] = noop
-                continue
-            counted = inst.rt__event_counts.get(ev.name)
-            if inst.rt__is_async(ev.name):
-                handler = res.async_starter(inst, ev.name)
-            else:
-                handler = inst.rt__handler(ev.name)
-            entries[ev.name] = _make_entry(res, net, inst, ev.with_, handler, None, counted, inst)
-        inst.rt__entries = entries
-        if isinstance(inst, CompositeInstance):
-            inner = inst.rt__network
-            outs: dict[str, Entry] = {}
-            for ev in itf.event_outputs:
-                # Internal event to the interface: copy the inner values, then emit outside.
-                outs[ev.name] = _make_entry(res, inner, inst, ev.with_, None, ev.name, None, None)
-            inst.rt__output_entries = outs
-
-    def dest_entry(net: Network, c: Connection) -> Entry:
-        if c.dst_fb is None:
-            assert isinstance(net.owner, CompositeInstance)
-            return net.owner.rt__output_entries[c.dst_pin]
-        return c.dst_fb.rt__entries[c.dst_pin]
-
-    hook = res.emit_hook
-    # Phase 2: emitters for every event output, and the composites' inner fan-outs.
-    for inst, net in pairs:
-        idx = index(net)
-        itf = inst.rt__type.interface
-        hooked = res.tracing or bool(getattr(inst, "rt__subscribers", None))
-        kicked = inst.rt__any_async()
-        totals = res.totals
-        base = res.totals_index(inst)
-        for n, ev in enumerate(itf.event_outputs):
-            out_at = base + len(itf.event_inputs) + n
-            # An unconnected output's C counter is folded in before its emitter is replaced.
-            totals[out_at] += counter_value(getattr(inst, ev.name, None))
-            dests: list[Entry] = []
-            for c in idx.events.get((id(inst), ev.name), ()):
-                # The first destination's arrivals are also the output's own count.
-                record = input_record(c) | (0 if dests else (out_at + 1) << 32)
-                dests.append(keyed(dest_entry(net, c), record))
-            key: list[tuple[str, bool]] = []
-            bufs: list[Buffer] = []
-            convs: list[Any] = []
-            for var in ev.with_:
-                if not var or not idx.data_out.get((id(inst), var)):
-                    continue
-                buf = _buffer(inst, var)
-                port = itf.data_port(var)
-                conv: Any = None
-                if var in inst.rt__forced:
-                    conv = partial(_forced, inst.rt__forced[var])
-                elif port is not None and port.type.is_aggregate:
-                    conv = port.type.copy
-                key.append((var, conv is not None))
-                bufs.append(buf)
-                convs.append(conv)
-            if not key and not hooked and not kicked:
-                # C-level either way: the FIFO counts what it sends; with nothing to send the
-                # emitter is a C counter that allocates nothing.
-                emitter: Entry = partial(ext, dests) if dests else unsent_counter()
-            else:
-                factory = _emitter_factory(tuple(key), hooked, kicked, not dests)
-                emitter = factory(
-                    inst, ext, dests, bufs, convs, hook, res.kick, ev.name, totals, out_at
-                )
-            setattr(inst, ev.name, emitter)
-        if isinstance(inst, CompositeInstance):
-            inner_idx = index(inst.rt__network)
+    def entries(self, pairs: Iterable[tuple[FBInstance, Network]]) -> None:
+        """Phase 1: entries (what the FIFO will call) for every event input of *pairs*."""
+        res = self.res
+        for inst, net in pairs:
+            inst.rt__resource = res
+            itf = inst.rt__type.interface
+            if isinstance(inst, CompositeInstance):
+                inst.rt__inner_dests = {e.name: [] for e in itf.event_inputs}
+            running = inst.rt__state is FBState.RUNNING
+            entries: dict[str, Entry] = {}
             for ev in itf.event_inputs:
-                inst.rt__inner_dests[ev.name][:] = [
-                    keyed(dest_entry(inst.rt__network, c), input_record(c))
-                    for c in inner_idx.events.get((id(None), ev.name), ())
-                ]
-    res.adopt_slot_map(slots)
-    # Interface-side data from a composite's inputs needs no buffer: inner blocks read the
-    # composite's latched input directly (FORTE's CInterface2InternalDataConnection).
+                if not running:
+                    entries[ev.name] = noop
+                    continue
+                counted = inst.rt__event_counts.get(ev.name)
+                if inst.rt__is_async(ev.name):
+                    handler = res.async_starter(inst, ev.name)
+                else:
+                    handler = inst.rt__handler(ev.name)
+                entries[ev.name] = _make_entry(
+                    res, net, inst, ev.with_, handler, None, counted, inst
+                )
+            inst.rt__entries = entries
+            if isinstance(inst, CompositeInstance):
+                inner = inst.rt__network
+                outs: dict[str, Entry] = {}
+                for ev in itf.event_outputs:
+                    # Internal event to the interface: copy the inner values, then emit outside.
+                    outs[ev.name] = _make_entry(
+                        res, inner, inst, ev.with_, None, ev.name, None, None
+                    )
+                inst.rt__output_entries = outs
+
+    def emitters(self, pairs: Iterable[tuple[FBInstance, Network]]) -> None:
+        """Phase 2: emitters for every event output of *pairs*, and the composites' inner
+        fan-outs (every entry they call must be built already)."""
+        res = self.res
+        ext = res.queue.extend
+        hook = res.emit_hook
+        keyed = self.keyed
+        input_record = self.input_record
+
+        def dest_entry(net: Network, c: Connection) -> Entry:
+            if c.dst_fb is None:
+                assert isinstance(net.owner, CompositeInstance)
+                return net.owner.rt__output_entries[c.dst_pin]
+            return c.dst_fb.rt__entries[c.dst_pin]
+
+        for inst, net in pairs:
+            idx = self.index(net)
+            itf = inst.rt__type.interface
+            hooked = res.tracing or bool(getattr(inst, "rt__subscribers", None))
+            kicked = inst.rt__any_async()
+            totals = res.totals
+            base = res.totals_index(inst)
+            for n, ev in enumerate(itf.event_outputs):
+                out_at = base + len(itf.event_inputs) + n
+                # An unconnected output's C counter is folded in before its emitter is replaced.
+                totals[out_at] += counter_value(getattr(inst, ev.name, None))
+                dests: list[Entry] = []
+                for c in idx.events.get((id(inst), ev.name), ()):
+                    # The first destination's arrivals are also the output's own count.
+                    record = input_record(c) | (0 if dests else (out_at + 1) << 32)
+                    dests.append(keyed(dest_entry(net, c), record))
+                key: list[tuple[str, bool]] = []
+                bufs: list[Buffer] = []
+                convs: list[Any] = []
+                for var in ev.with_:
+                    if not var or not idx.data_out.get((id(inst), var)):
+                        continue
+                    buf = _buffer(inst, var)
+                    port = itf.data_port(var)
+                    conv: Any = None
+                    if var in inst.rt__forced:
+                        conv = partial(_forced, inst.rt__forced[var])
+                    elif port is not None and port.type.is_aggregate:
+                        conv = port.type.copy
+                    key.append((var, conv is not None))
+                    bufs.append(buf)
+                    convs.append(conv)
+                if not key and not hooked and not kicked:
+                    # C-level either way: the FIFO counts what it sends; with nothing to send the
+                    # emitter is a C counter that allocates nothing.
+                    emitter: Entry = partial(ext, dests) if dests else unsent_counter()
+                else:
+                    factory = _emitter_factory(tuple(key), hooked, kicked, not dests)
+                    emitter = factory(
+                        inst, ext, dests, bufs, convs, hook, res.kick, ev.name, totals, out_at
+                    )
+                setattr(inst, ev.name, emitter)
+            if isinstance(inst, CompositeInstance):
+                inner_idx = self.index(inst.rt__network)
+                for ev in itf.event_inputs:
+                    inst.rt__inner_dests[ev.name][:] = [
+                        keyed(dest_entry(inst.rt__network, c), input_record(c))
+                        for c in inner_idx.events.get((id(None), ev.name), ())
+                    ]
+        # Interface-side data from a composite's inputs needs no buffer: inner blocks read the
+        # composite's latched input directly (FORTE's CInterface2InternalDataConnection).
 
 
 def _chain(first: Callable[[Any], Any], then: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -27,7 +27,7 @@ from typing import Any
 from fbruntime.core.clock import Clock, RealClock
 from fbruntime.core.errors import LifecycleError, NetworkError, NoSuchObject
 from fbruntime.core.instance import BlockFault, FBInstance, FBState, event_slot, own_dict
-from fbruntime.core.linker import link
+from fbruntime.core.linker import LinkState, link, link_additions
 from fbruntime.core.network import Network, TypeLike, coerce_value, set_typed_param
 
 __all__ = ["OutputEvent", "Resource", "ResourceState"]
@@ -67,7 +67,7 @@ class Resource:
         self.name = name
         self.clock: Clock = clock or RealClock()
         self.network = Network()
-        self.network.listener = self.mark_dirty
+        self.network.listener = self._network_changed
         # The FIFO is a list read front to back and cut once per slice (``run_slice``): what a
         # slice ran stays readable until the cut, so the dispatcher can count it in C.
         self.queue: list[Entry] = []
@@ -81,6 +81,8 @@ class Resource:
         self._inbox: asyncio.Queue[Entry | None] | None = None
         self._task: asyncio.Task[None] | None = None
         self._dirty = True
+        self._full_relink = True  # vs. only FBs and connections added (`link_additions`)
+        self.link_state: LinkState | None = None
         self._idle = True
         self._idle_event: asyncio.Event | None = None
         self._warm = False
@@ -120,6 +122,15 @@ class Resource:
 
     def mark_dirty(self) -> None:
         """Something that linking depends on changed (watch, force, state): relink before next slice."""
+        self._full_relink = True
+        if not self._dirty:
+            self._dirty = True
+            self.kick()
+
+    def _network_changed(self) -> None:
+        # The top network tells of every change; if they were all additions, the next relink
+        # links only those (the linker checks), so a deployment into a running resource does
+        # not relink the whole resource per command.
         if not self._dirty:
             self._dirty = True
             self.kick()
@@ -245,7 +256,9 @@ class Resource:
     def relink_if_needed(self) -> None:
         if self._dirty:
             self._dirty = False
-            link(self)
+            full, self._full_relink = self._full_relink, False
+            if full or not link_additions(self):
+                link(self)
 
     def run_slice(self, budget: int | None = None) -> None:
         """Dispatch up to ``budget`` events synchronously.
@@ -520,7 +533,7 @@ class Resource:
         self._idle_event = asyncio.Event()
         self._idle = False
         self.state = ResourceState.RUNNING
-        self._dirty = True
+        self._dirty = self._full_relink = True
         self.relink_if_needed()
         for inst in list(self.network.walk()):
             inst.rt__on_start(warm)
@@ -589,7 +602,7 @@ class Resource:
     def _set_all(self, state: FBState) -> None:
         for inst in self.network.walk():
             inst.rt__state = state
-        self._dirty = True
+        self._dirty = self._full_relink = True
 
     def set_block_state(self, path: str, state: FBState) -> None:
         """START/STOP/KILL of a single block, as the management protocol allows."""

@@ -45,6 +45,8 @@ class FourdiacCompositeType(CompositeType):
     ) -> None:
         super().__init__(name, interface, blocks, connections, **meta)
         self.adapter_connections = list(adapter_connections)
+        # Where the editor drew each inner FB (web page only; see fourdiac.drawing).
+        self.positions: dict[str, tuple[float, float]] = {}
 
     def create(self, name: str) -> FBInstance:
         inst = super().create(name)
@@ -124,6 +126,11 @@ def build_composite(
             adapter_connections,
             **type_meta(model, file),
         )
+        composite.positions = {
+            fb.name: (fb.x, fb.y)
+            for fb in model.network.fbs
+            if fb.x is not None and fb.y is not None
+        }
         composite.create("check")
     except FourdiacError:
         raise

@@ -45,6 +45,7 @@ from fbruntime.fourdiac.deployed import (
     MissingType,
 )
 from fbruntime.fourdiac.dns import find_virtual_dns, read_virtual_dns, substitute
+from fbruntime.fourdiac.drawing import system_drawings
 from fbruntime.fourdiac.errors import FourdiacError
 from fbruntime.fourdiac.library import FB_TAGS, TypeEntry, TypeLibrary
 from fbruntime.fourdiac.literals import evaluate
@@ -183,12 +184,14 @@ class _Deployer:
         self.push_subapp_parameters()
         per_resource = self.route()
         devices = self.devices(device_types, resource_types, per_resource)
+        scopes = [f"{d.name}.{res.name}" for d in devices for res in d.resources]
         return Deployment(
             system.header.name,
             r.file,
             devices,
             tuple(r.missing.values()),
             tuple(r.problems),
+            system_drawings(r, scopes),
         )
 
     def assign(self, targets: list[tuple[str, str]]) -> None:

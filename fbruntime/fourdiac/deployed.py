@@ -9,10 +9,11 @@ named here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from fbruntime.fourdiac.drawing import Drawing
 from fbruntime.fourdiac.errors import Origin, Problem
 from fbruntime.fourdiac.library import TypeEntry
 from fbruntime.fourdiac.model import Attribute, ConnectionKind
@@ -96,6 +97,7 @@ class Deployment:
     devices: tuple[DeployedDevice, ...]
     missing_types: tuple[MissingType, ...]
     problems: tuple[Problem, ...]
+    drawings: Mapping[str, Drawing] = field(default_factory=dict)  # by "Device.Resource"
 
     def resources(self) -> Iterator[tuple[DeployedDevice, DeployedResource]]:
         for device in self.devices:

@@ -22,6 +22,7 @@ from fbruntime.core.network import coerce_value
 from fbruntime.fourdiac.build import FourdiacTypes, connect_adapters, return_pin, type_generics
 from fbruntime.fourdiac.configured import configure_instance
 from fbruntime.fourdiac.deploy import DeployedResource, Deployment, resolve_system
+from fbruntime.fourdiac.drawing import attach
 from fbruntime.fourdiac.errors import FourdiacError, Problem
 from fbruntime.fourdiac.iectypes import parse_value
 from fbruntime.fourdiac.model import ConnectionKind, FunctionType
@@ -89,6 +90,9 @@ def load_system(
     for dev, res in deployment.resources():
         resource = device.add_resource(names[(dev.name, res.name)])
         _build_resource(resource, res, types, problems)
+        drawing = deployment.drawings.get(f"{dev.name}.{res.name}")
+        if drawing is not None:
+            attach(resource.network, drawing)
     if strict and problems:
         raise LoadError(problems)
     return LoadResult(device, deployment, problems, types)

@@ -190,12 +190,16 @@ class Parameter:
 
 @dataclass(frozen=True, slots=True)
 class FBInstance:
+    """``x``/``y``: where the editor drew it (None when the file does not say)."""
+
     name: str
     type_name: str
     comment: str
     parameters: tuple[Parameter, ...]
     attributes: tuple[Attribute, ...]
     origin: Origin
+    x: float | None = None
+    y: float | None = None
 
 
 class ConnectionKind(StrEnum):
@@ -232,6 +236,8 @@ class SubAppInstance:
     parameters: tuple[Parameter, ...]
     attributes: tuple[Attribute, ...]
     origin: Origin
+    x: float | None = None
+    y: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

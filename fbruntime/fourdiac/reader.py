@@ -268,6 +268,7 @@ class _Reader:
             self.parameters(element),
             self.attributes(element),
             self.origin(element),
+            *_position(element),
         )
 
     def subapp(self, element: etree._Element) -> SubAppInstance:
@@ -283,6 +284,7 @@ class _Reader:
             self.parameters(element),
             self.attributes(element),
             self.origin(element),
+            *_position(element),
         )
 
     def network(self, element: etree._Element) -> Network:
@@ -627,3 +629,12 @@ def read_bytes(
 ) -> LibraryElement:
     """Read 4diac XML held in memory; *file* names it in errors."""
     return read_element(parse_bytes(data, file), file, problems)
+
+
+def _position(element: etree._Element) -> tuple[float | None, float | None]:
+    """The editor's ``x``/``y`` of an FB or subapp (layout only: unreadable means unknown)."""
+    try:
+        x, y = element.get("x"), element.get("y")
+        return (float(x), float(y)) if x is not None and y is not None else (None, None)
+    except ValueError:
+        return None, None

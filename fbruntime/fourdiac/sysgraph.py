@@ -139,6 +139,7 @@ class Edge:
     source: PinEnd
     destination: PinEnd
     origin: Origin
+    container: str = ""  # the network it was drawn in (an application or subapp path)
 
 
 class SystemGraph:
@@ -265,7 +266,7 @@ class SystemGraph:
             )
             if source is None or destination is None:
                 continue
-            edge = Edge(connection.kind, source, destination, connection.origin)
+            edge = Edge(connection.kind, source, destination, connection.origin, container)
             self.edges.append(edge)
             self.outgoing.setdefault(source, []).append(edge)
             self.incoming.add(destination)

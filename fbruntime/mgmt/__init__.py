@@ -10,12 +10,13 @@ Layers, each using only those before it:
   names a lookup should try.
 * `server` (asyncio TCP, the DEV_MGR side), `client`, `bootfile` (``.fboot`` read, run, write),
   `ringboot` (the benchmark's boot file).
-* `resolver` (type names -> FBTypes, the seam for XML types), `testblocks` (TEST_CONDITION),
+* `resolver` (type names -> FBTypes, the seam for XML types), `typefolders` (the user's type
+  folders, reread when a file changes), `testblocks` (TEST_CONDITION),
   `refusal` (a refused command and its Reason), `pins` (FBs and pins a command names),
   `watches` (the watch commands), `queries` (what QUERY reports),
   `executor` (`DeviceTarget`: the commands carried out on a ``fbruntime.core.Device``),
-  `deployment` (what was deployed, compacted), `persistence` (store sync and restore),
-  `hosting` (devices from boot files, export).
+  `deployment` (what was deployed, compacted), `persistence` (every change journaled and
+  committed before its reply; restore), `hosting` (devices from boot files, export).
 """
 
 from fbruntime.mgmt.bootfile import (

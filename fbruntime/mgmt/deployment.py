@@ -3,8 +3,10 @@
 `DeploymentRecord` is told every management command that succeeded and keeps only what rebuilds
 the same device: per resource its type, the FB creations, parameter writes and connections still in
 effect, and whether it runs. Compaction follows what the commands mean, so a deleted FB takes its
-creation, its connections and its parameters with it, a deleted connection removes its creation,
-a repeated write keeps only the last value, and a deleted resource vanishes. Lifecycle commands
+creation, its connections and its parameters with it (writes to the pins of FBs inside it too,
+``B.Cycle.DT`` for an FB ``B``), a deleted connection removes its creation, a repeated write keeps
+only the last value, and a deleted resource vanishes. Each of these costs what it changes, never
+a pass over the whole deployment, so a 20,000-FB deployment is recorded in linear time. Lifecycle commands
 only set ``running``; watches, forces and triggers are debugging and are not kept (FORTE does not
 keep them across a restart either).
 
@@ -45,16 +47,66 @@ class StoredResource:
     running: bool = False
 
 
+Key = tuple[str, ...]
+"""What a kept command is about: ``("fb", name)``, ``("conn", source, destination)`` or
+``("write", destination)``; a later command with the same key replaces the earlier one."""
+
+
 @dataclass
 class ResourceRecord:
+    """One resource's kept commands, in the order they were first given.
+
+    ``entries`` is keyed by what a command is about, so a repeated WRITE replaces the earlier one
+    and a DELETE finds its CREATE without a scan; ``by_fb`` lists the keys that mention each FB
+    (its creation, its connections, the writes to its pins and to the pins of FBs inside it), so
+    deleting an FB costs what it takes with it, not the size of the deployment.
+    """
+
     name: str
     type_name: str
-    commands: list[Command] = field(default_factory=list)
     running: bool = False
+    entries: dict[Key, Command] = field(default_factory=dict)
+    by_fb: dict[str, set[Key]] = field(default_factory=dict)
 
+    @property
+    def commands(self) -> list[Command]:
+        return list(self.entries.values())
 
-def _fb_of(endpoint: str) -> str:
-    return endpoint.rpartition(".")[0]
+    def keep(self, command: CreateFB | CreateConnection | WriteParameter) -> None:
+        key: Key
+        owners: tuple[str, ...]
+        match command:
+            case CreateFB(name):
+                key, owners = ("fb", name), (name,)
+            case CreateConnection(source, destination):
+                key = ("conn", source, destination)
+                owners = (self.owner(source), self.owner(destination))
+            case WriteParameter(_, destination):
+                key, owners = ("write", destination), (self.owner(destination),)
+        self.entries.pop(key, None)  # a replaced command moves to the end, as it was given last
+        self.entries[key] = command
+        for fb in owners:
+            self.by_fb.setdefault(fb, set()).add(key)
+
+    def drop_fb(self, name: str) -> None:
+        # A key may outlive its entry in another FB's set; it still names that FB, so removing
+        # whatever holds that key when that FB goes is right.
+        for key in self.by_fb.pop(name, set()):
+            self.entries.pop(key, None)
+
+    def drop_connection(self, source: str, destination: str) -> bool:
+        return self.entries.pop(("conn", source, destination), None) is not None
+
+    def owner(self, path: str) -> str:
+        """The FB a pin path belongs to: the recorded FB whose name is a prefix of it (names
+        may contain dots; ``App.B.Cycle.DT`` belongs to ``App.B``), else what precedes the last
+        dot (``START.COLD``: the resource's own E_RESTART, which no CREATE made)."""
+        dot = path.find(".")
+        while dot != -1:
+            if ("fb", path[:dot]) in self.entries:
+                return path[:dot]
+            dot = path.find(".", dot + 1)
+        return path.rpartition(".")[0]
 
 
 class DeploymentRecord:
@@ -62,8 +114,17 @@ class DeploymentRecord:
 
     def __init__(self) -> None:
         self.resources: dict[str, ResourceRecord] = {}
-        self.device_commands: list[Command] = []
+        self.device_writes: dict[str, Command] = {}
         self.version = 0
+
+    @property
+    def device_commands(self) -> list[Command]:
+        return list(self.device_writes.values())
+
+    @property
+    def size(self) -> int:
+        """How many commands rebuild the device (what a snapshot of it stores)."""
+        return len(self.device_writes) + sum(1 + len(r.entries) for r in self.resources.values())
 
     def apply(self, dst: str, command: Command) -> bool:
         """Note a command that succeeded; returns whether the record changed."""
@@ -80,7 +141,8 @@ class DeploymentRecord:
             case DeleteFB(name):
                 return self.resources.pop(name, None) is not None
             case WriteParameter(_, destination):
-                _replace_write(self.device_commands, command, destination)
+                self.device_writes.pop(destination, None)
+                self.device_writes[destination] = command
                 return True
             case Start(target) | Stop(target) | Kill(target) | Reset(target):
                 running = isinstance(command, Start)
@@ -100,26 +162,15 @@ class DeploymentRecord:
         record = self.resources.get(dst)
         if record is None:
             return False
-        commands = record.commands
         match command:
-            case CreateFB():
-                commands.append(command)
+            case CreateFB() | CreateConnection() | WriteParameter():
+                record.keep(command)
                 return True
             case DeleteFB(name):
-                record.commands = [c for c in commands if not _mentions(c, name)]
-                return True
-            case CreateConnection():
-                commands.append(command)
+                record.drop_fb(name)
                 return True
             case DeleteConnection(source, destination):
-                created = CreateConnection(source, destination)
-                if created in commands:
-                    commands.remove(created)
-                    return True
-                return False
-            case WriteParameter(_, destination):
-                _replace_write(commands, command, destination)
-                return True
+                return record.drop_connection(source, destination)
             case Start(""):
                 changed = not record.running
                 record.running = True
@@ -137,53 +188,44 @@ class DeploymentRecord:
         out: list[tuple[str, Command]] = []
         for record in self.resources.values():
             out.append((DEVICE, CreateFB(record.name, record.type_name)))
-            out.extend((record.name, c) for c in record.commands)
-        out.extend((DEVICE, c) for c in self.device_commands)
+            out.extend((record.name, c) for c in record.entries.values())
+        out.extend((DEVICE, c) for c in self.device_writes.values())
         out.extend((r.name, Start()) for r in self.resources.values() if r.running)
         return out
 
     def to_store(self) -> list[StoredResource]:
         stored = [
             StoredResource(
-                r.name, _rendered(r.commands), resource_type=r.type_name, running=r.running
+                r.name, _rendered(r.entries.values()), resource_type=r.type_name, running=r.running
             )
             for r in self.resources.values()
         ]
-        if self.device_commands:
-            stored.append(StoredResource(DEVICE, _rendered(self.device_commands)))
+        if self.device_writes:
+            stored.append(StoredResource(DEVICE, _rendered(self.device_writes.values())))
         return stored
 
     @classmethod
-    def from_store(cls, stored: Sequence[Any]) -> list[tuple[str, Command]]:
-        """The commands that replay a stored deployment (raises ``RequestError`` if corrupt)."""
+    def from_stored(cls, stored: Sequence[Any]) -> DeploymentRecord:
+        """The record a stored snapshot describes (raises ``RequestError`` if one is corrupt)."""
         record = cls()
         for entry in stored:
             commands = [parse_request(text).command for text in entry.commands]
             if entry.resource == DEVICE:
-                record.device_commands = commands
-            else:
-                record.resources[entry.resource] = ResourceRecord(
-                    entry.resource, entry.resource_type or "EMB_RES", commands, entry.running
-                )
-        return record.commands()
+                for command in commands:
+                    record.apply(DEVICE, command)
+                continue
+            kept = record.resources[entry.resource] = ResourceRecord(
+                entry.resource, entry.resource_type or "EMB_RES", entry.running
+            )
+            for command in commands:
+                if isinstance(command, CreateFB | CreateConnection | WriteParameter):
+                    kept.keep(command)
+        return record
 
-
-def _mentions(command: Command, fb: str) -> bool:
-    match command:
-        case CreateFB(name):
-            return name == fb
-        case CreateConnection(source, destination):
-            return fb in (_fb_of(source), _fb_of(destination))
-        case WriteParameter(_, destination):
-            return _fb_of(destination) == fb
-    return False
-
-
-def _replace_write(commands: list[Command], command: Command, destination: str) -> None:
-    commands[:] = [
-        c for c in commands if not (isinstance(c, WriteParameter) and c.destination == destination)
-    ]
-    commands.append(command)
+    @classmethod
+    def from_store(cls, stored: Sequence[Any]) -> list[tuple[str, Command]]:
+        """The commands that replay a stored deployment (raises ``RequestError`` if corrupt)."""
+        return cls.from_stored(stored).commands()
 
 
 def _rendered(commands: Iterable[Command]) -> tuple[str, ...]:

@@ -32,7 +32,8 @@ commands report). `ManagementRefusal` is re-exported here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fbruntime.core import (
@@ -97,7 +98,7 @@ from fbruntime.mgmt.queries import (
 from fbruntime.mgmt.reasons import Reason
 from fbruntime.mgmt.refusal import ManagementRefusal, refuse
 from fbruntime.mgmt.replies import OK, Response
-from fbruntime.mgmt.resolver import TypeResolver, type_names_of
+from fbruntime.mgmt.resolver import TypeResolver, describe_resolver, type_names_of
 from fbruntime.mgmt.typenames import normalize_type_name
 from fbruntime.mgmt.watches import FBWatch, OutputCounter, WatchCommands
 
@@ -123,6 +124,7 @@ _MUTATING = (
 )
 
 ChangeListener = Callable[[str, Command], None]
+Committer = Callable[[], Awaitable[None]]
 
 
 class DeviceTarget(WatchCommands):
@@ -143,6 +145,9 @@ class DeviceTarget(WatchCommands):
         self._resource_types: dict[str, str] = {}
         self._watches: dict[str, dict[str, FBWatch]] = {}
         self._output_counters: dict[int, OutputCounter] = {}
+        # Per resource, how many FBs each dotted name prefix holds (App.Sub.FB: App, App.Sub).
+        self._containers: dict[str, Counter[str]] = {}
+        self.committers: list[Committer] = []
 
     # -- the protocol entry point ------------------------------------------------------------
 
@@ -157,6 +162,16 @@ class DeviceTarget(WatchCommands):
             for listener in list(self.listeners):
                 listener(dst, command)
         return response
+
+    async def commit(self) -> None:
+        """Make every change executed so far durable (each committer: persistence).
+
+        The server awaits this before it sends the replies of the requests it executed, so a
+        reply of OK means the change is stored; requests that arrived together share one commit.
+        A committer that fails raises, and the server sends no reply for what it could not store.
+        """
+        for committer in list(self.committers):
+            await committer()
 
     async def _execute(self, dst: str, command: Command) -> Response:
         if dst == DEVICE:
@@ -221,6 +236,7 @@ class DeviceTarget(WatchCommands):
         res.add(RESTART_FB, restart)
         self._resource_types[name] = bare
         self._watches[name] = {}
+        self._containers[name] = Counter()
         return OK
 
     def _delete_resource(self, name: str) -> Response:
@@ -230,6 +246,7 @@ class DeviceTarget(WatchCommands):
         self.device.remove_resource(name)
         self._resource_types.pop(name, None)
         self._watches.pop(name, None)
+        self._containers.pop(name, None)
         return OK
 
     async def _device_state(self, command: StateCommand) -> Response:
@@ -318,23 +335,34 @@ class DeviceTarget(WatchCommands):
     def _create_fb(self, res: Resource, name: str, type_name: str) -> Response:
         fbtype = self.resolver(type_name)
         if fbtype is None:
+            log.warning(
+                "CREATE %s in %s: no FB type %r; looked in %s",
+                name,
+                res.name,
+                type_name,
+                describe_resolver(self.resolver),
+            )
             raise refuse(Reason.UNSUPPORTED_TYPE, f"no FB type {type_name!r}")
         if not name or any(not part for part in name.split(".")):
             raise refuse(Reason.INVALID_STATE, f"{name!r} is not an FB name")
-        if name in res.network.instances or any(
-            existing.startswith(name + ".") or name.startswith(existing + ".")
-            for existing in res.network.instances
-        ):
-            # FORTE keeps FBs and name containers apart: App.X cannot exist beside an FB App.
-            if name in res.network.instances:
-                raise refuse(Reason.INVALID_STATE, f"an FB named {name!r} exists already")
-            if any(name.startswith(existing + ".") for existing in res.network.instances):
-                raise refuse(Reason.INVALID_STATE, f"{name!r} would be inside an FB")
+        # FORTE keeps FBs and name containers apart: App.X cannot exist beside an FB App. Each
+        # check is a lookup (the containers are counted as FBs come and go), never a scan.
+        instances = res.network.instances
+        if name in instances:
+            raise refuse(Reason.INVALID_STATE, f"an FB named {name!r} exists already")
+        containers = self._containers.get(res.name)
+        if containers is None:
+            containers = self._containers[res.name] = Counter()
+        prefixes = _containers_of(name) if "." in name else ()
+        if any(prefix in instances for prefix in prefixes):
+            raise refuse(Reason.INVALID_STATE, f"{name!r} would be inside an FB")
+        if name in containers:
             raise refuse(Reason.INVALID_STATE, f"{name!r} names a container of other FBs")
         try:
             res.add(name, fbtype)
         except NetworkError as failure:
             raise refuse(Reason.INVALID_STATE, str(failure)) from None
+        containers.update(prefixes)
         return OK
 
     def _delete_fb(self, res: Resource, name: str) -> Response:
@@ -345,24 +373,25 @@ class DeviceTarget(WatchCommands):
             raise refuse(Reason.INVALID_STATE, f"{res.name}.{name} is running")
         self._forget_watches(res, inst)
         res.network.remove(name)
+        containers = self._containers.get(res.name)
+        if containers is not None:
+            containers.subtract(_containers_of(name))
+            for prefix in _containers_of(name):
+                if containers[prefix] <= 0:
+                    del containers[prefix]
         return OK
 
     def _connect(self, res: Resource, source: str, destination: str) -> Response:
         net = res.network
         source = function_output(res, source)
-        src_fb, src_pin, src_kind, _ = endpoint(res, source)
+        _, _, src_kind, _ = endpoint(res, source)
         dst_fb, dst_pin, dst_kind, _ = endpoint(res, destination)
         pairs = {"event_output": "event_input", "data_output": "data_input", "plug": "socket"}
         if src_kind not in pairs:
             raise refuse(Reason.NO_SUCH_OBJECT, f"{source} is not an output")
         if dst_kind != pairs[src_kind] and not (src_kind == "data_output" and dst_kind == "inout"):
             raise refuse(Reason.NO_SUCH_OBJECT, f"{destination} is not an input for {source}")
-        if src_kind == "event_output":
-            for c in net.event_connections:
-                same = c.src_fb is src_fb and c.src_pin == src_pin
-                if same and c.dst_fb is dst_fb and c.dst_pin == dst_pin:
-                    raise refuse(Reason.INVALID_STATE, f"{source} -> {destination} exists")
-        elif src_kind == "data_output":
+        if src_kind == "data_output":
             existing = net.data_source(dst_fb, dst_pin)
             if existing is not None:
                 raise refuse(
@@ -381,7 +410,12 @@ class DeviceTarget(WatchCommands):
         try:
             net.connect(source, destination)
         except ConnectionError_ as failure:
-            raise refuse(Reason.INVALID_OPERATION, str(failure)) from None
+            # With the pin kinds checked above, the network refuses an event connection only
+            # because it exists already (it keeps them in a set: no scan here either).
+            reason = (
+                Reason.INVALID_STATE if src_kind == "event_output" else Reason.INVALID_OPERATION
+            )
+            raise refuse(reason, str(failure)) from None
         except NetworkError as failure:
             raise refuse(Reason.NO_SUCH_OBJECT, str(failure)) from None
         return OK
@@ -516,3 +550,9 @@ class DeviceTarget(WatchCommands):
 
 def _type_name(inst: FBInstance) -> str:
     return inst.rt__type.name
+
+
+def _containers_of(name: str) -> list[str]:
+    """The dotted prefixes of an FB name: ``App.Sub.FB`` -> ``App``, ``App.Sub``."""
+    parts = name.split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts))]

@@ -11,11 +11,16 @@ the candidates of `normalize_type_name` (``iec61499::events::E_CTU``, ``iec61499
 
 A resolver may also list what it can create (``names()``), which answers the QUERY of FB types,
 and the adapter types it knows (``adapter_names()``, ``adapter(name)``); one without them simply
-contributes nothing to those lists.
+contributes nothing to those lists. One with ``describe()`` says where it looks, which the
+executor logs when a type is not found.
+
+The type folders (``fbrt device --types``, ``FBRT_TYPES``) are the user's project and change while
+a device runs; `fbruntime.mgmt.typefolders` rereads them when a file changes.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -24,6 +29,9 @@ from fbruntime.core import FBType
 from fbruntime.mgmt.typenames import normalize_type_name
 
 TypeResolver = Callable[[str], FBType | None]
+
+TYPES_ENV = "FBRT_TYPES"
+"""Type folders for ``fbrt device`` and ``fbrt run``, separated by ``os.pathsep``."""
 
 
 @runtime_checkable
@@ -52,6 +60,9 @@ class LibraryResolver:
 
     def names(self) -> list[str]:
         return sorted({fbtype.name for fbtype in self._library.values()})
+
+    def describe(self) -> str:
+        return f"the built-in library ({len(self.names())} types)"
 
 
 class ChainResolver:
@@ -89,11 +100,28 @@ class ChainResolver:
                 return model
         return None
 
+    def describe(self) -> str:
+        return ", then ".join(describe_resolver(r) for r in self.resolvers)
+
 
 def type_names_of(resolver: TypeResolver) -> list[str]:
     """What *resolver* can list (nothing when it cannot list)."""
     names = getattr(resolver, "names", None)
     return list(names()) if callable(names) else []
+
+
+def describe_resolver(resolver: TypeResolver) -> str:
+    """Where *resolver* looks for types, for a log line about a type it did not find."""
+    describe = getattr(resolver, "describe", None)
+    return str(describe()) if callable(describe) else repr(resolver)
+
+
+def type_dirs_from_env(given: Sequence[str | Path] = ()) -> list[Path]:
+    """*given* folders, then those of ``FBRT_TYPES`` (``os.pathsep``-separated), each once."""
+    folders = [Path(folder) for folder in given]
+    env = os.environ.get(TYPES_ENV, "")
+    folders += [Path(part) for part in env.split(os.pathsep) if part.strip()]
+    return list(dict.fromkeys(folders))
 
 
 class NativeResolver(LibraryResolver):
@@ -155,23 +183,6 @@ def native_resolver(library: Mapping[str, FBType] | None = None) -> NativeResolv
     return NativeResolver(library)
 
 
-class FourdiacResolver:
-    """4diac XML types (``fbruntime.fourdiac.FourdiacTypes``) behind the resolver seam.
-
-    A type that cannot be built answers None (the executor replies UNSUPPORTED_TYPE); why it
-    failed stays in ``types.problems`` for whoever reports it. ``types.find`` also reads the
-    names the IDE deploys configured generic FBs under (``STRUCT_MUX_1geo::Pair``,
-    ``F_MOVE_1UINT``: ``fbruntime.fourdiac.configured.resolve_configured``).
-    """
-
-    def __init__(self, types: Any) -> None:
-        self.types = types
-
-    def __call__(self, name: str) -> FBType | None:
-        found = self.types.find(name)
-        return found if isinstance(found, FBType) else None
-
-
 def default_resolver(type_dirs: Sequence[str | Path] = ()) -> TypeResolver:
     """Native types first (they include TEST_CONDITION), then 4diac XML types from *type_dirs*.
 
@@ -181,7 +192,15 @@ def default_resolver(type_dirs: Sequence[str | Path] = ()) -> TypeResolver:
     if not type_dirs:
         return native
     from fbruntime.builtin import BuiltinLibrary
-    from fbruntime.fourdiac import FourdiacTypes
+    from fbruntime.mgmt.typefolders import FourdiacResolver
 
-    xml = FourdiacTypes(type_dirs, native=BuiltinLibrary(shipped=False))
-    return ChainResolver(native, FourdiacResolver(xml))
+    return ChainResolver(native, FourdiacResolver(type_dirs, BuiltinLibrary(shipped=False)))
+
+
+def __getattr__(name: str) -> Any:
+    # The folder resolver imports the 4diac importer (lxml, the ST compiler): loaded on first use.
+    if name == "FourdiacResolver":
+        from fbruntime.mgmt.typefolders import FourdiacResolver
+
+        return FourdiacResolver
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

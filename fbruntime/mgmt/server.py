@@ -5,6 +5,11 @@ answered in order, one reply per request. Commands from all connections reach th
 time. A broken frame closes that connection only (after answering the requests completed before
 it); a bad request gets FORTE's error reply; a client leaving mid-request is simply dropped; none
 of these reach past their own connection.
+
+The requests that arrived together (one read) are executed, then the target's ``commit`` (when
+it has one) is awaited, then their replies are sent: a reply never announces a change the store
+does not hold yet, and a burst shares one commit. If the commit fails, the connection is closed
+without those replies. Closing the server lets replies already being committed go out first.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 
 from fbruntime.mgmt.framing import MAX_STRING_LENGTH, FrameDecoder, encode_reply
@@ -22,6 +28,7 @@ from fbruntime.mgmt.target import ManagementTarget
 
 DEFAULT_PORT = 61499
 _READ_SIZE = 65536
+_CLOSE_GRACE = 5.0  # seconds a closing server waits for replies that are being committed
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +61,10 @@ class ManagementServer:
         self._lock = asyncio.Lock()
         self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
         self._server: asyncio.Server | None = None
+        self._commit: Callable[[], Awaitable[None]] | None = getattr(target, "commit", None)
+        self._replying = 0
+        self._replied = asyncio.Event()
+        self._replied.set()
 
     async def _start(self, host: str, port: int) -> None:
         self._server = await asyncio.start_server(self._serve_connection, host, port)
@@ -84,6 +95,8 @@ class ManagementServer:
             return
         server, self._server = self._server, None
         server.close()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._replied.wait(), _CLOSE_GRACE)
         # Closing a connection's transport ends its read loop; cancelling the task instead would
         # make asyncio's stream callback report the cancellation as an error.
         for writer in self._connections.values():
@@ -117,8 +130,8 @@ class ManagementServer:
                     if decoder.mid_request:
                         log.info("management client %s left in the middle of a request", peer)
                     break
-                for dst, text in decoder.feed(data):
-                    writer.write(encode_reply(await self.handle(dst, text)))
+                if not await self._answer(writer, decoder.feed(data)):
+                    break
                 await writer.drain()
                 if decoder.error is not None:
                     log.warning("closing management client %s: %s", peer, decoder.error)
@@ -131,6 +144,28 @@ class ManagementServer:
             writer.close()
             with contextlib.suppress(ConnectionError):
                 await writer.wait_closed()
+
+    async def _answer(self, writer: asyncio.StreamWriter, requests: list[tuple[str, str]]) -> bool:
+        """Execute, commit, then reply; False when the commit failed (nothing is replied)."""
+        if not requests:
+            return True
+        self._replying += 1
+        self._replied.clear()
+        try:
+            replies = [await self.handle(dst, text) for dst, text in requests]
+            if self._commit is not None:
+                try:
+                    await self._commit()
+                except Exception:
+                    log.exception("could not commit; closing the connection without replies")
+                    return False
+            for reply in replies:
+                writer.write(encode_reply(reply))
+            return True
+        finally:
+            self._replying -= 1
+            if not self._replying:
+                self._replied.set()
 
 
 async def serve(

@@ -3,7 +3,9 @@
 The engine side (device, resources, FB instances) implements `ManagementTarget`; this package never
 touches the engine directly. The server hands the target one command at a time, never two at once,
 even with several clients connected, as FORTE's single DEV_MGR does, so an implementation needs no
-locking of its own against the protocol.
+locking of its own against the protocol. A target that stores what it is told may also have
+``async def commit()``: the server awaits it before sending the replies of the requests it
+executed (``DeviceTarget.commit``).
 """
 
 from __future__ import annotations

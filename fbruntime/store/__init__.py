@@ -7,14 +7,24 @@ Alembic migrations ship in ``migrations/`` and run from :meth:`Database.migrate`
 
 Modules: ``models`` (tables), ``db`` (engine, URL, migrations), ``writer`` (the single batching
 writer), one repository module per table group (``typelib``, ``applications``, ``deployments``,
+<<<<<<< HEAD
 ``runs`` with ``run_records`` and ``run_writes``, ``schedules``, ``settings``, ``chats``), and
 ``store`` (the facade holding them all).
+=======
+``runs``, ``schedules``, ``settings``), ``journal`` (the deployment journal's own connection, for
+commits a reply waits on), and ``store`` (the facade holding them all).
+>>>>>>> main
 """
 
 from fbruntime.store.applications import Application, ApplicationRepository
 from fbruntime.store.chats import ChatRepository, KnownChat
 from fbruntime.store.db import Database, default_url, resolve_url
-from fbruntime.store.deployments import DEVICE, DeploymentRepository, ResourceDeployment
+from fbruntime.store.deployments import (
+    DEVICE,
+    DeploymentRepository,
+    JournalEntry,
+    ResourceDeployment,
+)
 from fbruntime.store.errors import (
     Conflict,
     NotFound,
@@ -50,7 +60,11 @@ __all__ = [
     "Conflict",
     "Database",
     "DeploymentRepository",
+<<<<<<< HEAD
     "KnownChat",
+=======
+    "JournalEntry",
+>>>>>>> main
     "LogLine",
     "NotFound",
     "ResourceDeployment",

@@ -7,23 +7,31 @@ destination in ``position`` order, rebuilds the FBs, connections and parameter v
 says whether to START the resource afterwards. :meth:`ResourceDeployment.fboot_lines` renders the
 same thing as ``.fboot`` lines (``DST;<Request .../>``).
 
-The management layer decides what the list holds: it may append every accepted request, or write a
-compacted list (e.g. without FBs that were deleted again) with :meth:`DeploymentRepository.save_resource`.
+Two parts make a device's deployment: a *snapshot* (``deployments``, one row per destination,
+written whole by :meth:`DeploymentRepository.save_device`) and a *journal*
+(``deployment_journal``, one row per request accepted since, appended by
+:meth:`DeploymentRepository.append_journal`). Appending costs the same whatever the deployment's
+size, which is what lets a device commit every change before it replies; a snapshot replaces the
+journal in the same transaction, so the two never disagree. The management layer decides what the
+lists hold and when to snapshot (``fbruntime.mgmt.persistence``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fbruntime.store.errors import NotFound
-from fbruntime.store.models import DeploymentRow
-from fbruntime.store.repository import Repository
+from fbruntime.store.journal import JournalConnection
+from fbruntime.store.models import DeploymentJournalRow, DeploymentRow
+from fbruntime.store.repository import Clock, Repository, utcnow
+from fbruntime.store.writer import Writer
 
 DEVICE = ""
 """The destination name of device-level requests (creating resources, device parameters)."""
@@ -40,6 +48,14 @@ class ResourceDeployment:
     def fboot_lines(self) -> builtins.list[str]:
         """The commands as FORTE boot-file lines, ``<destination>;<Request .../>``."""
         return [f"{self.resource};{command}" for command in self.commands]
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One request accepted since the snapshot: its destination and its ``<Request .../>``."""
+
+    destination: str
+    request: str
 
 
 def _deployment(row: DeploymentRow) -> ResourceDeployment:
@@ -64,8 +80,15 @@ async def _next_position(session: AsyncSession, device: str) -> int:
 
 
 class DeploymentRepository(Repository):
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], writer: Writer, clock: Clock = utcnow
+    ) -> None:
+        super().__init__(sessions, writer, clock)
+        self._journal: JournalConnection | None = None
+        self._journal_lock = asyncio.Lock()
+
     async def save_device(self, device: str, resources: Sequence[ResourceDeployment]) -> None:
-        """Replace everything stored for ``device`` with ``resources``, in the given order."""
+        """Replace everything stored for ``device`` (its journal too) with ``resources``."""
         names = [r.resource for r in resources]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
@@ -74,6 +97,9 @@ class DeploymentRepository(Repository):
 
         async def op(session: AsyncSession) -> None:
             await session.execute(delete(DeploymentRow).where(DeploymentRow.device == device))
+            await session.execute(
+                delete(DeploymentJournalRow).where(DeploymentJournalRow.device == device)
+            )
             for position, resource in enumerate(resources):
                 session.add(
                     DeploymentRow(
@@ -120,6 +146,41 @@ class DeploymentRepository(Repository):
     ) -> None:
         self._writer.submit(_Append(device, resource, commands, resource_type, self._now()))
 
+    async def append_journal(self, device: str, entries: Sequence[tuple[str, str]]) -> None:
+        """Append ``(destination, request)`` pairs to the device's journal; committed on return.
+
+        A device waits for this before it replies, so it does not queue behind the store's
+        writer but has a connection of its own (``fbruntime.store.journal``: on a SQLite file,
+        one INSERT in this thread, about 20 us). Ordering against `save_device` is the caller's,
+        who awaits each.
+        """
+        if not entries:
+            return
+        async with self._journal_lock:
+            if self._journal is None:
+                self._journal = await JournalConnection.open(self._sessions)
+            await self._journal.append(device, entries)
+
+    async def close(self) -> None:
+        """Release the journal's connection (the store does this when it closes)."""
+        async with self._journal_lock:
+            journal, self._journal = self._journal, None
+            if journal is not None:
+                await journal.close()
+
+    async def load_journal(self, device: str) -> builtins.list[JournalEntry]:
+        """The requests accepted since the device's snapshot, in the order they were accepted."""
+
+        async def query(session: AsyncSession) -> builtins.list[JournalEntry]:
+            rows = await session.execute(
+                select(DeploymentJournalRow.destination, DeploymentJournalRow.request)
+                .where(DeploymentJournalRow.device == device)
+                .order_by(DeploymentJournalRow.id)
+            )
+            return [JournalEntry(destination, request) for destination, request in rows]
+
+        return await self._read(query)
+
     async def set_running(self, device: str, resource: str, running: bool) -> None:
         now = self._now()
 
@@ -146,8 +207,9 @@ class DeploymentRepository(Repository):
 
     async def devices(self) -> builtins.list[str]:
         async def query(session: AsyncSession) -> builtins.list[str]:
-            statement = select(DeploymentRow.device).distinct().order_by(DeploymentRow.device)
-            return builtins.list(await session.scalars(statement))
+            found = set(await session.scalars(select(DeploymentRow.device).distinct()))
+            found.update(await session.scalars(select(DeploymentJournalRow.device).distinct()))
+            return sorted(found)
 
         return await self._read(query)
 
@@ -163,7 +225,12 @@ class DeploymentRepository(Repository):
         return await self._writer.execute(op)
 
     async def delete_device(self, device: str) -> int:
+        """Forget the device (snapshot and journal); returns how many destinations it had."""
+
         async def op(session: AsyncSession) -> int:
+            await session.execute(
+                delete(DeploymentJournalRow).where(DeploymentJournalRow.device == device)
+            )
             result = await session.execute(
                 delete(DeploymentRow).where(DeploymentRow.device == device)
             )

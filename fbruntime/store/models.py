@@ -133,6 +133,22 @@ class DeploymentRow(Base):
     updated_at: Mapped[datetime]
 
 
+class DeploymentJournalRow(Base):
+    """A management request a device accepted since its last snapshot in ``deployments``.
+
+    Appending one row per accepted change is what lets a device commit before it replies without
+    rewriting its whole deployment; a snapshot (``save_device``) replaces the device's rows here.
+    Rows replay in ``id`` order on top of the snapshot.
+    """
+
+    __tablename__ = "deployment_journal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device: Mapped[str] = mapped_column(String(255), index=True)
+    destination: Mapped[str] = mapped_column(String(255))
+    request: Mapped[str] = mapped_column(Text)
+
+
 class RunRow(Base):
     """One run of a pipeline."""
 

@@ -69,7 +69,10 @@ class Store:
         try:
             await self.writer.close()
         finally:
-            await self.db.close()
+            try:
+                await self.deployments.close()
+            finally:
+                await self.db.close()
 
     async def __aenter__(self) -> Store:
         return self

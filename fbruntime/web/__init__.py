@@ -5,11 +5,14 @@ Wiring (the server passes these to ``create_app(..., extra_routers=...)``)::
     from fbruntime.web import web_routers
     app = create_app(orch, settings, extra_routers=web_routers(orch, pipeline_service))
 
-Modules: :mod:`.pages` (HTML shells and static files at ``/`` and ``/web/...``),
-:mod:`.api_extras` (``/api/web/...``: network structure, throttled live frames, runs),
-:mod:`.structure` (one level of an application's network), :mod:`.live` (the sampler),
-:mod:`.runs` (runs as the page shows them). The browser side is plain ES modules under
-``static/`` with one vendored library, dagre (MIT, ``static/vendor/``), for graph layout.
+Modules: :mod:`.pages` (HTML shells, 404 pages and static files at ``/`` and ``/web/...``),
+:mod:`.api_extras` (``/api/web/...``: network structure, throttled live frames, runs, task
+detail, the runs grid), :mod:`.structure` (one level of an application's network, with the 4diac
+file's positions and subapp pins), :mod:`.live` (the sampler), :mod:`.runs` (runs as the page
+shows them, the overview's cached recent runs), :mod:`.faults` (a fault as a person reads it).
+The browser side is plain ES modules under ``static/`` (``canvas.js`` pan/zoom/minimap,
+``layout.js`` where boxes go) with one vendored library, dagre (MIT, ``static/vendor/``), for
+layered layout.
 """
 
 from __future__ import annotations
@@ -38,4 +41,4 @@ def web_routers(
         if live_interval is None
         else api_extras_router(pipeline_service, live_interval=live_interval)
     )
-    return [web_router(), extras]
+    return [web_router(pipeline_service), extras]

@@ -23,15 +23,24 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from fbruntime.api.context import Reader, Writer
 from fbruntime.api.errors import ApiError
+from fbruntime.core import FBInstance
 from fbruntime.orchestrator import Orchestrator, OrchestratorError
+from fbruntime.web.faults import fault_dict
 from fbruntime.web.live import watch_level
-from fbruntime.web.runs import overview_runs, pipelines_list, run_logs, run_view
-from fbruntime.web.structure import describe_level
+from fbruntime.web.runs import (
+    RecentRuns,
+    pipeline_grid,
+    pipelines_list,
+    run_logs,
+    run_view,
+    task_detail,
+)
+from fbruntime.web.structure import app_path, describe_level
 
 __all__ = ["api_extras_router"]
 
@@ -60,16 +69,30 @@ def _sse(frames: AsyncIterator[dict[str, Any]], kind: str) -> StreamingResponse:
 
 
 def _apps(orch: Orchestrator) -> list[dict[str, Any]]:
+    """Each application with its block count and its faults (how many, and the latest one).
+
+    One pass over the instances, reading two attributes each: the overview is asked for every
+    second by every open page, so it builds no per-block dictionaries.
+    """
     out = []
     for app in orch.apps():
-        blocks = app.blocks()
-        out.append(
-            {
-                **app.describe(),
-                "blocks": len(blocks),
-                "faults": sum(1 for b in blocks if b["fault"] is not None),
-            }
-        )
+        blocks = faults = 0
+        latest: tuple[float, str, FBInstance] | None = None
+        if app.device is not None:
+            for res in app.device.resources.values():
+                for inst in res.network.walk():
+                    blocks += 1
+                    fault = inst.rt__fault
+                    if fault is not None:
+                        faults += 1
+                        at = getattr(fault, "at", 0.0) or 0.0
+                        if latest is None or at >= latest[0]:
+                            latest = (at, app_path(app, res.name, inst.rt__path()), inst)
+        problem = None
+        if latest is not None:
+            inst = latest[2]
+            problem = {"block": latest[1], **fault_dict(inst.rt__fault, inst.rt__type)}
+        out.append({**app.describe(), "blocks": blocks, "faults": faults, "problem": problem})
     return out
 
 
@@ -83,6 +106,7 @@ def api_extras_router(
     """The ``/api/web`` routes; ``pipeline_service`` is optional (no pipelines without it)."""
     router = APIRouter(prefix="/api/web", tags=["web"])
     service = pipeline_service
+    recent = RecentRuns(service) if service is not None else None
 
     def need_service() -> Any:
         if service is None:
@@ -91,14 +115,16 @@ def api_extras_router(
 
     async def overview(orch: Orchestrator) -> dict[str, Any]:
         data: dict[str, Any] = {"apps": _apps(orch), "pipelines": None, "runs": None}
-        if service is not None:
+        if service is not None and recent is not None:
             data["pipelines"] = pipelines_list(service)
-            data["runs"] = await overview_runs(service)
+            data["runs"] = await recent.get()
         return data
 
     @router.get("/overview")
-    async def get_overview(ctx: Reader) -> Any:
-        return await overview(ctx.orchestrator)
+    async def get_overview(ctx: Reader) -> Response:
+        # Plain JSON text: FastAPI's encoder would walk the whole answer again first.
+        data = json.dumps(await overview(ctx.orchestrator), separators=(",", ":"))
+        return Response(data, media_type="application/json")
 
     @router.get("/overview/stream")
     async def overview_stream(
@@ -159,6 +185,50 @@ def api_extras_router(
         if view is None:
             raise ApiError(404, "not_found", f"run {run_id!r} does not exist")
         return view
+
+    @router.get("/runs/{run_id}/tasks/{task_id}")
+    async def get_task(ctx: Reader, run_id: str, task_id: str) -> Any:
+        """A task of a run: params, result, and each attempt with its error and timing."""
+        detail = await task_detail(need_service(), run_id, task_id)
+        if detail is None:
+            raise ApiError(404, "not_found", f"run {run_id!r} has no task {task_id!r}")
+        return detail
+
+    @router.get("/pipelines/{dag_id}/grid")
+    async def grid(
+        ctx: Reader, dag_id: str, limit: Annotated[int, Query(gt=0, le=200)] = 25
+    ) -> Any:
+        """The pipeline's last runs against its tasks: status and attempts per cell."""
+        svc = need_service()
+        if dag_id not in {p.dag_id for p in svc.list()}:
+            raise ApiError(404, "not_found", f"pipeline {dag_id!r} does not exist")
+        return await pipeline_grid(svc, dag_id, limit)
+
+    @router.get("/pipelines/{dag_id}/grid/stream")
+    async def grid_stream(
+        ctx: Reader,
+        dag_id: str,
+        limit: Annotated[int, Query(gt=0, le=200)] = 25,
+        max_frames: Annotated[int | None, Query(gt=0)] = None,
+    ) -> StreamingResponse:
+        svc = need_service()
+        if dag_id not in {p.dag_id for p in svc.list()}:
+            raise ApiError(404, "not_found", f"pipeline {dag_id!r} does not exist")
+
+        async def frames() -> AsyncIterator[dict[str, Any]]:
+            last: dict[str, Any] | None = None
+            sent = quiet = 0
+            while max_frames is None or sent < max_frames:
+                data = await pipeline_grid(svc, dag_id, limit)
+                if data != last or quiet >= 10:
+                    last, quiet = data, 0
+                    sent += 1
+                    yield data
+                else:
+                    quiet += 1
+                await asyncio.sleep(run_interval * 2)
+
+        return _sse(frames(), "grid")
 
     @router.get("/runs/{run_id}/logs")
     async def get_logs(ctx: Reader, run_id: str, after: int = 0) -> Any:

@@ -3,16 +3,13 @@ event rate: a resource running millions of events a second costs the page the sa
 second as an idle one.
 
 Per sample the watcher reads every data pin of the level's blocks (and of the border, inside a
-composite), the event counters, each block's state and fault, and the application's state, and
-yields only what changed since the last frame. Counting is done by the engine itself:
+composite), the event totals, each block's state, ECC state, forced pins and fault, and the
+application's state, and yields only what changed since the last frame.
 
-* event inputs with :meth:`Resource.watch_events` (the linker builds a counting entry for the
-  watched input only);
-* event outputs by an :class:`EmitCounter` placed among the instance's subscribers, which the
-  linker calls only for instances that have one, so unwatched blocks pay nothing.
-
-Counters are shared between pages watching the same pin and removed by the last one to leave
-(a counter someone else installed, say the management protocol's watch, is left alone).
+Event counts are the engine's own totals since each block was created (``rt__event_totals``,
+counted always, as FORTE's monitoring does), so a page opened late shows the same numbers as one
+open from the start, and watching installs nothing in the engine: opening or closing a page
+never relinks a resource.
 """
 
 from __future__ import annotations
@@ -22,90 +19,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from fbruntime.core import FBInstance, Resource
+from fbruntime.core import FBInstance
 from fbruntime.orchestrator import Application
 from fbruntime.orchestrator.values import pin_value
-from fbruntime.web.structure import Level, join, resolve_level
+from fbruntime.web.structure import Level, block_status, join, resolve_level
 
-__all__ = ["EmitCounter", "LevelWatch", "watch_level"]
+__all__ = ["LevelWatch", "watch_level"]
 
 MAX_TEXT = 200
-
-
-class EmitCounter:
-    """Counts the events an instance sends; quacks like the subscriber queues the engine feeds."""
-
-    def __init__(self) -> None:
-        self.counts: dict[str, int] = {}
-
-    def full(self) -> bool:
-        return False
-
-    def get_nowait(self) -> None:  # never called: never full
-        return None
-
-    def put_nowait(self, ev: Any) -> None:
-        self.counts[ev.event] = self.counts.get(ev.event, 0) + 1
-
-
-@dataclass
-class _Shared:
-    refs: int
-    mine: bool
-    counter: Any
-
-
-_INPUT_COUNTERS: dict[tuple[int, str], _Shared] = {}
-_EMIT_COUNTERS: dict[int, _Shared] = {}
-
-
-def _watch_input(res: Resource, inst: FBInstance, event: str) -> list[int]:
-    key = (id(inst), event)
-    shared = _INPUT_COUNTERS.get(key)
-    if shared is None:
-        existing = inst.rt__event_counts.get(event)
-        counter = existing if existing is not None else res.watch_events(inst, event)
-        shared = _INPUT_COUNTERS[key] = _Shared(0, existing is None, counter)
-    shared.refs += 1
-    return shared.counter  # type: ignore[no-any-return]
-
-
-def _unwatch_input(res: Resource, inst: FBInstance, event: str) -> None:
-    key = (id(inst), event)
-    shared = _INPUT_COUNTERS.get(key)
-    if shared is None:
-        return
-    shared.refs -= 1
-    if shared.refs <= 0:
-        del _INPUT_COUNTERS[key]
-        if shared.mine:
-            res.unwatch_events(inst, event)
-
-
-def _watch_emits(res: Resource, inst: FBInstance) -> EmitCounter:
-    shared = _EMIT_COUNTERS.get(id(inst))
-    if shared is None:
-        counter = EmitCounter()
-        subs: list[Any] = getattr(inst, "rt__subscribers", None) or []
-        subs.append(counter)
-        inst.rt__subscribers = subs  # type: ignore[attr-defined]
-        res.mark_dirty()
-        shared = _EMIT_COUNTERS[id(inst)] = _Shared(0, True, counter)
-    shared.refs += 1
-    return shared.counter  # type: ignore[no-any-return]
-
-
-def _unwatch_emits(res: Resource, inst: FBInstance) -> None:
-    shared = _EMIT_COUNTERS.get(id(inst))
-    if shared is None:
-        return
-    shared.refs -= 1
-    if shared.refs <= 0:
-        del _EMIT_COUNTERS[id(inst)]
-        subs: list[Any] = getattr(inst, "rt__subscribers", None) or []
-        if shared.counter in subs:
-            subs.remove(shared.counter)
-        res.mark_dirty()
 
 
 @dataclass
@@ -115,16 +36,13 @@ class LevelWatch:
     app: Application
     level: Level
     pins: list[tuple[str, FBInstance, str, Any]] = field(default_factory=list)
-    inputs: list[tuple[str, FBInstance, str, list[int]]] = field(default_factory=list)
-    emits: list[tuple[str, FBInstance, str, EmitCounter]] = field(default_factory=list)
     blocks: list[tuple[str, FBInstance]] = field(default_factory=list)
 
     @classmethod
     def open(cls, app: Application, path: str) -> LevelWatch:
         level = resolve_level(app, path)
         watch = cls(app, level)
-        res = level.resource
-        if res is None:
+        if level.resource is None:
             return watch
         members = [(p, inst) for _, inst, p in level.blocks]
         if level.owner is not None:
@@ -134,25 +52,12 @@ class LevelWatch:
             itf = inst.rt__type.interface
             for port in itf.data_ports():
                 watch.pins.append((join(bpath, port.name), inst, port.name, port.type))
-            for ev in itf.event_inputs:
-                counter = _watch_input(res, inst, ev.name)
-                watch.inputs.append((join(bpath, ev.name), inst, ev.name, counter))
-            if itf.event_outputs:
-                emit = _watch_emits(res, inst)
-                for ev in itf.event_outputs:
-                    watch.emits.append((join(bpath, ev.name), inst, ev.name, emit))
         return watch
 
     def close(self) -> None:
-        res = self.level.resource
-        if res is None:
-            return
-        for _, inst, event, _ in self.inputs:
-            _unwatch_input(res, inst, event)
-        for inst in {id(i): i for _, i, _, _ in self.emits}.values():
-            _unwatch_emits(res, inst)
-        self.inputs.clear()
-        self.emits.clear()
+        """Nothing to undo: the engine counts whether anyone watches or not."""
+        self.pins.clear()
+        self.blocks.clear()
 
     def sample(self) -> dict[str, Any]:
         values: dict[str, str] = {}
@@ -163,17 +68,11 @@ class LevelWatch:
                 text = f"<{type(exc).__name__}>"
             values[path] = text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
         counts: dict[str, int] = {}
-        for path, _, _, counter in self.inputs:
-            counts[path] = counter[0]
-        for path, _, event, emit in self.emits:
-            counts[path] = emit.counts.get(event, 0)
         blocks: dict[str, dict[str, Any]] = {}
         for path, inst in self.blocks:
-            fault = inst.rt__fault
-            blocks[path] = {
-                "state": inst.rt__state.value,
-                "fault": None if fault is None else fault.as_dict(),
-            }
+            for event, n in inst.rt__event_totals().items():
+                counts[join(path, event)] = n
+            blocks[path] = block_status(inst)
         return {
             "app": {"state": self.app.state, "error": self.app.error},
             "values": values,

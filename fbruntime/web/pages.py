@@ -1,5 +1,5 @@
-"""The HTML pages (``/``, ``/web/``, ``/web/apps/{name}``, ``/web/runs/{id}``) and the static
-files under ``/web/static/``.
+"""The HTML pages (``/``, ``/web/``, ``/web/apps/{name}``, ``/web/runs/{id}``,
+``/web/pipelines/{dag_id}``) and the static files under ``/web/static/``.
 
 Pages are server-rendered shells with plain string templates (jinja2 is not a dependency): the
 header with the token field and the connection status, the page's landmarks, and the data the
@@ -12,8 +12,9 @@ from __future__ import annotations
 import mimetypes
 from html import escape
 from pathlib import Path
+from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 __all__ = ["STATIC_DIR", "web_router"]
@@ -24,6 +25,8 @@ _SCRIPTS = {
     "overview": ("overview.js", False),
     "app": ("app.js", True),
     "run": ("run.js", True),
+    "pipeline": ("pipeline.js", False),
+    "missing": ("missing.js", False),
 }
 
 
@@ -79,6 +82,21 @@ def _overview() -> str:
 <section aria-labelledby="pipes-h">
   <h2 id="pipes-h">Pipelines</h2>
   <div id="pipelines" class="table-wrap"><p class="muted">Loading…</p></div>
+  <details id="upload" class="panel upload">
+    <summary>Upload a pipeline config</summary>
+    <form id="upload-form">
+      <label for="config-file">Config file (.json)</label>
+      <input id="config-file" type="file" accept=".json,application/json">
+      <label for="config-name">or paste it, with a file name</label>
+      <input id="config-name" placeholder="pipeline.json" autocomplete="off">
+      <label for="config-text" class="sr-only">Config text</label>
+      <textarea id="config-text" rows="8" spellcheck="false"
+        placeholder='{"dag_name": "...", "tasks": [...]}'></textarea>
+      <div class="row"><button type="button" id="validate">Validate</button>
+        <button type="submit">Upload</button></div>
+      <p id="upload-result" role="status"></p>
+    </form>
+  </details>
 </section>
 <section aria-labelledby="runs-h">
   <h2 id="runs-h">Recent runs</h2>
@@ -100,6 +118,7 @@ def _app_page(name: str) -> str:
     <button type="button" data-action="start">Start</button>
     <button type="button" data-action="stop">Stop</button>
     <button type="button" data-action="reset">Reset</button>
+    <button type="button" data-action="kill">Kill</button>
   </div>
   <p id="app-error" class="error" hidden></p>
 </div>
@@ -107,10 +126,21 @@ def _app_page(name: str) -> str:
   <section class="graph-pane" aria-labelledby="graph-h">
     <h2 id="graph-h" class="sr-only">Function block network</h2>
     <div class="graph-tools">
-      <label for="zoom">Zoom</label>
-      <select id="zoom"><option value="fit">Fit</option><option value="1">100%</option>
-        <option value="1.5">150%</option><option value="0.75">75%</option></select>
-      <span class="legend"><span class="sw ev"></span>event <span class="sw da"></span>data</span>
+      <div role="group" aria-label="View">
+        <button type="button" id="fit" title="Show the whole network">Fit</button>
+        <button type="button" id="zoom-out" aria-label="Zoom out">&minus;</button>
+        <button type="button" id="zoom-100" title="Zoom to 100%">100%</button>
+        <button type="button" id="zoom-in" aria-label="Zoom in">+</button>
+      </div>
+      <form id="search-form" class="search" role="search">
+        <label for="search">Find block</label>
+        <input id="search" list="block-names" autocomplete="off" placeholder="name">
+        <datalist id="block-names"></datalist>
+        <button type="submit">Go</button>
+        <span id="search-result" class="muted" role="status"></span>
+      </form>
+      <span class="legend"><span class="sw ev"></span>event <span class="sw da"></span>data
+        <span class="hint muted">drag to pan · wheel to zoom</span></span>
     </div>
     <div id="graph" class="graph" tabindex="-1"><p class="muted">Loading…</p></div>
   </section>
@@ -131,7 +161,7 @@ def _run_page(run_id: str) -> str:
         f"""<div class="app-head">
   <h1><span class="muted">Run</span> <span id="run-title">{r}</span>
     <span id="run-state" class="pill">…</span></h1>
-  <p id="run-meta" class="muted"></p>
+  <p><span id="run-meta" class="muted"></span> · <a id="pipeline-link" href="/web/">pipeline</a></p>
   <div class="actions" role="group" aria-label="Run actions">
     <button type="button" data-action="cancel">Cancel run</button>
     <button type="button" data-action="rerun">Rerun failed tasks</button>
@@ -144,21 +174,84 @@ def _run_page(run_id: str) -> str:
 <div class="split">
   <section class="graph-pane" aria-labelledby="dag-h">
     <h2 id="dag-h">Tasks</h2>
-    <div class="legend" id="status-legend"></div>
-    <div id="graph" class="graph"><p class="muted">Loading…</p></div>
+    <div class="graph-tools"><button type="button" id="fit">Fit</button>
+      <div class="legend" id="status-legend"></div></div>
+    <div id="graph" class="graph dag-host"><p class="muted">Loading…</p></div>
+    <h2 id="gantt-h">Timeline</h2>
+    <div id="gantt" class="table-wrap" aria-labelledby="gantt-h"></div>
     <div id="tasks" class="table-wrap"></div>
   </section>
-  <aside class="details logs-pane" aria-labelledby="logs-h">
-    <h2 id="logs-h">Log</h2>
-    <div class="log-tools">
-      <label><input type="checkbox" id="follow" checked> follow</label>
-      <label for="log-task">Task</label>
-      <select id="log-task"><option value="">all</option></select>
+  <aside class="details logs-pane" aria-label="Task detail and log">
+    <div class="tabs" role="tablist">
+      <button type="button" role="tab" data-tab="task" aria-selected="false">Task</button>
+      <button type="button" role="tab" data-tab="log" aria-selected="true">Log</button>
     </div>
-    <ol id="logs" class="logs" aria-live="off"></ol>
+    <div id="task-detail" role="tabpanel" hidden><p class="muted">Click a task to see its
+      parameters, result and attempts.</p></div>
+    <div id="log-pane" role="tabpanel">
+      <div class="log-tools">
+        <label><input type="checkbox" id="follow" checked> follow</label>
+        <label for="log-task">Task</label>
+        <select id="log-task"><option value="">all</option></select>
+      </div>
+      <ol id="logs" class="logs" aria-live="off"></ol>
+    </div>
   </aside>
 </div>""",
         {"run": run_id},
+    )
+
+
+def _missing(what: str, name: str) -> str:
+    return page(
+        f"No {what} {name}",
+        "missing",
+        f"""<h1>Not found</h1>
+<p id="missing" class="error">There is no {escape(what)} named <strong>{escape(name)}</strong>
+on this server.</p>
+<p><a href="/web/">Back to the overview</a>, which lists what there is.</p>""",
+    )
+
+
+def _pipeline_page(dag_id: str) -> str:
+    d = escape(dag_id)
+    return page(
+        f"{dag_id} (pipeline)",
+        "pipeline",
+        f"""<div class="app-head">
+  <h1><span class="muted">Pipeline</span> <span id="dag-name">{d}</span></h1>
+  <p id="dag-meta" class="muted"></p>
+</div>
+<section aria-labelledby="grid-h">
+  <h2 id="grid-h">Runs &times; tasks</h2>
+  <div id="grid" class="table-wrap"><p class="muted">Loading…</p></div>
+</section>
+<div class="split2">
+  <section aria-labelledby="start-h" class="panel">
+    <h2 id="start-h">Run with parameters</h2>
+    <form id="run-form">
+      <label for="run-params">Parameters per task (JSON: task → param → value; empty for the
+        file's own)</label>
+      <textarea id="run-params" rows="8" spellcheck="false"></textarea>
+      <div class="row"><button type="submit">Start run</button>
+        <span id="run-result" class="muted" role="status"></span></div>
+    </form>
+  </section>
+  <section aria-labelledby="sched-h" class="panel">
+    <h2 id="sched-h">Schedule</h2>
+    <p id="schedule-now" class="muted">Loading…</p>
+    <form id="schedule-form">
+      <label for="cron">Cron (minute hour day month weekday)</label>
+      <input id="cron" placeholder="*/15 * * * *" autocomplete="off">
+      <label for="tz">Time zone</label>
+      <input id="tz" value="UTC" autocomplete="off">
+      <div class="row"><button type="submit">Save schedule</button>
+        <button type="button" id="unschedule">Remove schedule</button>
+        <span id="schedule-result" class="muted" role="status"></span></div>
+    </form>
+  </section>
+</div>""",
+        {"dag": dag_id},
     )
 
 
@@ -172,9 +265,13 @@ def _static(path: str) -> Response:
     return FileResponse(target, media_type=media, headers={"Cache-Control": "no-cache"})
 
 
-def web_router() -> APIRouter:
-    """The pages and static files (no data in them: the data comes from the API with the token)."""
+def web_router(pipeline_service: Any = None) -> APIRouter:
+    """The pages and static files (no data in them: the data comes from the API with the token).
+
+    A page for an application, run or pipeline that does not exist is a 404 page saying so.
+    """
     router = APIRouter(include_in_schema=False)
+    service = pipeline_service
 
     @router.get("/")
     async def root() -> RedirectResponse:
@@ -189,12 +286,23 @@ def web_router() -> APIRouter:
         return HTMLResponse(_overview())
 
     @router.get("/web/apps/{name}", response_class=HTMLResponse)
-    async def app_page(name: str) -> HTMLResponse:
+    async def app_page(request: Request, name: str) -> HTMLResponse:
+        orch = request.app.state.fbrt.orchestrator
+        if name not in {a.name for a in orch.apps()}:
+            return HTMLResponse(_missing("application", name), status_code=404)
         return HTMLResponse(_app_page(name))
 
     @router.get("/web/runs/{run_id}", response_class=HTMLResponse)
     async def run_page(run_id: str) -> HTMLResponse:
+        if service is None or await service.store.runs.get(run_id, with_logs=False) is None:
+            return HTMLResponse(_missing("run", run_id), status_code=404)
         return HTMLResponse(_run_page(run_id))
+
+    @router.get("/web/pipelines/{dag_id}", response_class=HTMLResponse)
+    async def pipeline_page(dag_id: str) -> HTMLResponse:
+        if service is None or dag_id not in {p.dag_id for p in service.list()}:
+            return HTMLResponse(_missing("pipeline", dag_id), status_code=404)
+        return HTMLResponse(_pipeline_page(dag_id))
 
     @router.get("/web/static/{path:path}")
     async def static(path: str) -> Response:

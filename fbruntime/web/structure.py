@@ -18,13 +18,32 @@ from typing import Any
 
 from fbruntime.core import FBInstance, Network, NoSuchObject, Resource
 from fbruntime.core.interface import Interface
+from fbruntime.fourdiac.drawing import Drawing, SubappPins, drawing_of
 from fbruntime.orchestrator import Application, PinNotFound, WrongState
+from fbruntime.web.faults import fault_dict
 
-__all__ = ["Level", "describe_level", "interface_dict", "join", "resolve_level"]
+__all__ = [
+    "Level",
+    "app_path",
+    "block_status",
+    "describe_level",
+    "interface_dict",
+    "join",
+    "resolve_level",
+]
 
 
 def join(*parts: str) -> str:
     return ".".join(p for p in parts if p)
+
+
+def app_path(app: Application, res_name: str, inst_path: str) -> str:
+    """An instance's path as the application's routes take it (``RES.FB``, ``Inner.FB``)."""
+    if app.root is None:
+        return join(res_name, inst_path)
+    if inst_path == app.root:
+        return ""
+    return inst_path.removeprefix(app.root + ".")
 
 
 @dataclass
@@ -129,18 +148,36 @@ def interface_dict(itf: Interface) -> dict[str, Any]:
     }
 
 
-def _block(name: str, inst: FBInstance, path: str) -> dict[str, Any]:
+def block_status(inst: FBInstance) -> dict[str, Any]:
+    """What changes about a block while it runs: state, ECC state, forced pins, last fault."""
     fault = inst.rt__fault
+    ecc = getattr(inst, "rt__state_name", None)
+    return {
+        "state": inst.rt__state.value,
+        "ecc": ecc() if callable(ecc) else None,
+        "forced": sorted(inst.rt__forced),
+        "fault": None if fault is None else fault_dict(fault, inst.rt__type),
+    }
+
+
+def _block(
+    name: str,
+    inst: FBInstance,
+    path: str,
+    pos: tuple[float, float] | None,
+    sources: dict[str, str],
+) -> dict[str, Any]:
     return {
         "id": path,
         "name": name,
         "path": path,
         "type": inst.rt__type.name,
         "kind": inst.rt__type.kind,
-        "state": inst.rt__state.value,
-        "fault": None if fault is None else fault.as_dict(),
+        **block_status(inst),
         "openable": isinstance(getattr(inst, "rt__network", None), Network),
         "interface": interface_dict(inst.rt__type.interface),
+        "pos": None if pos is None else list(pos),
+        "connected": sources,  # data input -> the output that feeds it (writes get overwritten)
     }
 
 
@@ -152,44 +189,87 @@ def _crumbs(app: Application, path: str) -> list[dict[str, str]]:
     return crumbs
 
 
+def _pins_dict(pins: SubappPins) -> dict[str, Any]:
+    """A subapp's own pins in the shape of :func:`interface_dict`."""
+    return {
+        "event_inputs": [{"name": n, "with": []} for n in pins.event_inputs],
+        "event_outputs": [{"name": n, "with": []} for n in pins.event_outputs],
+        "data_inputs": [{"name": n, "type": t} for n, t in pins.data_inputs],
+        "data_outputs": [{"name": n, "type": t} for n, t in pins.data_outputs],
+        "inouts": [],
+        "sockets": [],
+        "plugs": [],
+    }
+
+
+def _sources(net: Network | None) -> dict[int, dict[str, str]]:
+    """Per instance (by id), its connected data inputs and what feeds each."""
+    out: dict[int, dict[str, str]] = {}
+    if net is None:
+        return out
+    for conn in net.data_connections:
+        if conn.dst_fb is None:
+            continue
+        src = conn.src_pin if conn.src_fb is None else f"{conn.src_fb.rt__name}.{conn.src_pin}"
+        out.setdefault(id(conn.dst_fb), {})[conn.dst_pin] = src
+    return out
+
+
 def describe_level(app: Application, path: str) -> dict[str, Any]:
-    """The level as JSON: blocks with their pins, groups, the border, and the connections."""
+    """The level as JSON: blocks with their pins and positions, groups (subapps with their own
+    pins), the border (a composite's or subapp's interface, seen from inside), connections."""
     level = resolve_level(app, path)
-    by_id = {id(inst): p for _, inst, p in level.blocks}
-    group_of: dict[int, str] = {}
-    if level.network is not None:
-        for head, gpath in level.groups:
-            for name, inst in level.network.instances.items():
-                if name.startswith(level.prefix + head + "."):
-                    group_of[id(inst)] = gpath
-    connections: list[dict[str, Any]] = []
-    if level.network is not None:
-        seen: set[tuple[str, str, str, str, str]] = set()
-        for conn in [*level.network.event_connections, *level.network.data_connections]:
-            src = _end(conn.src_fb, conn.src_pin, by_id, group_of, level)
-            dst = _end(conn.dst_fb, conn.dst_pin, by_id, group_of, level)
-            if src is None or dst is None:
-                continue
-            if src[0] == dst[0] and src[0] in group_of.values():
-                continue  # inside one group: drawn when the group is opened
-            key = (conn.kind, *src, *dst)
-            if key in seen:
-                continue
-            seen.add(key)
-            connections.append(
-                {
-                    "kind": conn.kind,
-                    "from": {"block": src[0], "pin": src[1]},
-                    "to": {"block": dst[0], "pin": dst[1]},
-                }
-            )
-    border = None
+    drawing = drawing_of(level.resource.network) if level.resource is not None else None
+    container = level.prefix[:-1]
+    positions: dict[str, tuple[float, float]] = {}
+    if level.owner is not None:
+        positions = dict(getattr(level.owner.rt__type, "positions", None) or {})
+    elif drawing is not None:
+        positions = {
+            name: xy for name, xy in drawing.positions.items() if name.startswith(level.prefix)
+        }
+    sources = _sources(level.network)
+    blocks = []
+    for name, inst, p in level.blocks:
+        key = name if level.owner is not None else inst.rt__name
+        blocks.append(_block(name, inst, p, positions.get(key), sources.get(id(inst), {})))
+    groups = []
+    for name, gpath in level.groups:
+        full = level.prefix + name
+        pins = drawing.subapps.get(full) if drawing is not None else None
+        pos = positions.get(full)
+        groups.append(
+            {
+                "id": gpath,
+                "name": name,
+                "path": gpath,
+                "subapp": pins is not None,
+                # a 4diac resource groups its applications' FBs; other dotted names are subapps
+                "kind": "application"
+                if drawing is not None and not level.prefix and pins is None
+                else "subapplication",
+                "interface": None if pins is None else _pins_dict(pins),
+                "pos": None if pos is None else list(pos),
+            }
+        )
+    border: dict[str, Any] | None = None
     if level.owner is not None:
         border = {
             "path": level.owner_path,
             "type": level.owner.rt__type.name,
             "interface": interface_dict(level.owner.rt__type.interface),
         }
+    elif drawing is not None and container in drawing.subapps:
+        border = {
+            "path": level.path,
+            "type": "subapplication " + container.rpartition(".")[2],
+            "interface": _pins_dict(drawing.subapps[container]),
+            "subapp": True,
+        }
+    if drawing is not None and level.owner is None and level.network is not None:
+        connections = _drawn_connections(level, drawing, container, border is not None)
+    else:
+        connections = _flat_connections(level)
     return {
         "app": app.name,
         "kind": app.kind,
@@ -198,11 +278,87 @@ def describe_level(app: Application, path: str) -> dict[str, Any]:
         "state": app.state,
         "error": app.error,
         "border": border,
-        "blocks": [_block(name, inst, p) for name, inst, p in level.blocks],
-        "groups": [{"id": g, "name": name, "path": g} for name, g in level.groups],
+        "blocks": blocks,
+        "groups": groups,
         "resources": [{"id": r, "name": r, "path": r} for r in level.resources],
         "connections": connections,
+        "positioned": bool(positions),
     }
+
+
+def _drawn_connections(
+    level: Level, drawing: Drawing, container: str, has_border: bool
+) -> list[dict[str, Any]]:
+    """The connections drawn in this level's network, ending on subapp pins where drawn so."""
+    blocks = {inst.rt__name: p for _, inst, p in level.blocks}
+    groups = {level.prefix + name: g for name, g in level.groups}
+
+    def end(where: tuple[str, str]) -> tuple[str, str] | None:
+        element, pin = where
+        if element == container and has_border:
+            return "", pin
+        if element in blocks:
+            return blocks[element], pin
+        if element in groups:
+            return groups[element], pin
+        for full, gpath in groups.items():  # an application's FB seen from its resource
+            if element.startswith(full + "."):
+                return gpath, f"{element[len(full) + 1 :]}.{pin}"
+        return None
+
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, ...]] = set()
+    for conn in drawing.connections:
+        if conn.container != container or conn.kind == "adapter":
+            continue
+        src, dst = end(conn.source), end(conn.destination)
+        if src is None or dst is None:
+            continue
+        key = (conn.kind, *src, *dst)
+        if key not in seen:
+            seen.add(key)
+            out.append(
+                {
+                    "kind": conn.kind,
+                    "from": {"block": src[0], "pin": src[1]},
+                    "to": {"block": dst[0], "pin": dst[1]},
+                }
+            )
+    return out
+
+
+def _flat_connections(level: Level) -> list[dict[str, Any]]:
+    """The engine's connections at this level (no drawing: a composite, a Python network)."""
+    by_id = {id(inst): p for _, inst, p in level.blocks}
+    group_of: dict[int, str] = {}
+    if level.network is not None:
+        for head, gpath in level.groups:
+            for name, inst in level.network.instances.items():
+                if name.startswith(level.prefix + head + "."):
+                    group_of[id(inst)] = gpath
+    connections: list[dict[str, Any]] = []
+    if level.network is None:
+        return connections
+    seen: set[tuple[str, str, str, str, str]] = set()
+    for conn in [*level.network.event_connections, *level.network.data_connections]:
+        src = _end(conn.src_fb, conn.src_pin, by_id, group_of, level)
+        dst = _end(conn.dst_fb, conn.dst_pin, by_id, group_of, level)
+        if src is None or dst is None:
+            continue
+        if src[0] == dst[0] and src[0] in group_of.values():
+            continue  # inside one group: drawn when the group is opened
+        key = (conn.kind, *src, *dst)
+        if key in seen:
+            continue
+        seen.add(key)
+        connections.append(
+            {
+                "kind": conn.kind,
+                "from": {"block": src[0], "pin": src[1]},
+                "to": {"block": dst[0], "pin": dst[1]},
+            }
+        )
+    return connections
 
 
 def _end(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from fbruntime.core import Device, ResourceState, TestClock
-from fbruntime.mgmt import ManagementClient, serve
+from fbruntime.mgmt import ManagementClient, persistence, serve
 from fbruntime.mgmt.commands import (
     Command,
     CreateConnection,
@@ -23,6 +25,7 @@ from fbruntime.mgmt.commands import (
 from fbruntime.mgmt.deployment import DeploymentRecord
 from fbruntime.mgmt.executor import DeviceTarget
 from fbruntime.mgmt.persistence import DeploymentSync, restore
+from fbruntime.mgmt.requests import parse_request
 from fbruntime.mgmt.resolver import LibraryResolver
 from fbruntime.store import Store
 
@@ -86,7 +89,6 @@ async def test_a_restarted_device_comes_back_as_it_was_deployed(
     try:
         first = DeviceTarget(Device("DEV", clock=TestClock()), resolver)
         sync = DeploymentSync(first, store.deployments)
-        sync.start()
         await run(first, [*DEPLOY, *extra])
         await sync.close()
         first.device.kill()
@@ -96,7 +98,8 @@ async def test_a_restarted_device_comes_back_as_it_was_deployed(
     store = await Store.open(data_dir=tmp_path)  # a new process would open it like this
     try:
         second = DeviceTarget(Device("DEV", clock=TestClock()), resolver)
-        assert await restore(second, store.deployments) == len(COMPACTED) - (not running)
+        report = await restore(second, store.deployments)
+        assert (report.replayed, report.failures) == (len(COMPACTED) - (not running), [])
         await second.device.settle()
     finally:
         await store.close()
@@ -113,25 +116,56 @@ async def test_a_restarted_device_comes_back_as_it_was_deployed(
     second.device.kill()
 
 
-async def test_a_deployment_over_tcp_is_stored_without_waiting_per_request(
+async def test_every_reply_over_tcp_comes_after_its_change_is_stored(
     tmp_path: Path, resolver: LibraryResolver
 ) -> None:
     store = await Store.open(data_dir=tmp_path)
     target = DeviceTarget(Device("DEV", clock=TestClock()), resolver)
     sync = DeploymentSync(target, store.deployments)
-    sync.start()
     server = await serve(target, port=0)
     try:
         async with ManagementClient("127.0.0.1", server.port) as client:
             for dst, command in DEPLOY:
                 await client.send(dst, command)
-        await sync.flush()
-        stored = await store.deployments.load_device("DEV")
-        assert DeploymentRecord.from_store(stored) == COMPACTED
-        assert [s.resource for s in stored] == ["RES", "IDLE"]
-        assert [s.running for s in stored] == [True, False]
+                # No flush: what was acknowledged is in the store already.
+                stored = await store.deployments.load_device("DEV")
+                journal = await store.deployments.load_journal("DEV")
+                assert _replayed(stored, journal) == target.record.commands()
+        assert target.record.commands() == COMPACTED
     finally:
         await server.close()
+        await sync.close()
+        await store.close()
+        target.device.kill()
+
+
+def _replayed(stored: Sequence[Any], journal: Sequence[Any]) -> list[tuple[str, Command]]:
+    record = DeploymentRecord.from_stored(stored)
+    for entry in journal:
+        record.apply(entry.destination, parse_request(entry.request).command)
+    return record.commands()
+
+
+async def test_a_long_journal_is_compacted_into_a_snapshot(
+    tmp_path: Path, resolver: LibraryResolver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(persistence, "SNAPSHOT_MIN_JOURNAL", 10)
+    store = await Store.open(data_dir=tmp_path)
+    target = DeviceTarget(Device("DEV", clock=TestClock()), resolver)
+    sync = DeploymentSync(target, store.deployments)
+    try:
+        await run(target, [("", CreateFB("RES", "EMB_RES")), ("RES", CreateFB("C", "E_CTU"))])
+        await sync.commit()
+        for value in range(40):  # the deployment stays 3 commands; the journal would grow
+            await target.execute("RES", WriteParameter(str(value), "C.PV"))
+            await sync.commit()
+            journal = await store.deployments.load_journal("DEV")
+            assert len(journal) <= 10
+        stored = await store.deployments.load_device("DEV")
+        assert _replayed(stored, journal) == target.record.commands()
+        assert ("RES", WriteParameter("39", "C.PV")) in target.record.commands()
+        assert sync.snapshots >= 4
+    finally:
         await sync.close()
         await store.close()
         target.device.kill()

@@ -12,9 +12,11 @@ from sqlalchemy import Connection, inspect, text
 from fbruntime.store import Database, resolve_url
 from fbruntime.store.models import Base
 
+HEAD = "0002"  # the newest migration in fbruntime/store/migrations/versions
 TABLES = {
     "alembic_version",
     "applications",
+    "deployment_journal",
     "deployments",
     "runs",
     "schedules",

@@ -96,3 +96,26 @@ async def test_deleting_resources_and_devices(store: Store) -> None:
     assert [r.resource for r in await store.deployments.load_device("a")] == [DEVICE, "RES0"]
     assert await store.deployments.delete_device("b") == 3
     assert await store.deployments.devices() == ["a"]
+
+
+async def test_the_journal_is_committed_on_return_and_a_snapshot_replaces_it(
+    open_store: OpenStore,
+) -> None:
+    store = await open_store()
+    await store.deployments.save_device("dev", plant())
+    await store.deployments.append_journal("dev", [("RES1", WRITE_PV)])
+    # More rows than one INSERT statement carries: still one transaction, in order.
+    many = [("RES1", f"<Request ID='{i}'/>") for i in range(700)]
+    await store.deployments.append_journal("dev", many)
+    await store.deployments.append_journal("other", [(DEVICE, CREATE_RES)])
+
+    elsewhere = await open_store()  # another connection sees it while the first store is open
+    journal = await elsewhere.deployments.load_journal("dev")
+    assert [(e.destination, e.request) for e in journal] == [("RES1", WRITE_PV), *many]
+    assert await elsewhere.deployments.devices() == ["dev", "other"]
+
+    await store.deployments.save_device("dev", plant())
+    assert await elsewhere.deployments.load_journal("dev") == []
+    assert len(await elsewhere.deployments.load_journal("other")) == 1
+    assert await store.deployments.delete_device("other") == 0
+    assert await elsewhere.deployments.devices() == ["dev"]

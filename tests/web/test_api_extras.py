@@ -4,7 +4,9 @@ frames, static files, redirects and the token rule."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +16,7 @@ from fbruntime.api import ApiSettings, create_app
 from fbruntime.orchestrator import Orchestrator
 from fbruntime.web import STATIC_DIR, web_routers
 from tests.web.conftest import AUTH, TOKEN, spinning_app, system_app
+from tests.web.plant import plant_system
 
 
 @pytest.fixture
@@ -45,7 +48,7 @@ async def test_root_redirects_to_the_overview_page(web: httpx.AsyncClient) -> No
 
 async def test_page_escapes_names_from_the_url(web: httpx.AsyncClient) -> None:
     page = await web.get('/web/apps/%3Cb%20onclick%3D"x"%3E')
-    assert page.status_code == 200
+    assert page.status_code == 404  # no such application; the 404 page names it, escaped
     assert '<b onclick="x">' not in page.text
     assert "&lt;b onclick=&quot;x&quot;&gt;" in page.text
 
@@ -100,7 +103,9 @@ async def test_system_level_groups_flattened_subapps(
     assert [r["name"] for r in top["resources"]] == ["RES"]
     res = (await web.get("/api/web/apps/plant/network", params={"level": "RES"})).json()
     assert [b["name"] for b in res["blocks"]] == ["Source"]
-    assert res["groups"] == [{"id": "RES.Line", "name": "Line", "path": "RES.Line"}]
+    assert [(g["id"], g["name"], g["subapp"]) for g in res["groups"]] == [
+        ("RES.Line", "Line", False)
+    ]
     assert {
         "kind": "event",
         "from": {"block": "RES.Source", "pin": "CNF"},
@@ -109,7 +114,7 @@ async def test_system_level_groups_flattened_subapps(
     line = (await web.get("/api/web/apps/plant/network", params={"level": "RES.Line"})).json()
     assert [b["name"] for b in line["blocks"]] == ["In"]
     assert line["blocks"][0]["path"] == "RES.Line.In"
-    assert line["groups"] == [{"id": "RES.Line.Sub", "name": "Sub", "path": "RES.Line.Sub"}]
+    assert [(g["id"], g["path"]) for g in line["groups"]] == [("RES.Line.Sub", "RES.Line.Sub")]
     assert [c["label"] for c in line["crumbs"]] == ["plant", "RES", "Line"]
 
 
@@ -133,52 +138,36 @@ async def test_live_frames_carry_values_counters_and_then_only_changes(
             "app": {"state": "running", "error": None},
             "values": {"STEP": "3", "CV": "0"},
             "counts": {"CU": 0, "CO": 0},
-            "blocks": {"": {"state": "running", "fault": None}},
+            "blocks": {"": {"state": "running", "ecc": None, "forced": [], "fault": None}},
         }
     ]
 
 
-async def test_live_counters_count_events_in_and_out_and_are_removed_after(
-    orch: Orchestrator, web: httpx.AsyncClient
-) -> None:
-    from fbruntime.web.live import LevelWatch
-
-    app = await orch.create("count", "Counter", start=True)
-    watch = LevelWatch.open(app, "")
-    device = app.device
-    assert device is not None
-    await device.settle()  # the watch takes effect when the resource relinks
-    for _ in range(3):
-        orch.fire("count", "CU")
-    await device.settle()
-    sample = watch.sample()
-    assert sample["counts"] == {"CU": 3, "CO": 3}
-    assert sample["values"]["CV"] == "3"
-    watch.close()
-    res, inst, _ = app.resolve("")
-    assert "CU" not in inst.rt__event_counts
-    assert not getattr(inst, "rt__subscribers", None)
-    assert res is not None
-
-
-async def test_two_watchers_share_counters_and_the_last_removes_them(
+async def test_live_counts_are_the_engines_totals_since_the_block_was_created(
     orch: Orchestrator,
 ) -> None:
     from fbruntime.web.live import LevelWatch
 
     app = await orch.create("count", "Counter", start=True)
-    one, two = LevelWatch.open(app, ""), LevelWatch.open(app, "")
-    assert app.device is not None
-    await app.device.settle()
-    orch.fire("count", "CU")
-    await app.device.settle()
-    one.close()
-    orch.fire("count", "CU")
-    await app.device.settle()
-    assert two.sample()["counts"] == {"CU": 2, "CO": 2}
-    two.close()
+    device = app.device
+    assert device is not None
+    for _ in range(3):
+        orch.fire("count", "CU")
+    await device.settle()
+    # A page opened after the events still sees them (not counted "since the page opened").
+    watch = LevelWatch.open(app, "")
+    sample = watch.sample()
+    assert sample["counts"] == {"CU": 3, "CO": 3}
+    assert sample["values"]["CV"] == "3"
+    version = device.resources["RES"].network.version
+    watch.close()
+    # Watching installed nothing: no relink, no counters left behind.
     _, inst, _ = app.resolve("")
-    assert "CU" not in inst.rt__event_counts
+    assert not inst.rt__event_counts and not getattr(inst, "rt__subscribers", None)
+    assert device.resources["RES"].network.version == version
+    orch.fire("count", "CU")
+    await device.settle()
+    assert LevelWatch.open(app, "").sample()["counts"] == {"CU": 4, "CO": 4}
 
 
 async def test_overview_lists_apps_and_says_there_are_no_pipelines(
@@ -224,3 +213,55 @@ async def test_live_stream_sends_one_frame_per_interval_however_many_events_run(
     counts = [f["counts"]["RES.Spin.REQ"] for f in sent]
     assert counts == sorted(counts)
     assert counts[0] < counts[-1]
+
+
+async def test_network_carries_the_files_positions_and_subapp_pins(
+    orch: Orchestrator, web: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    await orch.create_system("lines", path=str(plant_system(tmp_path)), start=True)
+    net = (await web.get("/api/web/apps/lines/network", params={"level": "_default.Plant"})).json()
+    clock = next(b for b in net["blocks"] if b["name"] == "Clock")
+    assert clock["pos"] == [100.0, 1600.0] and net["positioned"] is True
+    line = next(g for g in net["groups"] if g["name"] == "Line1")
+    assert line["subapp"] is True and line["pos"] == [4000.0, 0.0]
+    assert [p["name"] for p in line["interface"]["event_inputs"]] == ["START"]
+    assert [p["name"] for p in line["interface"]["data_outputs"]] == ["COUNT"]
+    # Connections end on the subapp's own pins, never on the FBs inside it.
+    ends = {(c["to"]["block"], c["to"]["pin"]) for c in net["connections"]}
+    assert ("_default.Plant.Line1", "START") in ends
+    assert not any("." in pin for _, pin in ends)
+    inside = (
+        await web.get("/api/web/apps/lines/network", params={"level": "_default.Plant.Line1"})
+    ).json()
+    assert inside["border"]["subapp"] is True
+    assert {
+        "kind": "event",
+        "from": {"block": "", "pin": "START"},
+        "to": {"block": "_default.Plant.Line1.S0", "pin": "EI"},
+    } in inside["connections"]
+    feeds = next(b for b in inside["blocks"] if b["name"] == "W0")["connected"]
+    assert feeds == {"G": "Plant.Line1.C0.Q"}
+
+
+async def test_overview_names_the_latest_fault_with_its_place_and_no_server_paths(
+    orch: Orchestrator, web: httpx.AsyncClient
+) -> None:
+    definition = {"name": "Trap", "blocks": [{"name": "Check", "type": "Boom"}]}
+    await orch.create("trap", definition=definition, start=True)
+    orch.fire("trap", "Check.REQ")
+    await orch.app("trap").device.settle()  # type: ignore[union-attr]
+    apps = (await web.get("/api/web/overview")).json()["apps"]
+    trap = next(a for a in apps if a["name"] == "trap")
+    problem = trap["problem"]
+    assert trap["faults"] == 1 and problem["block"] == "Check"
+    assert problem["kind"] == "ValueError" and problem["count"] == 1
+    assert problem["message"] == "sensor offline in config.ini"
+    assert re.fullmatch(r"Boom\.py:\d+", problem["where"])
+    assert problem["at"] > 0
+
+
+async def test_pages_of_unknown_things_are_404(web: httpx.AsyncClient) -> None:
+    for path in ("/web/apps/nope", "/web/runs/nope", "/web/pipelines/nope"):
+        page = await web.get(path)
+        assert page.status_code == 404, path
+        assert "There is no" in page.text and "nope" in page.text

@@ -6,18 +6,27 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.async_api import expect
 
-from tests.web.conftest import WebServer, shot, system_app, use_token
+from tests.web.conftest import BROWSER_MODULE, WebServer, recreate, shot, system_app, use_token
+
+pytestmark = BROWSER_MODULE
+
+
+@pytest.fixture
+def server(module_server: WebServer) -> WebServer:
+    return module_server
+
 
 TIMES = "\u00d7"  # the counter prefix the page shows beside event pins
 
 
 async def blink_and_counter(server: WebServer) -> None:
     orch = server.orch
-    await orch.create("blink", "E_BLINK", parameters={"DT": "T#50ms"}, start=True)
+    await recreate(orch, "blink", "E_BLINK", parameters={"DT": "T#50ms"}, start=True)
     orch.fire("blink", "START")
-    await orch.create("count", "Counter", parameters={"STEP": 5}, start=True)
+    await recreate(orch, "count", "Counter", parameters={"STEP": 5}, start=True)
 
 
 async def test_overview_lists_applications_with_their_state_live(
@@ -99,8 +108,18 @@ async def test_lifecycle_buttons_stop_and_start_the_application(
     await blink_and_counter(server)
     await page.goto(server.url + "/web/apps/count")
     await use_token(page)
+    await expect(page.get_by_role("button", name="Start", exact=True)).to_be_disabled()
     await page.get_by_role("button", name="Stop", exact=True).click()
+    # Stopping asks first; saying no changes nothing.
+    await page.locator("#confirm-cancel").click()
+    await expect(page.locator("#app-state")).to_have_text("running")
+    assert server.orch.app("count").state == "running"
+    await page.get_by_role("button", name="Stop", exact=True).click()
+    await expect(page.locator("#confirm-text")).to_contain_text("Stop the application")
+    await page.locator("#confirm-ok").click()
     await expect(page.locator("#app-state")).to_have_text("stopped")
+    await expect(page.get_by_role("button", name="Stop", exact=True)).to_be_disabled()
+    await expect(page.get_by_role("button", name="Fire event CU")).to_be_disabled()
     assert server.orch.app("count").state == "stopped"
     await page.get_by_role("button", name="Start", exact=True).click()
     await expect(page.locator("#app-state")).to_have_text("running")

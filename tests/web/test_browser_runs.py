@@ -11,7 +11,15 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from tests.web.conftest import AUTH, WebServer, shot, use_token
+from tests.web.conftest import AUTH, BROWSER_MODULE, WebServer, shot, use_token
+
+pytestmark = BROWSER_MODULE
+
+
+@pytest.fixture
+def server(module_server: WebServer) -> WebServer:
+    return module_server
+
 
 FLAKY = {
     "dag_name": "nightly_report",
@@ -127,6 +135,8 @@ async def test_cancel_button_stops_a_running_run(server: WebServer, page: Any) -
         "data-status", "running"
     )
     await page.get_by_role("button", name="Cancel run").click()
+    await expect(page.locator("#confirm-text")).to_contain_text("Cancel this run")
+    await page.locator("#confirm-ok").click()
     await expect(page.locator("#run-state")).to_have_text("cancelled")
     await expect(page.locator('g.task[data-task="wait"]')).to_have_attribute(
         "data-status", "cancelled"

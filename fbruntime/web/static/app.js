@@ -1,16 +1,15 @@
-// An application's FB network, drawn as IEC 61499 blocks (event pins in the upper part, data
-// pins in the lower part, inputs left, outputs right), laid out by dagre, with live values and
-// event counters from the throttled /live stream, and controls in the details panel.
+// An application's FB network on a canvas (drag to pan, wheel or pinch to zoom, Fit, minimap,
+// search), drawn as IEC 61499 blocks (event pins above the waist, data pins below, inputs left,
+// outputs right) where the 4diac file placed them, or laid out in layers when it says nothing.
+// Live values, event totals, ECC states, forced pins and faults come from the throttled /live
+// stream; the details panel holds the controls.
 
-import { ApiError, act, api, el, follow, notice, pill } from "./common.js";
+import { ApiError, act, api, confirmAction, el, fmtDateTime, follow, notice, pill, tokenState } from "./common.js";
+import { Canvas } from "./canvas.js";
+import { layoutNetwork } from "./layout.js";
+import { NAME_H, NECK, VALUE_W, measureBlock, measureBorder, measurePlain, outline } from "./shapes.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const ROW = 18;        // height of one pin row
-const CHAR = 7.2;      // width of one character of the 12px monospace font
-const NECK = 22;       // the waist of the block, holding the type name
-const INSET = 7;       // how far the waist is drawn in
-const VALUE_W = 58;    // room beside a block for watched values and counters
-const NAME_H = 18;     // the instance name above the block
 
 const appName = document.body.dataset.app;
 const level = new URLSearchParams(location.search).get("level") || "";
@@ -19,13 +18,15 @@ const appUrl = "/api/apps/" + enc(appName);
 
 const state = {
   net: null,
+  app: { state: "created" },
   values: {},        // pin path -> literal text
-  counts: {},        // event pin path -> count
+  counts: {},        // event pin path -> total since the block was created
   rates: {},         // event pin path -> events per second (from the last two frames)
   lastCountAt: {},
-  blocks: {},        // block path -> {state, fault}
+  blocks: {},        // block path -> {state, ecc, forced, fault}
   selected: null,    // the block (or border) shown in the details panel
-  nodes: new Map(),  // box id -> drawn node (with pin positions)
+  nodes: new Map(),  // box id -> drawn node {x, y, m, label}
+  canvas: null,
 };
 
 const join = (...parts) => parts.filter((p) => p !== "" && p !== null && p !== undefined).join(".");
@@ -44,91 +45,41 @@ function svg(tag, attrs, ...children) {
   return node;
 }
 
-const textW = (s) => String(s).length * CHAR;
 const short = (s, n) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
-
-// -- measuring boxes -------------------------------------------------------------------------
-
-// A block's geometry: pins with their offsets, the box outline, and its full size for layout.
-function measureBlock(b) {
-  const itf = b.interface;
-  const dataIn = [...itf.data_inputs, ...itf.inouts, ...itf.sockets.map((s) => ({ name: s.name, type: s.type, adapter: true }))];
-  const dataOut = [...itf.data_outputs, ...itf.inouts, ...itf.plugs.map((s) => ({ name: s.name, type: s.type, adapter: true }))];
-  const evRows = Math.max(itf.event_inputs.length, itf.event_outputs.length, 1);
-  const daRows = Math.max(dataIn.length, dataOut.length, 1);
-  const leftW = Math.max(0, ...itf.event_inputs.map((p) => textW(p.name)), ...dataIn.map((p) => textW(p.name)));
-  const rightW = Math.max(0, ...itf.event_outputs.map((p) => textW(p.name)), ...dataOut.map((p) => textW(p.name)));
-  const w = Math.max(leftW + rightW + 30, textW(b.type) + 2 * INSET + 16, textW(b.name) + 8, 90);
-  const top = NAME_H;
-  const evH = evRows * ROW + 6;
-  const daTop = top + evH + NECK;
-  const daH = daRows * ROW + 6;
-  const pins = {};
-  itf.event_inputs.forEach((p, i) => { pins[p.name] = { side: "in", kind: "event", x: 0, y: top + 3 + i * ROW + ROW / 2, port: p }; });
-  itf.event_outputs.forEach((p, i) => { pins[p.name] = { side: "out", kind: "event", x: w, y: top + 3 + i * ROW + ROW / 2, port: p }; });
-  dataIn.forEach((p, i) => { pins[p.name] = { side: "in", kind: "data", x: 0, y: daTop + 3 + i * ROW + ROW / 2, port: p }; });
-  dataOut.forEach((p, i) => {
-    const key = pins[p.name] ? p.name + ">" : p.name;  // an in-out shows on both sides
-    pins[key] = { side: "out", kind: "data", x: w, y: daTop + 3 + i * ROW + ROW / 2, port: p, pin: p.name };
-  });
-  return { w, h: daTop + daH + 20, top, evH, daTop, daH, pins, dataIn, dataOut };
-}
-
-// The composite's own interface, split in two: its inputs on the left edge, outputs on the right.
-function measureBorder(border, side) {
-  const itf = border.interface;
-  const events = side === "in" ? itf.event_inputs : itf.event_outputs;
-  const data = side === "in" ? [...itf.data_inputs, ...itf.inouts] : [...itf.data_outputs, ...itf.inouts];
-  const labelW = Math.max(60, ...events.map((p) => textW(p.name)), ...data.map((p) => textW(p.name)));
-  const w = labelW + 20;
-  const pins = {};
-  const x = side === "in" ? w : 0;
-  const pside = side === "in" ? "out" : "in";  // a composite input is a source inside
-  events.forEach((p, i) => { pins[p.name] = { side: pside, kind: "event", x, y: NAME_H + 6 + i * ROW + ROW / 2, port: p }; });
-  const daTop = NAME_H + 6 + events.length * ROW + 12;
-  data.forEach((p, i) => { pins[p.name] = { side: pside, kind: "data", x, y: daTop + i * ROW + ROW / 2, port: p }; });
-  return { w, h: daTop + data.length * ROW + 10, pins, events, data };
-}
-
-// A subapp group or a resource: a plain box whose pins come from the connections drawn to it.
-function measurePlain(name, ins, outs) {
-  const w = Math.max(textW(name) + 40, ...ins.map((p) => textW(p) + 60), ...outs.map((p) => textW(p) + 60), 135);
-  const pins = {};
-  ins.forEach((p, i) => { pins[p] = { side: "in", kind: "data", x: 0, y: NAME_H + 10 + i * ROW + ROW / 2, port: { name: p } }; });
-  outs.forEach((p, i) => { pins[p] = { side: "out", kind: "data", x: w, y: NAME_H + 10 + i * ROW + ROW / 2, port: { name: p } }; });
-  return { w, h: NAME_H + 20 + Math.max(ins.length, outs.length, 1) * ROW + 8, pins };
-}
 
 // -- drawing ------------------------------------------------------------------------------------
 
 function blockLabel(b) {
-  const s = (state.blocks[b.path] || b).state;
-  const f = (state.blocks[b.path] || b).fault;
-  return "Block " + b.name + ", type " + b.type + ", " + s + (f ? ", fault: " + f.message : "") + (b.openable ? ", has an inside" : "");
+  const live = state.blocks[b.path] || b;
+  return "Block " + b.name + ", type " + b.type + ", " + live.state + (live.ecc ? ", ECC state " + live.ecc : "") +
+    (live.forced && live.forced.length ? ", forced " + live.forced.join(", ") : "") +
+    (live.fault ? ", fault: " + live.fault.message : "") + (b.openable ? ", has an inside" : "");
+}
+
+function drawPins(g, m, base, watch) {
+  for (const [key, p] of Object.entries(m.pins)) {
+    const name = p.pin || key;
+    const inside = p.side === "in" ? 5 : m.w - 5;
+    g.append(svg("line", { x1: p.side === "in" ? -4 : m.w, x2: p.side === "in" ? 0 : m.w + 4, y1: p.y, y2: p.y, class: "pin-" + p.kind }));
+    g.append(svg("text", { x: inside, y: p.y + 4, class: "pin-label pin-label-" + p.kind, "text-anchor": p.side === "in" ? "start" : "end" }, name));
+    if (watch && !p.port.adapter) g.append(watchTag(join(base, name), p, base, name));
+  }
 }
 
 function drawBlock(b, m) {
   const w = m.w;
-  const y0 = m.top, y1 = m.top + m.evH, y2 = m.daTop, y3 = m.daTop + m.daH;
-  const outline = [
-    [0, y0], [w, y0], [w, y1], [w - INSET, y1], [w - INSET, y2], [w, y2], [w, y3], [0, y3], [0, y2], [INSET, y2], [INSET, y1], [0, y1],
-  ].map((p) => p.join(",")).join(" ");
+  const y1 = m.top + m.evH, y3 = m.daTop + m.daH;
   const g = svg("g", {
     class: "fb" + (b.openable ? " openable" : ""), tabindex: "0", role: "button",
     "data-block": b.path, "aria-label": blockLabel(b),
   });
   g.append(svg("text", { x: w / 2, y: NAME_H - 5, class: "fb-name", "text-anchor": "middle" }, short(b.name, 40)));
-  g.append(svg("polygon", { points: outline, class: "fb-box" }));
+  g.append(svg("polygon", { points: outline(w, m), class: "fb-box" }));
   g.append(svg("text", { x: w / 2, y: y1 + NECK / 2 + 4, class: "fb-type", "text-anchor": "middle" }, b.type));
-  if (b.openable) g.append(svg("text", { x: w - 4, y: y0 + 12, class: "fb-open", "text-anchor": "end" }, "⤢"));
-  for (const [key, p] of Object.entries(m.pins)) {
-    const name = p.pin || key;
-    const inside = p.side === "in" ? 5 : w - 5;
-    g.append(svg("line", { x1: p.side === "in" ? -4 : w, x2: p.side === "in" ? 0 : w + 4, y1: p.y, y2: p.y, class: "pin-" + p.kind }));
-    g.append(svg("text", { x: inside, y: p.y + 4, class: "pin-label pin-label-" + p.kind, "text-anchor": p.side === "in" ? "start" : "end" }, name));
-    if (!p.port.adapter) g.append(watchTag(join(b.path, name), p));
-  }
-  g.append(svg("text", { x: 0, y: y3 + 14, class: "fb-fault", "data-fault": b.path }, ""));
+  if (b.openable) g.append(svg("text", { x: w - 4, y: m.top + 12, class: "fb-open", "text-anchor": "end" }, "⤢"));
+  drawPins(g, m, b.path, true);
+  g.append(svg("text", { x: 0, y: y3 + 14, class: "fb-ecc", "data-ecc": b.path }, ""));
+  g.append(svg("text", { x: 0, y: y3 + 28, class: "fb-fault", "data-fault": b.path }, ""));
   const activate = () => select({ kind: "block", block: b });
   g.addEventListener("click", activate);
   g.addEventListener("dblclick", () => { if (b.openable) openLevel(b.path); });
@@ -138,22 +89,38 @@ function drawBlock(b, m) {
   return g;
 }
 
-// The live value beside a data pin, or the counter beside an event pin (outside the box).
-function watchTag(path, p) {
+// A subapp seen from outside: its own pins, like a block, opening to its inside.
+function drawSubapp(item, m) {
+  const w = m.w;
+  const y1 = m.top + m.evH;
+  const g = svg("g", { class: "fb subapp", tabindex: "0", role: "link", "data-group": item.path, "aria-label": "Subapplication " + item.name + ", open" });
+  g.append(svg("text", { x: w / 2, y: NAME_H - 5, class: "fb-name", "text-anchor": "middle" }, short(item.name, 40)));
+  g.append(svg("polygon", { points: outline(w, m), class: "fb-box subapp-box" }));
+  g.append(svg("text", { x: w / 2, y: y1 + NECK / 2 + 4, class: "fb-type", "text-anchor": "middle" }, "subapp ⤢"));
+  drawPins(g, m, item.path, false);
+  const open = () => openLevel(item.path);
+  g.addEventListener("click", open);
+  g.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(); } });
+  return g;
+}
+
+// The live value beside a data pin, or the total beside an event pin (outside the box).
+function watchTag(path, p, block, pin) {
   const x = p.side === "in" ? p.x - 8 : p.x + 8;
   const anchor = p.side === "in" ? "end" : "start";
   const cls = p.kind === "event" ? "count" : "value";
-  const t = svg("text", { x, y: p.y - 3, class: "watch " + cls, "text-anchor": anchor, "data-watch": path, "data-kind": p.kind }, "");
-  return t;
+  return svg("text", { x, y: p.y - 3, class: "watch " + cls, "text-anchor": anchor, "data-watch": path, "data-kind": p.kind, "data-owner": block, "data-pin": pin }, "");
 }
 
 function drawBorder(border, side, m) {
-  const g = svg("g", { class: "border-node", tabindex: "0", role: "button", "aria-label": "Interface " + (side === "in" ? "inputs" : "outputs") + " of " + border.type });
+  const what = border.subapp ? border.type : border.type;
+  const g = svg("g", { class: "border-node", tabindex: "0", role: "button", "data-border": side, "aria-label": "Interface " + (side === "in" ? "inputs" : "outputs") + " of " + what });
   g.append(svg("text", { x: m.w / 2, y: NAME_H - 5, class: "fb-name", "text-anchor": "middle" }, side === "in" ? "inputs" : "outputs"));
   g.append(svg("rect", { x: 0, y: NAME_H, width: m.w, height: m.h - NAME_H, class: "border-box", rx: 3 }));
   for (const [name, p] of Object.entries(m.pins)) {
+    g.append(svg("line", { x1: side === "in" ? m.w : -4, x2: side === "in" ? m.w + 4 : 0, y1: p.y, y2: p.y, class: "pin-" + p.kind }));
     g.append(svg("text", { x: side === "in" ? m.w - 6 : 6, y: p.y + 4, class: "pin-label pin-label-" + p.kind, "text-anchor": side === "in" ? "end" : "start" }, name));
-    g.append(watchTag(join(border.path, name), { ...p, side: side === "in" ? "out" : "in" }));
+    if (!border.subapp) g.append(watchTag(join(border.path, name), { ...p, side: side === "in" ? "out" : "in" }, border.path, name));
   }
   const activate = () => select({ kind: "border", border });
   g.addEventListener("click", activate);
@@ -162,13 +129,13 @@ function drawBorder(border, side, m) {
 }
 
 function drawPlain(item, kind, m) {
-  const g = svg("g", { class: "plain-node " + kind, tabindex: "0", role: "link", "aria-label": (kind === "group" ? "Subapplication " : "Resource ") + item.name + ", open" });
+  const what = kind === "group" ? (item.kind === "application" ? "application" : "subapplication") : "resource";
+  const g = svg("g", { class: "plain-node " + kind, tabindex: "0", role: "link", "data-group": item.path, "aria-label": what[0].toUpperCase() + what.slice(1) + " " + item.name + ", open" });
   g.append(svg("rect", { x: 0, y: NAME_H - 14, width: m.w, height: m.h - NAME_H + 14, class: "plain-box", rx: 6 }));
   g.append(svg("text", { x: 10, y: NAME_H + 2, class: "fb-name" }, item.name + "  ⤢"));
-  g.append(svg("text", { x: 10, y: NAME_H + 16, class: "fb-type" }, kind === "group" ? "subapplication" : "resource"));
+  g.append(svg("text", { x: 10, y: NAME_H + 16, class: "fb-type" }, what));
   for (const [name, p] of Object.entries(m.pins)) {
-    g.append(svg("text", { x: p.side === "in" ? 6 : m.w - 6, y: p.y + 22, class: "pin-label", "text-anchor": p.side === "in" ? "start" : "end" }, name));
-    p.y += 18;
+    g.append(svg("text", { x: p.side === "in" ? 6 : m.w - 6, y: p.y + 4, class: "pin-label", "text-anchor": p.side === "in" ? "start" : "end" }, name));
   }
   const open = () => openLevel(item.path);
   g.addEventListener("click", open);
@@ -180,55 +147,60 @@ function openLevel(path) {
   location.href = "/web/apps/" + enc(appName) + (path ? "?level=" + enc(path) : "");
 }
 
+// -- the network on the canvas -------------------------------------------------------------------
+
 function render(net) {
-  const graph = new dagre.graphlib.Graph({ multigraph: false });
-  graph.setGraph({ rankdir: "LR", nodesep: 24, ranksep: 48, marginx: 8, marginy: 12 });
-  graph.setDefaultEdgeLabel(() => ({}));
   const nodes = new Map();
-  const add = (id, m, draw) => {
-    nodes.set(id, { m, draw });
-    graph.setNode(id, { width: m.w + 2 * VALUE_W, height: m.h });
-  };
+  const add = (id, m, draw, extra) => nodes.set(id, { m, draw, ...extra });
   if (net.border) {
-    add("⟨in⟩", measureBorder(net.border, "in"), (m) => drawBorder(net.border, "in", m));
-    add("⟨out⟩", measureBorder(net.border, "out"), (m) => drawBorder(net.border, "out", m));
+    add("⟨in⟩", measureBorder(net.border, "in"), (m) => drawBorder(net.border, "in", m), { role: "in", label: "inputs" });
+    add("⟨out⟩", measureBorder(net.border, "out"), (m) => drawBorder(net.border, "out", m), { role: "out", label: "outputs" });
   }
-  for (const b of net.blocks) add("b:" + b.id, measureBlock(b), (m) => drawBlock(b, m));
+  for (const b of net.blocks) add("b:" + b.id, measureBlock(b), (m) => drawBlock(b, m), { pos: b.pos, label: b.name, block: b });
   const groupPins = {};
   for (const c of net.connections) {
     for (const [end, side] of [[c.from, "out"], [c.to, "in"]]) {
-      if (net.groups.some((g) => g.id === end.block)) {
+      const g = net.groups.find((x) => x.id === end.block);
+      if (g && !g.subapp) {
         const gp = (groupPins[end.block] = groupPins[end.block] || { in: [], out: [] });
         if (!gp[side].includes(end.pin)) gp[side].push(end.pin);
       }
     }
   }
   for (const g of net.groups) {
-    const gp = groupPins[g.id] || { in: [], out: [] };
-    add("b:" + g.id, measurePlain(g.name, gp.in, gp.out), (m) => drawPlain(g, "group", m));
+    if (g.subapp) {
+      const item = { name: g.name, type: "subapp ⤢", interface: g.interface, path: g.path };
+      add("b:" + g.id, measureBlock(item), (m) => drawSubapp(g, m), { pos: g.pos, label: g.name });
+    } else {
+      const gp = groupPins[g.id] || { in: [], out: [] };
+      add("b:" + g.id, measurePlain(g.name, gp.in, gp.out), (m) => drawPlain(g, "group", m), { pos: g.pos, label: g.name });
+    }
   }
-  for (const r of net.resources) add("b:" + r.id, measurePlain(r.name, [], []), (m) => drawPlain(r, "resource", m));
+  for (const r of net.resources) add("b:" + r.id, measurePlain(r.name, [], []), (m) => drawPlain(r, "resource", m), { label: r.name });
   const nodeId = (block, side) => (block === "" ? (side === "from" ? "⟨in⟩" : "⟨out⟩") : "b:" + block);
-  for (const c of net.connections) {
-    const a = nodeId(c.from.block, "from"), b = nodeId(c.to.block, "to");
-    if (a !== b && nodes.has(a) && nodes.has(b)) graph.setEdge(a, b);
-  }
-  dagre.layout(graph);
+  const edges = net.connections.map((c) => [nodeId(c.from.block, "from"), nodeId(c.to.block, "to")]);
+  const specs = [...nodes].map(([id, n]) => ({ id, w: n.m.w + 2 * VALUE_W, h: n.m.h, pos: n.pos || null, role: n.role || null }));
+  const layout = layoutNetwork(specs, edges);
 
-  const info = graph.graph();
-  const width = Math.max(info.width || 0, 200), height = Math.max(info.height || 0, 120);
-  const root = svg("svg", { xmlns: SVG, class: "net", viewBox: `0 0 ${width} ${height}`, width, height, role: "group", "aria-label": "Function block network of " + (net.level || net.app) });
-  const edges = svg("g", { class: "edges" });
+  const host = document.getElementById("graph");
+  const previous = state.canvas;
+  const canvas = new Canvas(host, { width: layout.width, height: layout.height, label: "Function block network of " + (net.level || net.app) });
+  host.dataset.layout = layout.positioned ? "file" : "layered";
+  state.canvas = canvas;
+  const edgeLayer = svg("g", { class: "edges" });
   const boxes = svg("g", { class: "boxes" });
-  root.append(edges, boxes);
+  canvas.content.append(edgeLayer, boxes);
   state.nodes.clear();
-  for (const [id, { m, draw }] of nodes) {
-    const pos = graph.node(id);
-    const x = pos.x - m.w / 2, y = pos.y - m.h / 2;
-    const g = draw(m);
+  const mini = [];
+  for (const [id, n] of nodes) {
+    const p = layout.pos.get(id);
+    const x = p.x + VALUE_W, y = p.y;
+    const g = n.draw(n.m);
     g.setAttribute("transform", `translate(${x},${y})`);
+    g.dataset.x = Math.round(x); g.dataset.y = Math.round(y);
     boxes.append(g);
-    state.nodes.set(id, { x, y, m });
+    state.nodes.set(id, { x, y, m: n.m, label: n.label, block: n.block });
+    mini.push({ x, y, w: n.m.w, h: n.m.h, cls: n.role ? "mini-border" : "" });
   }
   for (const c of net.connections) {
     const a = state.nodes.get(nodeId(c.from.block, "from"));
@@ -239,36 +211,49 @@ function render(net) {
     if (!pa || !pb) continue;
     const sx = a.x + pa.x + 4, sy = a.y + pa.y, tx = b.x + pb.x - 4, ty = b.y + pb.y;
     const dx = Math.max(30, Math.abs(tx - sx) / 2);
-    edges.append(svg("path", {
+    edgeLayer.append(svg("path", {
       d: `M${sx},${sy} C${sx + dx},${sy} ${tx - dx},${ty} ${tx},${ty}`,
       class: "edge edge-" + c.kind,
       "data-from": join(c.from.block, c.from.pin), "data-to": join(c.to.block, c.to.pin),
     }, svg("title", {}, join(c.from.block, c.from.pin) + " → " + join(c.to.block, c.to.pin))));
   }
-  const host = document.getElementById("graph");
-  host.replaceChildren(root);
-  applyZoom();
+  canvas.setMiniBoxes(mini);
+  if (previous) { canvas.k = previous.k; canvas.tx = previous.tx; canvas.ty = previous.ty; canvas.apply(); }
+  else canvas.initial(0.6);
+  fillSearch();
   applyLive();
 }
 
-function applyZoom() {
-  const root = document.querySelector("#graph svg");
-  if (!root) return;
-  const mode = document.getElementById("zoom").value;
-  const [, , w, h] = root.getAttribute("viewBox").split(" ").map(Number);
-  if (mode === "fit") {
-    // Natural size, shrunk to the pane when wider (never blown up past 100%).
-    root.setAttribute("width", w);
-    root.setAttribute("height", h);
-    root.style.maxWidth = "100%";
-    root.style.height = "auto";
-  } else {
-    root.setAttribute("width", w * Number(mode));
-    root.setAttribute("height", h * Number(mode));
-    root.style.maxWidth = "";
-    root.style.height = "";
-  }
+// -- search ----------------------------------------------------------------------------------------
+
+function fillSearch() {
+  const list = document.getElementById("block-names");
+  list.replaceChildren(...[...state.nodes.values()].filter((n) => n.label).map((n) => el("option", { value: n.label })));
 }
+
+function findBlock(text) {
+  const q = text.trim().toLowerCase();
+  if (!q) return null;
+  const all = [...state.nodes.entries()].filter(([, n]) => n.label);
+  return all.find(([, n]) => n.label.toLowerCase() === q) || all.find(([, n]) => n.label.toLowerCase().includes(q)) || null;
+}
+
+function search(text) {
+  const found = findBlock(text);
+  const out = document.getElementById("search-result");
+  if (!found) { out.textContent = "no block matches “" + text + "”"; return; }
+  const [id, n] = found;
+  out.textContent = "";
+  // The middle of the outline (the name above and the texts below do not count).
+  const midY = n.m.daTop !== undefined ? (n.m.top + n.m.daTop + n.m.daH) / 2 : n.m.h / 2;
+  state.canvas.centre(n.x + n.m.w / 2, n.y + midY, 0.9);
+  for (const g of document.querySelectorAll("#graph .found")) g.classList.remove("found");
+  const g = document.querySelector(`#graph [data-block="${CSS.escape(id.slice(2))}"], #graph [data-group="${CSS.escape(id.slice(2))}"]`);
+  if (g) { g.classList.add("found"); g.focus({ preventScroll: true }); }
+  if (n.block) select({ kind: "block", block: n.block }, false);
+}
+
+// -- live values ---------------------------------------------------------------------------------
 
 function applyLive() {
   for (const t of document.querySelectorAll("#graph [data-watch]")) {
@@ -278,23 +263,28 @@ function applyLive() {
       t.textContent = n === undefined ? "" : "×" + n;
     } else {
       const v = state.values[path];
-      t.textContent = v === undefined ? "" : short(v, 12);
-      t.replaceChildren(document.createTextNode(v === undefined ? "" : short(v, 12)));
-      if (v !== undefined && v.length > 12) t.append(svg("title", {}, v));
+      const live = state.blocks[t.dataset.owner];
+      const forced = !!(live && live.forced && live.forced.includes(t.dataset.pin));
+      t.classList.toggle("forced", forced);
+      t.replaceChildren(document.createTextNode(v === undefined ? "" : (forced ? "⚑ " : "") + short(v, 12)));
+      if (v !== undefined && (v.length > 12 || forced)) t.append(svg("title", {}, (forced ? "forced: " : "") + v));
     }
   }
-  for (const g of document.querySelectorAll("#graph g.fb")) {
+  for (const g of document.querySelectorAll("#graph g.fb[data-block]")) {
     const path = g.dataset.block;
     const b = state.blocks[path];
     if (!b) continue;
     g.dataset.state = b.state;
     g.classList.toggle("faulted", !!b.fault);
+    g.classList.toggle("has-forced", !!(b.forced && b.forced.length));
     const block = state.net.blocks.find((x) => x.path === path);
     if (block) g.setAttribute("aria-label", blockLabel(block));
+    const ecc = g.querySelector("[data-ecc]");
+    if (ecc) ecc.textContent = b.ecc ? "◉ " + b.ecc : "";
     const f = g.querySelector("[data-fault]");
     if (f) {
-      f.replaceChildren(document.createTextNode(b.fault ? "⚠ " + short(b.fault.message, 48) : ""));
-      if (b.fault) f.append(svg("title", {}, b.fault.event + ": " + b.fault.message));
+      f.replaceChildren(document.createTextNode(b.fault ? "⚠ " + b.fault.kind + ": " + short(b.fault.message, 40) + (b.fault.count > 1 ? " (×" + b.fault.count + ")" : "") : ""));
+      if (b.fault) f.append(svg("title", {}, faultText(b.fault)));
     }
   }
   for (const cell of document.querySelectorAll("#details [data-live]")) {
@@ -311,10 +301,32 @@ function applyLive() {
   if (sel && sel.kind === "block") {
     const b = state.blocks[sel.block.path];
     const s = document.getElementById("sel-state");
-    if (b && s) s.replaceChildren(pill(b.state));
+    if (b && s) s.replaceChildren(pill(b.state), b.ecc ? el("span", { class: "muted" }, " · ECC state ", el("strong", { id: "sel-ecc" }, b.ecc)) : "");
     const f = document.getElementById("sel-fault");
-    if (b && f) { f.hidden = !b.fault; f.textContent = b.fault ? "Last fault (" + b.fault.event + "): " + b.fault.message : ""; }
+    if (b && f) { f.hidden = !b.fault; f.replaceChildren(...(b.fault ? faultLines(b.fault) : [])); }
+    for (const row of document.querySelectorAll("#details tr[data-pin]")) {
+      const forced = !!(b && b.forced && b.forced.includes(row.dataset.pin));
+      row.classList.toggle("forced", forced);
+      const mark = row.querySelector(".force-mark");
+      if (mark) mark.hidden = !forced;
+      const release = row.querySelector("button.release");
+      if (release) release.disabled = !forced;
+    }
   }
+  updateControls();
+}
+
+function faultText(f) {
+  return f.kind + ": " + f.message + " · " + f.count + " time" + (f.count === 1 ? "" : "s") +
+    (f.at ? " · last " + fmtDateTime(f.at * 1000) : "") + (f.where ? " · at " + f.where : "") + " · event " + f.event;
+}
+
+function faultLines(f) {
+  return [
+    el("strong", {}, "Fault: " + f.kind), " ", el("span", { class: "fault-msg" }, f.message), el("br"),
+    el("span", { class: "muted small" }, f.count + " time" + (f.count === 1 ? "" : "s") + ", last " + (f.at ? fmtDateTime(f.at * 1000) : "–") +
+      ", on event " + f.event + (f.where ? ", at " + f.where : "")),
+  ];
 }
 
 function fmtRate(r) {
@@ -324,6 +336,7 @@ function fmtRate(r) {
 }
 
 function showAppState(app) {
+  state.app = { state: app.state, error: app.error };
   const s = document.getElementById("app-state");
   s.className = "pill st-" + app.state;
   s.textContent = app.state;
@@ -331,6 +344,29 @@ function showAppState(app) {
   const e = document.getElementById("app-error");
   e.hidden = !app.error;
   e.textContent = app.error ? "Error: " + app.error : "";
+  updateControls();
+}
+
+// Controls apply in some states only: the rest are disabled, saying why.
+const APPLIES = {
+  start: (s) => s !== "running" && s !== "failed",
+  stop: (s) => s === "running",
+  kill: (s) => s === "running",
+  reset: (s) => s !== "running" && s !== "failed",
+  fire: (s) => s === "running",
+};
+
+function updateControls() {
+  const s = state.app.state;
+  for (const b of document.querySelectorAll("[data-action]")) {
+    const ok = APPLIES[b.dataset.action](s);
+    b.disabled = !ok;
+    b.title = ok ? "" : b.dataset.action + " does not apply while the application is " + s;
+  }
+  for (const b of document.querySelectorAll("button.fire")) {
+    b.disabled = !APPLIES.fire(s);
+    b.title = b.disabled ? "events can be fired only while the application runs" : "";
+  }
 }
 
 function onFrame(frame) {
@@ -358,7 +394,7 @@ function onFrame(frame) {
 
 // -- details and controls --------------------------------------------------------------------
 
-function select(sel) {
+function select(sel, focus = true) {
   state.selected = sel;
   for (const g of document.querySelectorAll("#graph g.selected")) g.classList.remove("selected");
   if (sel.kind === "block") {
@@ -369,7 +405,7 @@ function select(sel) {
   panel.replaceChildren(sel.kind === "block" ? blockDetails(sel.block) : borderDetails(sel.border));
   applyLive();
   const h = panel.querySelector("h2");
-  if (h) { h.tabIndex = -1; h.focus(); }
+  if (h && focus) { h.tabIndex = -1; h.focus(); }
 }
 
 function fireButton(path, label) {
@@ -379,17 +415,30 @@ function fireButton(path, label) {
   }, "Fire");
 }
 
-function writeForm(path, name, type) {
+// Set (a parameter write), Force (held until released) and Release for one data pin.
+function pinControls(path, type, source, canWrite) {
   const id = "w-" + path.replace(/[^A-Za-z0-9_-]/g, "_");
   const input = el("input", { id, type: "text", size: 10, placeholder: type, autocomplete: "off" });
-  return el("form", {
-    class: "write",
-    onsubmit: async (e) => {
-      e.preventDefault();
-      const out = await act("write " + path, () => api("PUT", appUrl + "/values/" + path, { value: input.value }));
-      if (out) { state.values[path] = out.literal; applyLive(); }
-    },
-  }, el("label", { for: id, class: "sr-only" }, "New value for " + path), input, el("button", { type: "submit" }, "Set"));
+  const write = async () => {
+    const out = await act("write " + path, () => api("PUT", appUrl + "/values/" + path, { value: input.value }));
+    if (out) {
+      state.values[path] = out.literal;
+      applyLive();
+      if (out.overwritten_by) notice("write " + path + ": written, but " + out.overwritten_by + " overwrites it at its next event (Force holds a value)", "warn");
+    }
+  };
+  const force = async () => {
+    const out = await act("force " + path, () => api("PUT", appUrl + "/forces/" + path, { value: input.value }));
+    if (out) { state.values[path] = out.literal; applyLive(); }
+  };
+  const release = () => act("release " + path, () => api("DELETE", appUrl + "/forces/" + path));
+  return el("div", { class: "pin-controls" },
+    el("form", { class: "write", onsubmit: (e) => { e.preventDefault(); (canWrite ? write : force)(); } },
+      el("label", { for: id, class: "sr-only" }, "New value for " + path), input,
+      canWrite ? el("button", { type: "submit", title: source ? "fed by " + source + ": the next event overwrites a write" : "" }, "Set") : null,
+      el("button", { type: "button", class: "force", "aria-label": "Force " + path, onclick: force }, "Force"),
+      el("button", { type: "button", class: "release", "aria-label": "Release " + path, onclick: release, disabled: true }, "Release")),
+    source ? el("p", { class: "small warn-text" }, "⚠ fed by " + source + ": a write lasts only until its next event; Force holds a value.") : null);
 }
 
 function pinTable(caption, rows) {
@@ -397,33 +446,40 @@ function pinTable(caption, rows) {
   return el("table", { class: "pins" }, el("caption", {}, caption), el("tbody", {}, rows));
 }
 
+function dataRow(p, d, controls) {
+  return el("tr", { dataset: { pin: d.name } },
+    el("th", { scope: "row" }, d.name, " ", el("span", { class: "force-mark", hidden: true, title: "forced" }, "⚑ forced"), el("div", { class: "muted small" }, d.type)),
+    el("td", { "data-live": p(d.name), class: "val" }, "–"),
+    el("td", {}, controls));
+}
+
 function blockDetails(b) {
   const itf = b.interface;
   const live = state.blocks[b.path] || b;
   const p = (pin) => join(b.path, pin);
+  const sources = b.connected || {};
   return el("div", {},
     el("h2", { id: "details-h" }, b.name || appName),
     el("p", {}, el("span", { class: "muted" }, "type "), b.type, el("span", { class: "muted" }, " · " + b.kind + " · "), el("span", { id: "sel-state" }, pill(live.state))),
-    el("p", { id: "sel-fault", class: "error", hidden: !live.fault }, live.fault ? "Last fault (" + live.fault.event + "): " + live.fault.message : ""),
+    el("p", { id: "sel-fault", class: "error", hidden: !live.fault }),
     b.openable ? el("p", {}, el("button", { type: "button", onclick: () => openLevel(b.path) }, "Open inside " + (b.name || b.type))) : null,
-    pinTable("Event inputs", itf.event_inputs.map((e) => el("tr", {},
+    pinTable("Event inputs (totals since the block was created)", itf.event_inputs.map((e) => el("tr", {},
       el("th", { scope: "row" }, e.name), el("td", { "data-live": p(e.name), "data-kind": "event" }, "–"),
       el("td", {}, fireButton(p(e.name), e.name))))),
     pinTable("Event outputs", itf.event_outputs.map((e) => el("tr", {},
       el("th", { scope: "row" }, e.name), el("td", { "data-live": p(e.name), "data-kind": "event" }, "–"), el("td", {})))),
-    pinTable("Data inputs", [...itf.data_inputs, ...itf.inouts].map((d) => el("tr", {},
-      el("th", { scope: "row" }, d.name, el("div", { class: "muted small" }, d.type)),
-      el("td", { "data-live": p(d.name), class: "val" }, "–"),
-      el("td", {}, writeForm(p(d.name), d.name, d.type))))),
-    pinTable("Data outputs", itf.data_outputs.map((d) => el("tr", {},
-      el("th", { scope: "row" }, d.name, el("div", { class: "muted small" }, d.type)),
-      el("td", { "data-live": p(d.name), class: "val" }, "–"), el("td", {})))),
+    pinTable("Data inputs", [...itf.data_inputs, ...itf.inouts].map((d) => dataRow(p, d, pinControls(p(d.name), d.type, sources[d.name], true)))),
+    pinTable("Data outputs", itf.data_outputs.map((d) => dataRow(p, d, pinControls(p(d.name), d.type, null, false)))),
   );
 }
 
 function borderDetails(border) {
   const itf = border.interface;
   const p = (pin) => join(border.path, pin);
+  if (border.subapp) {
+    return el("div", {}, el("h2", { id: "details-h" }, "Interface of " + border.type),
+      el("p", { class: "muted" }, "A subapplication's pins only route connections: watch and change the blocks they lead to."));
+  }
   return el("div", {},
     el("h2", { id: "details-h" }, "Interface of " + border.type),
     pinTable("Event inputs", itf.event_inputs.map((e) => el("tr", {},
@@ -431,12 +487,8 @@ function borderDetails(border) {
       el("td", {}, fireButton(p(e.name), e.name))))),
     pinTable("Event outputs", itf.event_outputs.map((e) => el("tr", {},
       el("th", { scope: "row" }, e.name), el("td", { "data-live": p(e.name), "data-kind": "event" }, "–"), el("td", {})))),
-    pinTable("Data inputs", [...itf.data_inputs, ...itf.inouts].map((d) => el("tr", {},
-      el("th", { scope: "row" }, d.name, el("div", { class: "muted small" }, d.type)),
-      el("td", { "data-live": p(d.name), class: "val" }, "–"), el("td", {}, writeForm(p(d.name), d.name, d.type))))),
-    pinTable("Data outputs", itf.data_outputs.map((d) => el("tr", {},
-      el("th", { scope: "row" }, d.name, el("div", { class: "muted small" }, d.type)),
-      el("td", { "data-live": p(d.name), class: "val" }, "–"), el("td", {})))),
+    pinTable("Data inputs", [...itf.data_inputs, ...itf.inouts].map((d) => dataRow(p, d, pinControls(p(d.name), d.type, null, true)))),
+    pinTable("Data outputs", itf.data_outputs.map((d) => dataRow(p, d, null))),
   );
 }
 
@@ -461,13 +513,13 @@ async function loadNetwork() {
     state.net = net;
     crumbs(net);
     showAppState(net);
-    for (const b of net.blocks) state.blocks[b.path] = { state: b.state, fault: b.fault };
+    for (const b of net.blocks) state.blocks[b.path] = { state: b.state, ecc: b.ecc, forced: b.forced, fault: b.fault };
     render(net);
     if (state.selected && state.selected.kind === "block") {
       const again = net.blocks.find((b) => b.path === state.selected.block.path);
       if (again) state.selected.block = again;
-    } else if (!state.selected && net.blocks.length === 1 && !net.border) {
-      select({ kind: "block", block: net.blocks[0] });
+    } else if (!state.selected && net.blocks.length === 1 && !net.border && !net.groups.length) {
+      select({ kind: "block", block: net.blocks[0] }, false);
     }
     return true;
   } catch (e) {
@@ -479,15 +531,29 @@ async function loadNetwork() {
   }
 }
 
+const CONFIRM = {
+  stop: "Stop the application? Its blocks stop handling events; values are kept.",
+  kill: "Kill the application? Everything stops at once, in-flight events are dropped.",
+  reset: "Reset the application? Every block goes back to its initial values (written parameters are kept).",
+};
+
 for (const button of document.querySelectorAll(".actions [data-action]")) {
   const action = button.dataset.action;
-  button.addEventListener("click", () => act(action + " " + appName, async () => {
-    const out = await api("POST", appUrl + "/" + action);
-    showAppState(out);
-    return out;
-  }));
+  button.addEventListener("click", async () => {
+    if (CONFIRM[action] && !(await confirmAction(CONFIRM[action], action[0].toUpperCase() + action.slice(1)))) return;
+    await act(action + " " + appName, async () => {
+      const out = await api("POST", appUrl + "/" + action);
+      showAppState(out);
+      return out;
+    });
+  });
 }
-document.getElementById("zoom").addEventListener("change", applyZoom);
+document.getElementById("fit").addEventListener("click", () => state.canvas && state.canvas.fit());
+document.getElementById("zoom-in").addEventListener("click", () => state.canvas && state.canvas.zoomAt(1.25, state.canvas.viewW / 2, state.canvas.viewH / 2));
+document.getElementById("zoom-out").addEventListener("click", () => state.canvas && state.canvas.zoomAt(0.8, state.canvas.viewW / 2, state.canvas.viewH / 2));
+document.getElementById("zoom-100").addEventListener("click", () => state.canvas && state.canvas.zoomTo(1));
+document.getElementById("search-form").addEventListener("submit", (e) => { e.preventDefault(); search(document.getElementById("search").value); });
+tokenState();
 
 // A counter that stopped moving sends no more frames: let its rate fall to zero.
 setInterval(() => {

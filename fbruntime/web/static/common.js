@@ -153,10 +153,16 @@ export function pill(state) {
   return el("span", { class: "pill st-" + state }, state);
 }
 
-export function fmtTime(iso) {
-  if (!iso) return "–";
-  return new Date(iso).toLocaleTimeString();
+// Times always carry their date (runs and faults outlive a day): 2025-12-03 11:53:47.
+export function fmtDateTime(when) {
+  if (when === null || when === undefined || when === "") return "–";
+  const d = new Date(when);
+  if (isNaN(d)) return "–";
+  const p = (n) => String(n).padStart(2, "0");
+  return d.getFullYear() + "-" + p(d.getMonth() + 1) + "-" + p(d.getDate()) + " " + p(d.getHours()) + ":" + p(d.getMinutes()) + ":" + p(d.getSeconds());
 }
+
+export const fmtTime = fmtDateTime;
 
 export function fmtDuration(startIso, endIso) {
   if (!startIso) return "–";
@@ -172,9 +178,33 @@ export function notice(text, kind) {
   if (!box) return;
   box.textContent = text;
   box.className = "notice notice-" + (kind || "error");
+  box.setAttribute("role", kind === "ok" ? "status" : "alert");
   box.hidden = !text;
   clearTimeout(notice.timer);
   if (text && kind === "ok") notice.timer = setTimeout(() => { box.hidden = true; }, 4000);
+}
+
+// Ask before something that cannot be undone; resolves true when the user confirms.
+export function confirmAction(text, okLabel) {
+  let dialog = document.getElementById("confirm");
+  if (!dialog) {
+    dialog = el("dialog", { id: "confirm", class: "confirm", "aria-labelledby": "confirm-text" },
+      el("p", { id: "confirm-text" }),
+      el("div", { class: "confirm-buttons" },
+        el("button", { type: "button", id: "confirm-ok", class: "danger" }, "OK"),
+        el("button", { type: "button", id: "confirm-cancel" }, "Cancel")));
+    document.body.append(dialog);
+  }
+  dialog.querySelector("#confirm-text").textContent = text;
+  dialog.querySelector("#confirm-ok").textContent = okLabel || "OK";
+  return new Promise((resolve) => {
+    const done = (answer) => { dialog.close(); resolve(answer); };
+    dialog.querySelector("#confirm-ok").onclick = () => done(true);
+    dialog.querySelector("#confirm-cancel").onclick = () => done(false);
+    dialog.oncancel = (e) => { e.preventDefault(); done(false); };
+    dialog.showModal();
+    dialog.querySelector("#confirm-cancel").focus();
+  });
 }
 
 // Run an action, reporting its outcome in the notice box.
@@ -191,22 +221,51 @@ export async function act(label, fn) {
 
 // -- the token form ------------------------------------------------------------------------------
 
-function showTokenState() {
+function showTokenState(text) {
   const state = document.getElementById("token-state");
-  if (state) state.textContent = token() ? "token set for this tab" : "no token";
+  if (state) state.textContent = text || (token() ? "token accepted" : "no token");
+  document.body.dataset.token = token() ? "ok" : "none";
+}
+
+// Check the stored token once per page (it may have been changed on the server since).
+export async function tokenState() {
+  if (!token()) { showTokenState(); return; }
+  const res = await fetch("/api/auth/check", { headers: headers() }).catch(() => null);
+  if (res && res.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(TOKEN_KEY);
+    showTokenState("stored token refused: enter it again");
+    return;
+  }
+  showTokenState();
 }
 
 export function initTokenForm() {
   const form = document.getElementById("token-form");
   if (!form) return;
   const input = document.getElementById("token");
-  form.addEventListener("submit", (e) => {
+  form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const value = input.value.trim();
-    if (value) sessionStorage.setItem(TOKEN_KEY, value);
-    input.value = "";
-    showTokenState();
-    notice(value ? "token set" : "", "ok");
+    if (!value) return;
+    showTokenState("checking…");
+    let res = null;
+    try {
+      res = await fetch("/api/auth/check", { headers: { Authorization: "Bearer " + value } });
+    } catch (err) {
+      showTokenState("cannot check the token: the server is unreachable");
+      return;
+    }
+    if (res.status === 204) {
+      sessionStorage.setItem(TOKEN_KEY, value);
+      input.value = "";
+      showTokenState();
+      notice("token accepted", "ok");
+    } else {
+      input.select();
+      showTokenState("token refused");
+      notice("This token is not the server's API token (it was not kept).", "error");
+    }
   });
   document.getElementById("token-forget").addEventListener("click", () => {
     sessionStorage.removeItem(TOKEN_KEY);

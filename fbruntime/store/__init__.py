@@ -7,13 +7,9 @@ Alembic migrations ship in ``migrations/`` and run from :meth:`Database.migrate`
 
 Modules: ``models`` (tables), ``db`` (engine, URL, migrations), ``writer`` (the single batching
 writer), one repository module per table group (``typelib``, ``applications``, ``deployments``,
-<<<<<<< HEAD
-``runs`` with ``run_records`` and ``run_writes``, ``schedules``, ``settings``, ``chats``), and
-``store`` (the facade holding them all).
-=======
-``runs``, ``schedules``, ``settings``), ``journal`` (the deployment journal's own connection, for
-commits a reply waits on), and ``store`` (the facade holding them all).
->>>>>>> main
+``runs`` with ``run_records`` and ``run_writes``, ``schedules``, ``settings``, ``chats``),
+``journal`` (the deployment journal's own connection, for commits a reply waits on), and ``store``
+(the facade holding them all).
 """
 
 from fbruntime.store.applications import Application, ApplicationRepository
@@ -60,11 +56,8 @@ __all__ = [
     "Conflict",
     "Database",
     "DeploymentRepository",
-<<<<<<< HEAD
-    "KnownChat",
-=======
     "JournalEntry",
->>>>>>> main
+    "KnownChat",
     "LogLine",
     "NotFound",
     "ResourceDeployment",

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, inspect, text
 from fbruntime.store import Database, resolve_url
 from fbruntime.store.models import Base
 
-HEAD = "0002"  # the newest migration in fbruntime/store/migrations/versions
+HEAD = "0003"  # the newest migration in fbruntime/store/migrations/versions
 TABLES = {
     "alembic_version",
     "applications",
@@ -27,7 +27,6 @@ TABLES = {
     "telegram_chats",
     "types",
 }
-HEAD = "0002"
 
 
 def _table_names(connection: Connection) -> set[str]:

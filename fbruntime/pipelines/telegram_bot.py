@@ -101,9 +101,8 @@ class TelegramBot:
         self.offset: int | None = None
         self.username: str | None = None
         self._known: dict[str, int] = {}  # usernames recorded since start -> chat id
-        # Held while a command is answered: the end of a run it started is told after the
-        # reply that started it, never before.
-        self._answering = asyncio.Lock()
+        # Runs started by a command whose reply is not out yet: their end is told after it.
+        self._unreplied: dict[str, asyncio.Event] = {}
         self._requested: dict[str, int] = {}  # run id -> chat that started it
         self._task: asyncio.Task[None] | None = None
         self._initialized = False
@@ -201,10 +200,14 @@ class TelegramBot:
         if not message.text:
             return
         chat_id = message.chat.id
-        async with self._answering:
+        try:
             reply = await self.handle(chat_id, message.text)
             if reply is not None:
                 await self._send(chat_id, reply)
+        finally:
+            for replied in self._unreplied.values():
+                replied.set()
+            self._unreplied.clear()
 
     async def handle(self, chat_id: int, text: str) -> str | None:
         """The reply to ``text`` from ``chat_id`` (None: not a command, nothing to say)."""
@@ -264,6 +267,7 @@ class TelegramBot:
                 raise CommandError('Overrides are {"task": {"param": value}}.')
         run_id = await self.service.start_run(dag_id, params, trigger=f"telegram:{chat_id}")
         self._requested[run_id] = chat_id
+        self._unreplied[run_id] = asyncio.Event()
         return f"Started run {run_id[:8]} of {dag_id}. I will tell you when it ends."
 
     async def _status(self, chat_id: int, args: str) -> str:
@@ -317,6 +321,7 @@ class TelegramBot:
         else:
             new_id = await self.service.rerun_failed(run_id)
         self._requested[new_id] = chat_id
+        self._unreplied[new_id] = asyncio.Event()
         handle = self.service.run_handle(new_id)
         reused = len(handle.reuse) if handle is not None else 0
         return (
@@ -372,9 +377,11 @@ class TelegramBot:
             text += f": {event.error}"
         if event.trigger:
             text += f"\n(started by {event.trigger})"
-        async with self._answering:
-            for chat_id in sorted(chats):
-                await self._send(chat_id, text)
+        replied = self._unreplied.get(event.run_id)
+        if replied is not None:
+            await replied.wait()
+        for chat_id in sorted(chats):
+            await self._send(chat_id, text)
 
     async def _send(self, chat_id: int, text: str) -> None:
         if len(text) > MAX_TEXT:

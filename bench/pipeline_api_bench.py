@@ -175,16 +175,16 @@ async def main(quick: bool) -> None:
                         stop.unlink(missing_ok=True)
                         run_id = await start_run(c, operation, tasks, params)
                         paths = ["/api/health", f"/api/runs/{run_id}"]
-                        lat = await timed(c, count // 2 if "spin" in name else count, paths)
+                        lat = await timed(
+                            c, max(50, count // 10) if "spin" in name else count, paths
+                        )
                         results.setdefault(name, []).append(
                             (percentile(lat, 0.5), percentile(lat, 0.99))
                         )
+                        # The spinning threads end when they see the file; the sleeping
+                        # ones are abandoned by the cancel (they are daemon threads).
                         stop.write_text("stop")
-                        cancel = await c.post(f"/api/runs/{run_id}/cancel")
-                        assert cancel.status_code == 200, (
-                            cancel.text,
-                            (await c.get(f"/api/runs/{run_id}")).text[:1500],
-                        )
+                        await c.post(f"/api/runs/{run_id}/cancel")
         finally:
             server.stop()
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])

@@ -12,7 +12,9 @@ runs, per task:
 * ``bare asyncio``: the same DAG as one coroutine per task awaiting its dependencies' futures,
   measured in the same process right before, as the floor to compare with.
 
-The machine's load average is printed beside them (the figures move with it). ``--quick`` runs
+Each figure is wall time; the process's CPU time per task (all its threads, the SQLite writer's
+included) is printed beside it, as it moves less with the machine's load. The load average is
+printed too. ``--quick`` runs
 the same shapes with fewer repetitions of the warm-up.
 """
 
@@ -93,14 +95,16 @@ async def bare_asyncio(config: dict[str, Any]) -> float:
     return (time.perf_counter() - start) / len(specs) * 1e6
 
 
-async def engine(config: dict[str, Any], ops: OperationRegistry, folder: Path) -> float:
+async def engine(
+    config: dict[str, Any], ops: OperationRegistry, folder: Path
+) -> tuple[float, float]:
     pipeline = pipeline_from_json(json.dumps(config), ops)
     store = await Store.open(data_dir=folder / "engine")
     try:
         n = len(pipeline.graph)
         run_id = os.urandom(8).hex()
         await store.runs.create(config["dag_name"], run_id=run_id, tasks=pipeline.graph.ids)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         recorder = StoreRecorder(store, run_id, RealClock())
         run = PipelineRun(
             pipeline,
@@ -114,24 +118,24 @@ async def engine(config: dict[str, Any], ops: OperationRegistry, folder: Path) -
         status = await run.wait()
         recorder.flush()
         await store.flush()
-        elapsed = time.perf_counter() - start
+        elapsed, used = time.perf_counter() - start, time.process_time() - cpu
         assert status.value == "succeeded", run.error
         detail = await store.runs.require(run_id, with_logs=False)
         assert sum(t.status == "succeeded" for t in detail.tasks) == n
         assert len(detail.attempts) == n
-        return elapsed / n * 1e6
+        return elapsed / n * 1e6, used / n * 1e6
     finally:
         await store.close()
 
 
-async def service_path(service: PipelineService, dag_id: str, n: int) -> float:
-    start = time.perf_counter()
+async def service_path(service: PipelineService, dag_id: str, n: int) -> tuple[float, float]:
+    start, cpu = time.perf_counter(), time.process_time()
     run_id = await service.start_run(dag_id, trigger="bench")
     status = await service.wait(run_id)
-    elapsed = time.perf_counter() - start
+    elapsed, used = time.perf_counter() - start, time.process_time() - cpu
     assert status == "succeeded", status
     assert await service.archive_path(run_id) is not None
-    return elapsed / n * 1e6
+    return elapsed / n * 1e6, used / n * 1e6
 
 
 def loadavg() -> str:
@@ -164,14 +168,16 @@ async def main(quick: bool) -> None:
                     bare.append(await bare_asyncio(config))
                     eng.append(await engine(config, ops, folder / f"{name}-{i}"))
                     svc.append(await service_path(service, config["dag_name"], TASKS))
-                b, e, s = (statistics.median(x) for x in (bare, eng, svc))
+                b = statistics.median(bare)
+                e, ec = (statistics.median(x) for x in zip(*eng, strict=True))
+                s, sc = (statistics.median(x) for x in zip(*svc, strict=True))
                 print(
-                    f"pipeline_{name}_{TASKS}_engine: {e:.1f} us/task "
+                    f"pipeline_{name}_{TASKS}_engine: {e:.1f} us/task, CPU {ec:.1f} us/task "
                     f"(target <= {ENGINE_TARGET_US:g}; bare asyncio {b:.1f} us/task, "
                     f"{e / b:.1f} x; load {loadavg()})"
                 )
                 print(
-                    f"pipeline_{name}_{TASKS}_service: {s:.1f} us/task "
+                    f"pipeline_{name}_{TASKS}_service: {s:.1f} us/task, CPU {sc:.1f} us/task "
                     f"(target <= {SERVICE_TARGET_US:g}; create, run, record, archive; "
                     f"bare asyncio {b:.1f} us/task; load {loadavg()})"
                 )

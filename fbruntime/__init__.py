@@ -10,13 +10,14 @@ Layering (each layer imports only the layers listed before it; nothing imports u
    ``fbruntime.fourdiac``  4diac XML (.fbt .adp .sub .fct .dtp .gcf .sys) read safely and built
                            into core types (uses iec, st, core).
    ``fbruntime.mgmt``      the 4diac management protocol, boot files (uses core, fourdiac).
-   ``fbruntime.comm``      FORTE's FBDK ASN.1 wire encoding and the ip/loc layers that the
+   ``fbruntime.comm``      FORTE's FBDK ASN.1 wire encoding and the ip/loc/mqtt layers that the
                            communication blocks in ``blocks/net`` use (uses iec, core).
    ``fbruntime.blockfiles``  Python block files found on disk (uses core).
    ``fbruntime.builtin``   the FB types FORTE compiles in (its standard library), built by name
                            on first use (uses iec, core, st, fourdiac, comm, blockfiles; the
                            management layer and the Loader use it).
-4. ``fbruntime.loader``, ``fbruntime.store``, ``fbruntime.orchestrator``, ``fbruntime.pipelines``.
+4. ``fbruntime.loader``, ``fbruntime.store``, ``fbruntime.orchestrator``, ``fbruntime.pipelines``,
+   ``fbruntime.opcua`` (a device over OPC UA; uses core and mgmt).
 5. ``fbruntime.api``, ``fbruntime.web``, ``fbruntime.cli``: the outermost shells; nothing imports them.
    ``fbruntime.eventloop`` picks the loop they all run on (uvloop).
 

@@ -2,7 +2,8 @@
 
 FORTE's ``GEN_SUBSCRIBE`` (``src/stdfblib/net``): INIT(QI, ID) -> INITO(QO, STATUS), and received
 data -> IND(QO, STATUS, RD_1..n); RSP(QI) does nothing. The ID is ``host:port`` (FBDK ASN.1 over
-UDP; a multicast group is joined), ``raw[].ip[host:port]`` or ``loc[group]``. RD pins decode as
+UDP; a multicast group is joined), ``raw[].ip[host:port]``, ``loc[group]`` or an MQTT topic,
+``fbdk[].mqtt[tcp://host:port, client ID, topic]`` (``raw[]`` alike; :mod:`fbruntime.comm.mqtt`). RD pins decode as
 the type of the inputs they feed; see :mod:`fbruntime.comm.commfb`. One file holds every width
 (0 .. 10); it stands for SUBSCRIBE_1.
 """

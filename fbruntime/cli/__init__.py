@@ -26,4 +26,18 @@ for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if _register is not None:
             _register(app)
 
-__all__ = ["app"]
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """The ``fbrt`` entry point: the typer app, with problems of the environment (a data
+    directory that is a file, a database that is not one) said in one line, not a traceback."""
+    try:
+        app()
+    except Exception as exc:
+        from fbruntime.store.errors import StoreUnavailable
+
+        if not isinstance(exc, StoreUnavailable):
+            raise
+        typer.echo(f"fbrt: {exc}", err=True)
+        raise SystemExit(2) from None

@@ -10,19 +10,21 @@ device's (1 when a TEST_CONDITION failed). ``--export FILE`` writes the deployme
 the stored one and exit when nothing else is asked, otherwise the live one when the device ends.
 A stored deployment that no longer replays does not keep the device from starting: what fails is
 skipped and reported, the rest is restored (``fbruntime.mgmt.persistence``).
+``--types DIR`` lets the device create the 4diac types of a folder besides the built-in ones;
+``--opcua [HOST:]PORT`` serves the device over OPC UA too (``fbruntime.opcua``, imported only then).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import typer
 
+from fbruntime.cli.stopping import WATCHDOG_HELP, process_guard, stop_on_signal
 from fbruntime.eventloop import run_loop
 from fbruntime.mgmt import (
     BootFileError,
@@ -72,6 +74,7 @@ async def run_device_server(
     name: str,
     types: Sequence[Path] = (),
     on_listening: Callable[[ManagementServer], None] | None = None,
+    opcua: str | None = None,
 ) -> int:
     """The whole life of ``fbrt device``; returns the process exit code.
 
@@ -84,6 +87,7 @@ async def run_device_server(
     device = target.device
     sync: DeploymentSync | None = None
     server = None
+    ua_server: Any = None
     try:
         if store is not None and boot is None:
             report = await restore(target, store.deployments)
@@ -99,6 +103,9 @@ async def run_device_server(
             await run_boot_file(boot, target)
         if sync is not None:
             await sync.commit()  # the store now holds what the device runs
+        if opcua is not None:
+            ua_server = await _start_opcua(target, opcua)
+            typer.echo(f"fbrt device {name}: OPC UA on {ua_server.endpoint}", err=True)
         ended = asyncio.Event()
         device.on_exit.append(lambda code: ended.set())
         if device.exit_code is not None:
@@ -112,6 +119,8 @@ async def run_device_server(
         await _wait(ended)
         return _exit_code(target)
     finally:
+        if ua_server is not None:
+            await ua_server.stop()
         if server is not None:
             await server.close()
         if export is not None and (listen is not None or boot is not None):
@@ -123,6 +132,19 @@ async def run_device_server(
             await store.close()
 
 
+async def _start_opcua(target: DeviceTarget, where: str) -> Any:
+    try:
+        from fbruntime.opcua.server import DeviceOpcUaServer
+    except ImportError:
+        from fbruntime.opcua import MISSING_EXTRA
+
+        raise typer.BadParameter(f"--opcua: {MISSING_EXTRA}") from None
+    host, port = parse_listen(where)
+    ua_server = DeviceOpcUaServer(target, host, port)
+    await ua_server.start()
+    return ua_server
+
+
 def _exit_code(target: DeviceTarget) -> int:
     code = target.device.exit_code
     if target.device.failed_conditions:
@@ -132,16 +154,11 @@ def _exit_code(target: DeviceTarget) -> int:
 
 async def _wait(ended: asyncio.Event) -> None:
     """Until the device asks to exit or the process is told to stop (Ctrl-C, SIGTERM)."""
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, ended.set)
+    undo = stop_on_signal(ended.set)
     try:
         await ended.wait()
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(sig)
+        undo()
 
 
 def register(app: typer.Typer) -> None:
@@ -178,21 +195,29 @@ def register(app: typer.Typer) -> None:
                 f"{os.pathsep!r}). Reread when a file changes."
             ),
         ),
+        opcua: str | None = typer.Option(
+            None, "--opcua", help="[HOST:]PORT: serve the device over OPC UA too (off by default)."
+        ),
+        watchdog: float | None = typer.Option(
+            None, "--watchdog", min=0, help=WATCHDOG_HELP, show_default=False
+        ),
     ) -> None:
         """Run a 4diac device: deploy to it from 4diac IDE, or boot it from a .fboot file."""
         export_only = export is not None and boot is None and listen is None
         listen_at = None if export_only or not serve_protocol else (listen or DEFAULT_LISTEN)
         try:
-            code = run_loop(
-                run_device_server(
-                    listen=listen_at,
-                    boot=boot,
-                    data_dir=data_dir,
-                    export=export,
-                    name=name,
-                    types=types,
+            with process_guard(watchdog):
+                code = run_loop(
+                    run_device_server(
+                        listen=listen_at,
+                        boot=boot,
+                        data_dir=data_dir,
+                        export=export,
+                        name=name,
+                        types=types,
+                        opcua=opcua,
+                    )
                 )
-            )
         except BootFileError as failure:
             typer.echo(f"fbrt device: {failure}", err=True)
             raise typer.Exit(2) from None

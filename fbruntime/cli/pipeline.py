@@ -138,21 +138,25 @@ async def _run(
     overrides: dict[str, dict[str, Any]],
     max_parallel: int,
     console: Console,
+    executor_url: str | None = None,
     resume: str | None = None,
     folders: list[Path] | None = None,
 ) -> str:
     from fbruntime.pipelines import PipelineError
+    from fbruntime.pipelines.executors import executor_from_url
     from fbruntime.pipelines.service import PipelineService
     from fbruntime.pipelines.settings import PipelineSettings
     from fbruntime.store import NotFound, Store
 
     operations = _operations(folders)
+    executor = await executor_from_url(executor_url)
     store = await Store.open(data_dir=data_dir)
     service = PipelineService(
         store,
         data_dir,
         operations,
         max_parallel=max_parallel,
+        executor=executor,
         settings=PipelineSettings.from_env(),
     )
     try:
@@ -195,6 +199,8 @@ async def _run(
     finally:
         await service.close()
         await store.close()
+        if executor is not None:
+            await executor.close()
 
 
 async def _find_run(store: Any, prefix: str) -> str:
@@ -280,11 +286,17 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         max_parallel: Annotated[int, typer.Option(min=1, help="Tasks run at once")] = 16,
+        executor: Annotated[
+            str | None,
+            typer.Option(help="dask://HOST:PORT: run the tasks on that Dask cluster"),
+        ] = None,
     ) -> None:
         """Run a pipeline here and show its progress; exit 1 if it does not succeed."""
         console = Console(soft_wrap=True)
         overrides = _overrides(set_ or [])
-        status = run_loop(_run(file, _data_dir(data_dir), overrides, max_parallel, console))
+        status = run_loop(
+            _run(file, _data_dir(data_dir), overrides, max_parallel, console, executor)
+        )
         if status != "succeeded":
             raise typer.Exit(1)
 
@@ -298,7 +310,7 @@ def register(app: typer.Typer) -> None:
         """Go on with an interrupted or failed run here: finished tasks are reused."""
         console = Console(soft_wrap=True)
         status = run_loop(
-            _run(None, _data_dir(data_dir), {}, max_parallel, console, run_id, folder)
+            _run(None, _data_dir(data_dir), {}, max_parallel, console, None, run_id, folder)
         )
         if status != "succeeded":
             raise typer.Exit(1)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 import typer
 
 from fbruntime.blockfiles import import_file
+from fbruntime.cli.stopping import WATCHDOG_HELP, process_guard, stop_on_signal
 from fbruntime.core import BlockFault, Device, FBInstance, OutputEvent, Resource
 from fbruntime.eventloop import run_loop
 from fbruntime.iec import ElementaryType, IecType, format_value
@@ -144,10 +144,7 @@ async def run_device(
     device.on_exit.append(lambda code: done.set())
     if device.exit_code is not None:  # a boot file may have ended the run while loading
         done.set()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, done.set)
+    undo_signals = stop_on_signal(done.set)
     fires = [resolve_trigger(device, path) for path in triggers]
     device.start()
     for res, target in fires:
@@ -159,9 +156,7 @@ async def run_device(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(done.wait(), seconds)
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(sig)
+        undo_signals()
     if device.exit_code is None:
         await device.stop()
     else:
@@ -207,6 +202,9 @@ def register(app: typer.Typer) -> None:
         dump_values: bool = typer.Option(
             False, "--dump", help="Print every data output as one JSON object at the end"
         ),
+        watchdog: float | None = typer.Option(
+            None, "--watchdog", min=0, help=WATCHDOG_HELP, show_default=False
+        ),
     ) -> None:
         """Run a system until --for elapses, STEST_END ends it, or Ctrl-C."""
 
@@ -223,4 +221,6 @@ def register(app: typer.Typer) -> None:
             sys.stdout.flush()
             return code
 
-        raise typer.Exit(run_loop(main()))
+        with process_guard(watchdog):
+            code = run_loop(main())
+        raise typer.Exit(code)

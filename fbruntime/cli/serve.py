@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from fbruntime.cli.stopping import WATCHDOG_HELP, process_guard, stop_on_signal
+
 __all__ = ["compose", "register"]
 
 
@@ -25,7 +27,9 @@ def demo_system() -> Path:
     raise typer.BadParameter("the example system systems/blinker4diac/Blinker.sys is missing")
 
 
-async def compose(orch: Any, settings: Any, *, demo: bool = False) -> tuple[list[Any], Any]:
+async def compose(
+    orch: Any, settings: Any, *, demo: bool = False, executor: str | None = None
+) -> tuple[list[Any], Any]:
     """The whole product behind one server: the pipelines service (with the Telegram bot when
     ``FBRT_TELEGRAM_TOKEN`` is set) and the web page; with ``demo``, the example system too.
 
@@ -33,17 +37,22 @@ async def compose(orch: Any, settings: Any, *, demo: bool = False) -> tuple[list
     """
     from fbruntime.api.context import read_access, write_access
     from fbruntime.api.routes_metrics import metrics_router
+    from fbruntime.blockfiles import default_library_dirs
+    from fbruntime.pipelines.executors import executor_from_url
     from fbruntime.pipelines.routes import pipelines_router
     from fbruntime.pipelines.service import PipelineService
     from fbruntime.pipelines.settings import PipelineSettings
     from fbruntime.pipelines.telegram_bot import bot_from_environment
     from fbruntime.web import web_routers
 
+    folders = [*default_library_dirs(), *settings.folders]
+    runner = await executor_from_url(executor, folders)
     service = PipelineService(
         orch.store,
         settings.data_dir,
         orch.loader,
         orch.clock,
+        executor=runner,
         settings=PipelineSettings.from_env(),
     )
     service.bot = bot_from_environment(service)
@@ -55,7 +64,14 @@ async def compose(orch: Any, settings: Any, *, demo: bool = False) -> tuple[list
         metrics_router(orch, [lambda: service.metrics.families(service)], read_access),
     ]
     routers.extend(web_routers(orch, service))
-    return routers, service.close
+    if runner is None:
+        return routers, service.close
+
+    async def close() -> None:
+        await service.close()
+        await runner.close()
+
+    return routers, close
 
 
 def register(app: typer.Typer) -> None:
@@ -107,6 +123,14 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(help="The server's log: text or json lines (env FBRT_LOG_FORMAT)"),
         ] = None,
+        executor: Annotated[
+            str | None,
+            typer.Option(help="dask://HOST:PORT: run pipeline tasks on that Dask cluster"),
+        ] = None,
+        watchdog: Annotated[
+            float | None,
+            typer.Option(min=0, help=WATCHDOG_HELP, show_default=False),
+        ] = None,
     ) -> None:
         """Serve the control API (OpenAPI docs at /docs)."""
         import os
@@ -131,9 +155,17 @@ def register(app: typer.Typer) -> None:
             folders=tuple(folder or ()),
             fourdiac_folders=tuple(fourdiac_folder or ()),
             slice_events=slice_events,
+            watchdog=watchdog,
         )
-        typer.echo(f"fbrt: serving on http://{settings.host}:{settings.port}/ (API docs at /docs)")
-        run_loop(run(settings, new_token=new_token, compose=partial(compose, demo=demo)))
+        with process_guard(settings.watchdog):
+            run_loop(
+                run(
+                    settings,
+                    new_token=new_token,
+                    compose=partial(compose, demo=demo, executor=executor),
+                    stop_hook=stop_on_signal,
+                )
+            )
 
     @app.command()
     def apps(

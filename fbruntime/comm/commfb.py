@@ -45,6 +45,7 @@ from fbruntime.comm.asn1 import FBDK, Asn1Error, Codec, Decoded, MessageDecoder
 from fbruntime.comm.ids import CommId, CommIdError, parse_id
 from fbruntime.comm.ip import TcpClient, TcpServer, UdpReceiver, UdpSender
 from fbruntime.comm.local import LOCAL_GROUPS, Membership
+from fbruntime.comm.mqtt import MQTT_BROKERS, MqttLink
 from fbruntime.core import Block, DataInput, DataOutput, EventInput, EventOutput
 from fbruntime.iec import ELEMENTARY_TYPES, IecType, type_of_value
 
@@ -75,7 +76,7 @@ SEND_FAILED = "SEND_FAILED"
 RECV_FAILED = "RECV_FAILED"
 
 Service = Literal["publisher", "subscriber", "client", "server"]
-Stack = UdpSender | UdpReceiver | TcpClient | TcpServer | Membership
+Stack = UdpSender | UdpReceiver | TcpClient | TcpServer | Membership | MqttLink
 
 _DINT_RANGE = range(-(1 << 31), 1 << 31)
 _STRING = ELEMENTARY_TYPES["STRING"]
@@ -170,6 +171,10 @@ class CommBlock(Block):
             if why is not None:
                 self._fail_init(TERMINATED, f"ID {comm_id.text!r}: {why}")
                 return
+        if comm_id.mqtt is not None and self.service in ("client", "server"):
+            # FORTE's MQTT layer serves PUBLISH and SUBSCRIBE only: INIT answers TERMINATED.
+            self._fail_init(TERMINATED, f"ID {comm_id.text!r}: mqtt[] serves PUBLISH/SUBSCRIBE")
+            return
         try:
             self._stack = self._make_stack(comm_id)
         except CommIdError as exc:
@@ -197,6 +202,17 @@ class CommBlock(Block):
                     ),
                 )
             raise CommIdError(f"ID {comm_id.text!r}: loc[] serves PUBLISH and SUBSCRIBE only")
+        if comm_id.mqtt is not None:
+            generation = self._generation
+            deliver = (
+                (lambda data: self._datagram(generation, data))
+                if self.service == "subscriber"
+                else None
+            )
+            try:
+                return MQTT_BROKERS.link(comm_id.mqtt, deliver)
+            except CommIdError as exc:
+                raise CommIdError(f"ID {comm_id.text!r}: {exc}") from None
         address = comm_id.address
         assert address is not None
         generation = self._generation
@@ -264,6 +280,10 @@ class CommBlock(Block):
             self.comm_error = str(exc)
             log.warning("%s: %s", self.path, exc)
             self._answer(False, DATA_TYPE_ERROR)
+            return
+        if isinstance(stack, MqttLink):
+            sent = stack.publish(data)
+            self._answer(sent, OK if sent else SEND_FAILED)
             return
         try:
             if isinstance(stack, TcpServer):

@@ -2,13 +2,16 @@
 
 FORTE's syntax (``basecommfb.cpp``): ``layer[params].layer[params]...``, top layer first; brackets
 may nest inside the parameters. An ID without any ``]`` means ``fbdk[].ip[<ID>]``, so a bare
-``225.0.0.1:61000`` is the usual FBDK-over-IP address. fbrt knows three stacks:
+``225.0.0.1:61000`` is the usual FBDK-over-IP address. fbrt knows these stacks:
 
 * ``fbdk[].ip[host:port]`` (``@interface`` may follow the port): values FBDK ASN.1 encoded
   over UDP (PUBLISH/SUBSCRIBE, multicast when the host is a multicast address) or TCP
   (CLIENT/SERVER);
 * ``raw[].ip[host:port]``: one STRING whose bytes are the whole payload;
-* ``loc[name]``: an in-process group; values are handed over without encoding.
+* ``loc[name]``: an in-process group; values are handed over without encoding;
+* ``fbdk[].mqtt[broker, client ID, topic]`` and ``raw[].mqtt[...]`` (FORTE's ``mqtt_paho``
+  layer, PUBLISH/SUBSCRIBE only): the FBDK encoding, or one STRING's bytes, as the payload of
+  MQTT messages on ``topic`` (QoS 0, not retained) at the broker ``tcp://host:port``.
 
 :func:`parse_id` raises :class:`CommIdError` with a message that quotes the ID and says what is
 wrong with it; the blocks report it as FORTE's ``INVALID_ID``.
@@ -20,11 +23,24 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["CommId", "CommIdError", "IpAddress", "Layer", "parse_id", "parse_layers"]
+__all__ = [
+    "CommId",
+    "CommIdError",
+    "IpAddress",
+    "Layer",
+    "MqttAddress",
+    "parse_id",
+    "parse_layers",
+]
 
 Encoding = Literal["fbdk", "raw", "local"]
 
-SUPPORTED = "fbdk[].ip[host:port], raw[].ip[host:port] or loc[name]"
+SUPPORTED = (
+    "fbdk[].ip[host:port], raw[].ip[host:port], loc[name] or "
+    "fbdk[].mqtt[tcp://host:port, client ID, topic] (raw[] alike)"
+)
+MQTT_SCHEMES = {"tcp": 1883, "mqtt": 1883}
+"""Broker URL schemes fbrt connects to, with their default ports (paho's ``tcp://``)."""
 
 
 class CommIdError(ValueError):
@@ -56,13 +72,25 @@ class IpAddress:
 
 
 @dataclass(frozen=True)
+class MqttAddress:
+    """``mqtt[broker, client ID, topic]``: where the broker is, who we are, what we use."""
+
+    broker: str
+    host: str
+    port: int
+    client_id: str
+    topic: str
+
+
+@dataclass(frozen=True)
 class CommId:
-    """A parsed ID: the encoding and either an IP address or a local group name."""
+    """A parsed ID: the encoding and an IP address, a local group name or an MQTT address."""
 
     text: str
     encoding: Encoding
     address: IpAddress | None = None
     group: str = ""
+    mqtt: MqttAddress | None = None
 
 
 def parse_layers(text: str) -> list[Layer]:
@@ -118,7 +146,14 @@ def parse_id(text: str) -> CommId:
     if len(names) == 2 and names[0] in ("fbdk", "raw") and names[1] == "ip":
         encoding: Encoding = "fbdk" if names[0] == "fbdk" else "raw"
         return CommId(text, encoding, address=_ip_address(text, layers[1].params))
-    unknown = [n for n in names if n not in ("fbdk", "raw", "ip", "loc")]
+    if len(names) == 2 and names[0] in ("fbdk", "raw") and names[1] == "mqtt":
+        encoding = "fbdk" if names[0] == "fbdk" else "raw"
+        return CommId(text, encoding, mqtt=_mqtt_address(text, layers[1].params))
+    if names and names[-1] == "mqtt":
+        raise CommIdError(
+            f"ID {text!r}: mqtt[] needs an encoding layer on top: fbdk[].mqtt[...] or raw[].mqtt[...]"
+        )
+    unknown = [n for n in names if n not in ("fbdk", "raw", "ip", "loc", "mqtt")]
     if unknown:
         why = f"layer {unknown[0]!r} is not available in fbrt"
     else:
@@ -136,3 +171,37 @@ def _ip_address(text: str, params: str) -> IpAddress:
     if not port_text.isdigit() or int(port_text) > 0xFFFF:
         raise CommIdError(f"ID {text!r}: port {port_text!r} is not a number from 0 to 65535")
     return IpAddress(host, int(port_text), interface.strip() or None)
+
+
+def _mqtt_address(text: str, params: str) -> MqttAddress:
+    """FORTE's three comma-separated parameters, each trimmed (``CParameterParser``)."""
+    parts = [part.strip() for part in params.split(",")]
+    if len(parts) != 3:
+        raise CommIdError(
+            f"ID {text!r}: mqtt[{params}] must be mqtt[tcp://host:port, client ID, topic] "
+            f"(3 parameters, found {len(parts)})"
+        )
+    broker, client_id, topic = parts
+    scheme, sep, rest = broker.partition("://")
+    if not sep:
+        scheme, rest = "tcp", broker
+    scheme = scheme.lower()
+    if scheme not in MQTT_SCHEMES:
+        raise CommIdError(
+            f"ID {text!r}: broker {broker!r}: fbrt connects to tcp:// (or mqtt://) brokers only"
+        )
+    host, colon, port_text = rest.rstrip("/").rpartition(":")
+    if not colon:
+        host, port_text = rest.rstrip("/"), str(MQTT_SCHEMES[scheme])
+    host = host.strip("[]")
+    if not host:
+        raise CommIdError(f"ID {text!r}: broker {broker!r} names no host")
+    if not port_text.isdigit() or not 0 < int(port_text) <= 0xFFFF:
+        raise CommIdError(f"ID {text!r}: broker {broker!r}: port {port_text!r} is not 1..65535")
+    if not client_id:
+        raise CommIdError(f"ID {text!r}: the client ID (second parameter of mqtt[]) is empty")
+    if not topic:
+        raise CommIdError(f"ID {text!r}: the topic (third parameter of mqtt[]) is empty")
+    return MqttAddress(
+        f"{scheme}://{host}:{int(port_text)}", host, int(port_text), client_id, topic
+    )

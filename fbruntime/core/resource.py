@@ -661,6 +661,11 @@ def _owner_of(entry: Entry | None) -> tuple[FBInstance | None, str]:
             for ev, e in value.rt__entries.items():
                 if e is entry:
                     return value, ev
+            # an external event (``fire``) holds the instance and the event's name
+            for other in closure:
+                name = other.cell_contents
+                if isinstance(name, str) and name in value.rt__entries:
+                    return value, name
             return value, ""
         inner_self = getattr(value, "__self__", None)
         if isinstance(inner_self, FBInstance):

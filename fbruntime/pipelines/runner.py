@@ -56,6 +56,7 @@ from typing import Any
 from fbruntime.core import Clock, FBInstance, Resource
 
 from .attempts import INLINE, OpShape, run_attempt, shape_of, traceback_text
+from .executors import TaskExecutor
 from .isolation import TaskScope
 from .nodes import TaskNode, node_type
 from .offload import Executors, shared_executors
@@ -116,6 +117,7 @@ class PipelineRun:
         executors: Executors | None = None,
         secrets: SecretStore | None = None,
         redactor: Redactor | None = None,
+        executor: TaskExecutor | None = None,
     ) -> None:
         if max_parallel < 1:
             raise ValueError(f"max_parallel must be at least 1, got {max_parallel}")
@@ -132,6 +134,7 @@ class PipelineRun:
         self.executors = executors or shared_executors()
         self.secrets = secrets
         self.redactor = redactor if redactor else None
+        self.executor = executor  # None: here (threads, processes, the loop); else Dask
         self.states: dict[str, TaskState] = {t: TaskState() for t in pipeline.graph.ids}
         self.status = RunStatus.RUNNING
         self.error: str | None = None
@@ -242,7 +245,7 @@ class PipelineRun:
     def _ready(self, node: TaskNode, values: dict[str, object]) -> None:
         if self._cancelling or self._done.is_set():
             return
-        if node.shape.mode == INLINE:
+        if node.shape.mode == INLINE and self.executor is None:
             self._inline(node, values)
             return
         node.status = TaskStatus.QUEUED
@@ -446,6 +449,8 @@ class PipelineRun:
                 params = plan.params(values)
                 if node.secrets:
                     self._resolve_secrets(params, node.secrets)
+                if self.executor is not None:  # a Dask cluster (see executors.py)
+                    return await self.executor.run(plan, params, context)
                 return await run_attempt(
                     node.shape, plan.id, params, context, self.executors, node.adopt
                 )

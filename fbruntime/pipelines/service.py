@@ -115,6 +115,7 @@ class PipelineService:
         rng: Any = None,
         settings: PipelineSettings | None = None,
         secrets: SecretStore | None = None,
+        executor: Any = None,
     ) -> None:
         self.store = store
         self.data_dir = Path(data_dir)
@@ -141,6 +142,7 @@ class PipelineService:
         self.upkeep = Upkeep(self)
         self.max_parallel = max_parallel
         self.rng = rng
+        self.executor = executor  # where attempts run (None: in this process); executors.py
         self.configs = ConfigFolder(self.data_dir / "pipelines")
         self._pipelines: dict[str, tuple[Pipeline, str]] = {}
         self._runs: dict[str, tuple[PipelineRun, asyncio.Task[str]]] = {}
@@ -416,6 +418,7 @@ class PipelineService:
             executors=self.executors,
             secrets=self.secrets,
             redactor=redactor,
+            executor=self.executor,
         )
         recorder.log(f"run started ({trigger})")
         self.metrics.run_started()

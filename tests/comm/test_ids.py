@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fbruntime.comm.ids import CommIdError, IpAddress, Layer, parse_id, parse_layers
+from fbruntime.comm.ids import CommIdError, IpAddress, Layer, MqttAddress, parse_id, parse_layers
 
 
 @pytest.mark.parametrize(
@@ -20,6 +20,28 @@ from fbruntime.comm.ids import CommIdError, IpAddress, Layer, parse_id, parse_la
 def test_ip_ids_name_encoding_and_address(text: str, encoding: str, address: IpAddress) -> None:
     parsed = parse_id(text)
     assert (parsed.encoding, parsed.address) == (encoding, address)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "address"),
+    [
+        (
+            "raw[].mqtt[tcp://localhost:1883, fbrt1, plant/line1]",
+            "raw",
+            MqttAddress("tcp://localhost:1883", "localhost", 1883, "fbrt1", "plant/line1"),
+        ),
+        (
+            "fbdk[].mqtt[ mqtt://10.0.0.2 ,id ,  a/+/b ]",
+            "fbdk",
+            MqttAddress("mqtt://10.0.0.2:1883", "10.0.0.2", 1883, "id", "a/+/b"),
+        ),
+    ],
+)
+def test_mqtt_ids_name_broker_client_and_topic_trimmed_as_forte(
+    text: str, encoding: str, address: MqttAddress
+) -> None:
+    parsed = parse_id(text)
+    assert (parsed.encoding, parsed.mqtt, parsed.address) == (encoding, address, None)
 
 
 def test_multicast_addresses_are_recognised() -> None:
@@ -46,8 +68,11 @@ def test_layer_parameters_may_hold_nested_brackets() -> None:
         ("127.0.0.1:70000", "port '70000' is not a number from 0 to 65535"),
         ("fbdk[].ip[127.0.0.1:1", "is never closed"),
         ("fbdk[]ip[127.0.0.1:1]", "expected '.' between layers"),
-        ("mqtt[tcp://broker:1883, id, topic]", "layer 'mqtt' is not available in fbrt"),
-        ("fbdk[].mqtt[x]", "layer 'mqtt' is not available"),
+        ("mqtt[tcp://broker:1883, id, topic]", r"mqtt\[\] needs an encoding layer on top"),
+        ("fbdk[].mqtt[x]", "3 parameters, found 1"),
+        ("raw[].mqtt[ws://h:80, id, t]", r"tcp:// \(or mqtt://\) brokers only"),
+        ("raw[].mqtt[tcp://h:80, , t]", "the client ID .* is empty"),
+        ("fbdk[].opc_ua[READ;x]", "layer 'opc_ua' is not available in fbrt"),
         ("ip[127.0.0.1:1]", "the layers ip do not form a stack"),
         ("loc[]", "loc.. needs a group name"),
         ("[x]", "a layer name is missing"),

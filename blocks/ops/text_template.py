@@ -53,6 +53,7 @@ class TextTemplate(Operation):
 
     param_types = {"values": "dict|null"}
     optional_params = ("values",)
+    run_on = "loop"  # a pure function of microseconds: no thread hand-over
 
     def execute(self) -> None:
         values: dict[str, Any] = dict(self.values or {})

@@ -1,10 +1,12 @@
-"""``fbrt pipeline validate|run|runs FILE``: TaskFlow pipelines from the terminal.
+"""``fbrt pipeline validate|run|runs FILE`` and ``resume RUN``: TaskFlow pipelines from the terminal.
 
 ``validate`` checks a config against the operation library and prints every problem (task,
 field, message); ``run`` runs it here, in the data folder the server uses (``--data-dir``, else
 ``FBRT_DATA_DIR``, else ``./data``), with a live progress display, so the run shows up in
 ``runs``, the web page and the API like any other; ``runs`` lists the past runs of the
-pipeline in FILE. Exit codes: 0 success, 1 an invalid config or a failed run, 2 usage errors.
+pipeline in FILE; ``resume`` goes on with an interrupted (or failed) run: a new run that reuses
+the results of the tasks that had finished. Exit codes: 0 success, 1 an invalid config or a
+failed run, 2 usage errors.
 A thin shell over :class:`fbruntime.pipelines.service.PipelineService`.
 """
 
@@ -46,17 +48,21 @@ DataDirOpt = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Data folder (env FBRT_DATA_DIR; default ./data)"),
 ]
+FolderOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--folder", help="Extra folder of operation blocks (as fbrt serve --folder)"),
+]
 
 
 def _data_dir(given: Path | None) -> Path:
     return given or Path(os.environ.get("FBRT_DATA_DIR") or "data")
 
 
-def _operations() -> OperationRegistry:
+def _operations(folders: list[Path] | None = None) -> OperationRegistry:
     from fbruntime.loader import Loader
     from fbruntime.pipelines import OperationRegistry
 
-    return OperationRegistry.from_loader(Loader())
+    return OperationRegistry.from_loader(Loader(folders=folders or ()))
 
 
 def _print_problems(console: Console, file: Path, error: PipelineError) -> None:
@@ -127,36 +133,54 @@ class _Display:
 
 
 async def _run(
-    file: Path,
+    file: Path | None,
     data_dir: Path,
     overrides: dict[str, dict[str, Any]],
     max_parallel: int,
     console: Console,
     executor_url: str | None = None,
+    resume: str | None = None,
+    folders: list[Path] | None = None,
 ) -> str:
     from fbruntime.pipelines import PipelineError
     from fbruntime.pipelines.executors import executor_from_url
     from fbruntime.pipelines.service import PipelineService
-    from fbruntime.store import Store
+    from fbruntime.pipelines.settings import PipelineSettings
+    from fbruntime.store import NotFound, Store
 
-    operations = _operations()
+    operations = _operations(folders)
     executor = await executor_from_url(executor_url)
     store = await Store.open(data_dir=data_dir)
     service = PipelineService(
-        store, data_dir, operations, max_parallel=max_parallel, executor=executor
+        store,
+        data_dir,
+        operations,
+        max_parallel=max_parallel,
+        executor=executor,
+        settings=PipelineSettings.from_env(),
     )
     try:
         await service.start(scheduler=False)
         try:
-            info = service.upload(file.name, file.read_bytes())
-            run_id = await service.start_run(info.dag_id, overrides or None, trigger="cli")
+            if resume is not None:
+                old = await _find_run(store, resume)
+                run_id = await service.resume(old)
+            else:
+                assert file is not None
+                info = service.upload(file.name, file.read_bytes())
+                run_id = await service.start_run(info.dag_id, overrides or None, trigger="cli")
         except PipelineError as error:
-            _print_problems(console, file, error)
+            _print_problems(console, file or Path(resume or "?"), error)
+            return "invalid"
+        except (NotFound, ValueError) as error:
+            console.print(f"[red]{error}[/]", highlight=False)
             return "invalid"
         run = service.run_handle(run_id)
         assert run is not None
+        info = service.info(run.pipeline.dag_id)
+        reused = f", {len(run.reuse)} reused" if run.reuse else ""
         console.print(
-            f"run [bold]{run_id}[/] of {info.dag_id}: {info.tasks} tasks", highlight=False
+            f"run [bold]{run_id}[/] of {info.dag_id}: {info.tasks} tasks{reused}", highlight=False
         )
         display = _Display(console, info.tasks)
         run.add_listener(display)
@@ -177,6 +201,22 @@ async def _run(
         await store.close()
         if executor is not None:
             await executor.close()
+
+
+async def _find_run(store: Any, prefix: str) -> str:
+    """The run whose id is ``prefix`` or starts with it (at least 4 characters)."""
+    from fbruntime.store import NotFound
+
+    if len(prefix) < 4:
+        raise ValueError("give at least 4 characters of the run id")
+    found: list[str] = [
+        r.id for r in await store.runs.list(limit=10_000) if r.id.startswith(prefix)
+    ]
+    if len(found) != 1:
+        raise NotFound(
+            f"no run starts with {prefix!r}" if not found else f"{prefix!r} names {len(found)} runs"
+        )
+    return found[0]
 
 
 async def _runs(dag_id: str, data_dir: Path, limit: int, console: Console) -> int:
@@ -212,7 +252,7 @@ async def _runs(dag_id: str, data_dir: Path, limit: int, console: Console) -> in
 def register(app: typer.Typer) -> None:
     group = typer.Typer(
         name="pipeline",
-        help="TaskFlow pipelines (JSON task DAGs): validate, run, list runs.",
+        help="TaskFlow pipelines (JSON task DAGs): validate, run, list runs, resume.",
         no_args_is_help=True,
     )
     app.add_typer(group)
@@ -256,6 +296,21 @@ def register(app: typer.Typer) -> None:
         overrides = _overrides(set_ or [])
         status = run_loop(
             _run(file, _data_dir(data_dir), overrides, max_parallel, console, executor)
+        )
+        if status != "succeeded":
+            raise typer.Exit(1)
+
+    @group.command()
+    def resume(
+        run_id: Annotated[str, typer.Argument(help="The run (its id, or the start of it)")],
+        data_dir: DataDirOpt = None,
+        max_parallel: Annotated[int, typer.Option(min=1, help="Tasks run at once")] = 16,
+        folder: FolderOpt = None,
+    ) -> None:
+        """Go on with an interrupted or failed run here: finished tasks are reused."""
+        console = Console(soft_wrap=True)
+        status = run_loop(
+            _run(None, _data_dir(data_dir), {}, max_parallel, console, None, run_id, folder)
         )
         if status != "succeeded":
             raise typer.Exit(1)

@@ -35,24 +35,34 @@ async def compose(
 
     The API layer knows neither; this shell puts them together (see fbruntime/api/server.py).
     """
-    from fbruntime.api.context import write_access
+    from fbruntime.api.context import read_access, write_access
+    from fbruntime.api.routes_metrics import metrics_router
     from fbruntime.blockfiles import default_library_dirs
     from fbruntime.pipelines.executors import executor_from_url
     from fbruntime.pipelines.routes import pipelines_router
     from fbruntime.pipelines.service import PipelineService
+    from fbruntime.pipelines.settings import PipelineSettings
     from fbruntime.pipelines.telegram_bot import bot_from_environment
     from fbruntime.web import web_routers
 
     folders = [*default_library_dirs(), *settings.folders]
     runner = await executor_from_url(executor, folders)
     service = PipelineService(
-        orch.store, settings.data_dir, orch.loader, orch.clock, executor=runner
+        orch.store,
+        settings.data_dir,
+        orch.loader,
+        orch.clock,
+        executor=runner,
+        settings=PipelineSettings.from_env(),
     )
     service.bot = bot_from_environment(service)
     await service.start()
     if demo and DEMO_APP not in {a.name for a in orch.apps()}:
         await orch.create_system(DEMO_APP, path=demo_system(), start=True)
-    routers = [pipelines_router(service, auth_dependency=write_access)]
+    routers = [
+        pipelines_router(service, auth_dependency=write_access, read_dependency=read_access),
+        metrics_router(orch, [lambda: service.metrics.families(service)], read_access),
+    ]
     routers.extend(web_routers(orch, service))
     if runner is None:
         return routers, service.close
@@ -109,6 +119,10 @@ def register(app: typer.Typer) -> None:
                 "(env FBRT_SLICE_EVENTS); smaller: lower API latency, slower busy apps",
             ),
         ] = None,
+        log_format: Annotated[
+            str | None,
+            typer.Option(help="The server's log: text or json lines (env FBRT_LOG_FORMAT)"),
+        ] = None,
         executor: Annotated[
             str | None,
             typer.Option(help="dask://HOST:PORT: run pipeline tasks on that Dask cluster"),
@@ -119,9 +133,17 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Serve the control API (OpenAPI docs at /docs)."""
+        import os
+
         from fbruntime.api.server import run_loop
         from fbruntime.api.server import serve as run
         from fbruntime.api.settings import ApiSettings
+        from fbruntime.cli.logs import configure_logging
+
+        try:
+            configure_logging(log_format or os.environ.get("FBRT_LOG_FORMAT") or "text")
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--log-format") from None
 
         settings = ApiSettings.from_env(
             host=host,

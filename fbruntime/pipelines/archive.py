@@ -5,8 +5,11 @@ Layout under the data directory (the client's ``dag/dag_{id}``)::
     dag/dag_<dag_id>/<run_id>/          files the tasks wrote (file.write, task folders)
     dag/dag_<dag_id>/<run_id>.zip       the archive: those files + run.json + log.txt
 
-``run.json`` is the stored run with its tasks (status, attempts, errors, outputs, timings), so an
-archive is useful on its own, away from the database.
+``run.json`` is the stored run with its tasks (status, attempts, errors, outputs, timings) and
+every attempt (error, traceback, duration), so an archive is useful on its own, away from the
+database. It is the same view the API gives: params of secret kinds redacted, and errors, logs
+and outputs already stored without the run's secrets. An interrupted run is archived too, when
+the service starts again, with whatever its tasks had written.
 """
 
 from __future__ import annotations
@@ -60,6 +63,20 @@ def detail_dict(detail: RunDetail, *, logs: bool = True) -> dict[str, Any]:
             }
             for t in detail.tasks
         ],
+        "attempts": [
+            {
+                "task": a.task_id,
+                "attempt": a.attempt,
+                "status": a.status,
+                "error": a.error,
+                "error_kind": a.error_kind,
+                "traceback": a.traceback,
+                "started_at": _time(a.started_at),
+                "ended_at": _time(a.ended_at),
+                "duration_ms": round(a.duration_ms, 3),
+            }
+            for a in detail.attempts
+        ],
     }
     if logs:
         result["logs"] = [
@@ -74,12 +91,18 @@ def detail_dict(detail: RunDetail, *, logs: bool = True) -> dict[str, Any]:
     return result
 
 
-def write_archive(folder: Path, target: Path, detail: RunDetail) -> Path:
-    """Zip ``folder`` with ``run.json`` and ``log.txt`` into ``target`` (atomically)."""
+def write_archive(
+    folder: Path, target: Path, detail: RunDetail, view: dict[str, Any] | None = None
+) -> Path:
+    """Zip ``folder`` with ``run.json`` (``view``, else the detail as it is) and ``log.txt``
+    into ``target`` (atomically)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".zip.part")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("run.json", json.dumps(detail_dict(detail), indent=2, ensure_ascii=False))
+        archive.writestr(
+            "run.json",
+            json.dumps(view or detail_dict(detail), indent=2, ensure_ascii=False),
+        )
         archive.writestr(
             "log.txt",
             "".join(

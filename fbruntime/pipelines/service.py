@@ -15,6 +15,13 @@ The API router (:mod:`.routes`), the CLI (``fbrt pipeline``), the cron scheduler
 and the Telegram bot (:mod:`.telegram_bot`) all go through it, so a run started from any of
 them is the same thing. Runs go to the store as they happen (:mod:`.recording`); when a run ends
 its folder is zipped next to it (:mod:`.archive`).
+
+After a crash, :meth:`PipelineService.start` marks the runs that were in progress interrupted
+and archives each with what it had written (:mod:`.upkeep`); :meth:`PipelineService.resume`
+(CLI, API, page, bot) starts a new run of the same pipeline that reuses the results of the
+tasks that had finished and runs the rest. The same module removes runs older than the
+retention setting. Secrets (:mod:`.secrets`) are looked up when a task runs and redacted from
+everything the service shows (:meth:`config_view`, :meth:`run_view`).
 """
 
 from __future__ import annotations
@@ -31,14 +38,26 @@ from typing import Any
 from fbruntime.core import Clock, RealClock
 from fbruntime.store import NotFound, Run, RunDetail, Schedule, Store
 
-from .archive import archive_file, run_folder, write_archive
+from .archive import archive_file, detail_dict, run_folder, write_archive
 from .configs import ConfigFolder, StoredConfig
 from .loading import parse_config_json
+from .metrics import PipelineMetrics
+from .offload import Executors
 from .operation import OperationRegistry, Services
 from .plan import Pipeline
 from .problems import PipelineError, Problem
 from .recording import StoreRecorder, wall_time
 from .runner import PipelineRun
+from .secrets import (
+    Redactor,
+    SecretStore,
+    is_secret_param,
+    redact_params,
+    secret_name,
+    valid_secret_name,
+)
+from .settings import PipelineSettings
+from .upkeep import Upkeep
 from .validation import validate_pipeline
 
 __all__ = ["PipelineInfo", "PipelineService", "RunFinished"]
@@ -94,6 +113,8 @@ class PipelineService:
         services: Services | None = None,
         max_parallel: int = 16,
         rng: Any = None,
+        settings: PipelineSettings | None = None,
+        secrets: SecretStore | None = None,
         executor: Any = None,
     ) -> None:
         self.store = store
@@ -104,7 +125,21 @@ class PipelineService:
             else OperationRegistry.from_loader(operations)
         )
         self.clock: Clock = clock or RealClock()
-        self.services = services or Services()
+        self.settings = settings or PipelineSettings()
+        if services is None:
+            services = Services(
+                telegram_api_url=self.settings.telegram_api_url,
+                telegram_token=self.settings.telegram_token,
+            )
+        if services.chats is None:
+            services.chats = store.chats
+        self.services = services
+        self.secrets = secrets or SecretStore(self.settings.secrets_file)
+        if self.services.telegram_token:
+            self.secrets.extra.add(self.services.telegram_token)
+        self.executors = Executors(self.settings.threads, self.settings.processes)
+        self.metrics = PipelineMetrics()
+        self.upkeep = Upkeep(self)
         self.max_parallel = max_parallel
         self.rng = rng
         self.executor = executor  # where attempts run (None: in this process); executors.py
@@ -120,14 +155,16 @@ class PipelineService:
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self, *, scheduler: bool = True) -> None:
-        """Mark runs a crash left unfinished, load the stored configs, start the scheduler."""
-        self.interrupted = await self.store.runs.mark_interrupted()
+        """Mark runs a crash left unfinished (and archive them), load the stored configs, start
+        the scheduler, the bot and the retention clean-up."""
+        self.interrupted = await self.upkeep.recover()
         self.reload()
         if scheduler:
             from .cron import CronScheduler
 
             self.scheduler = CronScheduler(self)
             self.scheduler.start()
+            self.upkeep.start()
         if self.bot is not None:
             await self.bot.start()
 
@@ -135,11 +172,13 @@ class PipelineService:
         """Stop the scheduler and the bot, cancel what is still running, record it all."""
         if self.scheduler is not None:
             await self.scheduler.stop()
+        await self.upkeep.stop()
         if self.bot is not None:
             await self.bot.stop()
         for run_id in list(self._runs):
             await self.cancel(run_id, reason="the service stopped")
         await self.store.flush()
+        self.executors.close()
 
     def reload(self) -> None:
         """(Re)read every active config; a broken file is kept in ``load_errors``."""
@@ -161,16 +200,62 @@ class PipelineService:
 
     def _validate(self, data: bytes | str, source: str) -> Pipeline:
         config = parse_config_json(data, source=source)
-        return validate_pipeline(config, self.operations, source=source)
+        pipeline = validate_pipeline(config, self.operations, source=source)
+        self._check_secrets(pipeline, source)
+        return pipeline
+
+    def _check_secrets(self, pipeline: Pipeline, source: str | None) -> None:
+        """Every ``{"$secret": NAME}`` in the config names a secret that is set."""
+        problems = []
+        for plan in pipeline.tasks.values():
+            for param, value in plan.independent_params.items():
+                name = secret_name(value)
+                if name is None:
+                    continue
+                field = f"independent_params.{param}"
+                if not valid_secret_name(name):
+                    problems.append(
+                        Problem(
+                            plan.id,
+                            field,
+                            f"{name!r} is not a secret name (letters, "
+                            "digits and '_', not starting with a digit)",
+                        )
+                    )
+                elif self.secrets.get(name) is None:
+                    problems.append(
+                        Problem(
+                            plan.id,
+                            field,
+                            f"secret {name!r} is not set ({self.secrets.where(name)})",
+                        )
+                    )
+        if problems:
+            raise PipelineError(problems, source=source, dag=pipeline.dag_id)
 
     def validate(self, content: bytes | str, file_name: str = "<upload>") -> Pipeline:
         """Check a config without keeping it; ``PipelineError`` lists every problem."""
         return self._validate(content, file_name)
 
-    def upload(self, file_name: str, content: bytes | str) -> PipelineInfo:
-        """Validate and keep a config in its dag_id's folder; it becomes the active one."""
+    def validate_data(self, data: object, file_name: str = "<upload>") -> Pipeline:
+        """Like :meth:`validate`, for a config already decoded from JSON."""
+        from .config import parse_config
+
+        pipeline = validate_pipeline(
+            parse_config(data, source=file_name), self.operations, source=file_name
+        )
+        self._check_secrets(pipeline, file_name)
+        return pipeline
+
+    def upload(
+        self, file_name: str, content: bytes | str, *, validated: Pipeline | None = None
+    ) -> PipelineInfo:
+        """Validate and keep a config in its dag_id's folder; it becomes the active one.
+
+        ``validated`` is the pipeline ``content`` already gave (the API validates large bodies
+        on a thread), so it is not validated twice."""
         data = content.encode() if isinstance(content, str) else content
-        pipeline = self._validate(data, file_name)
+        pipeline = validated or self._validate(data, file_name)
         try:
             stored: StoredConfig = self.configs.save(pipeline.dag_id, file_name, data)
         except ValueError as error:
@@ -187,6 +272,10 @@ class PipelineService:
     def pipeline(self, dag_id: str) -> Pipeline:
         found = self._pipelines.get(dag_id)
         if found is None:
+            if dag_id in self.load_errors:
+                raise NotFound(
+                    f"pipeline {dag_id!r} could not be loaded: {self.load_errors[dag_id]}"
+                )
             known = ", ".join(sorted(self._pipelines)) or "none uploaded"
             raise NotFound(f"pipeline {dag_id!r} does not exist (known: {known})")
         return found[0]
@@ -194,6 +283,60 @@ class PipelineService:
     def info(self, dag_id: str) -> PipelineInfo:
         pipeline = self.pipeline(dag_id)
         return _info(pipeline, self._pipelines[dag_id][1])
+
+    def secret_params(self, operation: str) -> frozenset[str]:
+        try:
+            return self.operations.secret_params(operation)
+        except KeyError:
+            return frozenset()
+
+    def config_view(self, dag_id: str) -> dict[str, Any]:
+        """The config as the API and page show it: inline secrets replaced by ``***``."""
+        config = self.pipeline(dag_id).config.model_dump(mode="json", exclude_none=True)
+        for task in config["tasks"]:
+            params = task.get("independent_params")
+            if params:
+                task["independent_params"] = redact_params(
+                    params, self.secret_params(task["operation"])
+                )
+        return config
+
+    def redact_run_params(self, dag_id: str, params: Any) -> dict[str, Any]:
+        """A run's (or schedule's) ``{task: {param: value}}`` overrides with secrets redacted."""
+        if not isinstance(params, dict):
+            return {}
+        try:
+            pipeline: Pipeline | None = self.pipeline(dag_id)
+        except NotFound:
+            pipeline = None
+        shown: dict[str, Any] = {}
+        for task_id, values in params.items():
+            plan = pipeline.tasks.get(task_id) if pipeline is not None else None
+            secret = self.secret_params(plan.operation) if plan is not None else frozenset()
+            shown[task_id] = redact_params(values, secret) if isinstance(values, dict) else values
+        return shown
+
+    def run_view(self, detail: RunDetail, *, logs: bool = True) -> dict[str, Any]:
+        """A run with its tasks, attempts and logs as the API shows it (params redacted)."""
+        data = detail_dict(detail, logs=logs)
+        data["params"] = self.redact_run_params(detail.run.pipeline, detail.run.params)
+        return data
+
+    def redactor_for(self, pipeline: Pipeline, params: Overrides | None = None) -> Redactor:
+        """What a run must never show: every known secret and its inline secret params."""
+        values = set(self.secrets.values())
+        for plan in pipeline.tasks.values():
+            secret = self.secret_params(plan.operation)
+            for param, value in plan.independent_params.items():
+                if param in secret and isinstance(value, str):
+                    values.add(value)
+        for task_id, task_params in (params or {}).items():
+            found = pipeline.tasks.get(task_id)
+            secret = self.secret_params(found.operation) if found is not None else frozenset()
+            for param, value in task_params.items():
+                if isinstance(value, str) and is_secret_param(param, secret):
+                    values.add(value)
+        return Redactor(values)
 
     def with_overrides(self, dag_id: str, overrides: Overrides | None) -> Pipeline:
         """The pipeline with ``{task: {param: value}}`` replacing independent params, checked."""
@@ -243,7 +386,7 @@ class PipelineService:
         pipeline = self.with_overrides(dag_id, params)
         run_id = uuid.uuid4().hex
         folder = run_folder(self.data_dir, dag_id, run_id)
-        folder.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
         await self.store.runs.create(
             dag_id,
             run_id=run_id,
@@ -252,7 +395,15 @@ class PipelineService:
             tasks=pipeline.graph.ids,
             started_at=wall_time(self.clock),
         )
-        recorder = StoreRecorder(self.store, run_id, self.clock)
+        redactor = self.redactor_for(pipeline, params)
+        recorder = StoreRecorder(
+            self.store,
+            run_id,
+            self.clock,
+            redactor=redactor,
+            dag_id=dag_id,
+            metrics=self.metrics,
+        )
         run = PipelineRun(
             pipeline,
             self.operations,
@@ -264,9 +415,13 @@ class PipelineService:
             max_parallel=self.max_parallel,
             reuse=_reuse,
             rng=self.rng,
+            executors=self.executors,
+            secrets=self.secrets,
+            redactor=redactor,
             executor=self.executor,
         )
         recorder.log(f"run started ({trigger})")
+        self.metrics.run_started()
         run.start()
         supervisor = asyncio.get_running_loop().create_task(self._supervise(run, recorder, trigger))
         self._runs[run_id] = (run, supervisor)
@@ -275,22 +430,21 @@ class PipelineService:
     async def _supervise(self, run: PipelineRun, recorder: StoreRecorder, trigger: str) -> str:
         try:
             status = await run.wait()
+            self.metrics.run_ended(status.value, run.elapsed_s())
             runs = self.store.runs
             recorder.log(
                 f"run {status.value}" + (f": {run.error}" if run.error else ""),
                 level="INFO" if status.value == "succeeded" else "ERROR",
             )
             recorder.flush()
-            await self.store.flush()
-            await runs.finish(run.run_id, status.value, error=run.error)
-            try:
-                detail = await runs.require(run.run_id)
-                target = archive_file(self.data_dir, run.pipeline.dag_id, run.run_id)
-                await asyncio.to_thread(write_archive, run.run_dir, target, detail)
-                await runs.update(run.run_id, archive_path=str(target))
-            except OSError as error:
-                log.exception("run %s: archive failed", run.run_id)
-                await runs.log(run.run_id, f"archive failed: {error}", level="ERROR")
+            dag_id = run.pipeline.dag_id
+            target = archive_file(self.data_dir, dag_id, run.run_id)
+            # The writer keeps order: the end is committed after every row recorded before it.
+            ended = await runs.finish(
+                run.run_id, status.value, error=run.error, archive_path=str(target)
+            )
+            detail = recorder.detail(ended, run.pipeline.graph.ids)
+            await self.write_archive(run.run_id, detail)
         finally:
             self._runs.pop(run.run_id, None)
         event = RunFinished(run.run_id, run.pipeline.dag_id, status.value, run.error, trigger)
@@ -341,7 +495,36 @@ class PipelineService:
         await asyncio.shield(supervisor)
         return cancelled
 
-    async def rerun_failed(self, run_id: str) -> str:
+    async def write_archive(self, run_id: str, detail: RunDetail | None = None) -> Path | None:
+        """Zip the run's folder with its record (``run.json``, ``log.txt``); the ZIP's path.
+
+        ``detail`` is the run as its recorder kept it (a run that just ended); without it the
+        run is read from the store (a run archived after a crash, or on demand)."""
+        runs = self.store.runs
+        try:
+            recorded = detail is not None
+            if detail is None:
+                detail = await runs.require(run_id)
+            target = archive_file(self.data_dir, detail.run.pipeline, run_id)
+            folder = run_folder(self.data_dir, detail.run.pipeline, run_id)
+            view = self.run_view(detail)
+            view["archive"] = True
+            await asyncio.to_thread(write_archive, folder, target, detail, view)
+            if not recorded or detail.run.archive_path != str(target):
+                await runs.update(run_id, archive_path=str(target))
+            return target
+        except OSError as error:
+            log.exception("run %s: archive failed", run_id)
+            await runs.update(run_id, archive_path=None)
+            await runs.log(run_id, f"archive failed: {error}", level="ERROR")
+            return None
+
+    async def resume(self, run_id: str) -> str:
+        """Go on with an interrupted (or failed, or cancelled) run: a new run of the same
+        pipeline that reuses the results of the tasks that had finished and runs the rest."""
+        return await self.rerun_failed(run_id, trigger="resume")
+
+    async def rerun_failed(self, run_id: str, *, trigger: str = "rerun") -> str:
         """A new run of the same pipeline that reuses what succeeded and runs the rest.
 
         The tasks that did not succeed (failed, skipped, cancelled, interrupted) run again with
@@ -362,7 +545,9 @@ class PipelineService:
             raise ValueError(f"run {run_id!r} has no failed tasks to run again")
         reuse = {t: succeeded[t] for t in pipeline.graph.ids if t not in set(again)}
         params = {k: v for k, v in detail.run.params.items() if isinstance(v, dict)}
-        return await self.start_run(dag_id, params or None, trigger=f"rerun:{run_id}", _reuse=reuse)
+        return await self.start_run(
+            dag_id, params or None, trigger=f"{trigger}:{run_id}", _reuse=reuse
+        )
 
     async def get_run(self, run_id: str) -> RunDetail | None:
         return await self.store.runs.get(run_id)
@@ -373,14 +558,17 @@ class PipelineService:
         return await self.store.runs.list(pipeline=dag_id, status=status, limit=limit)
 
     async def archive_path(self, run_id: str) -> Path | None:
-        """The run's ZIP archive, once the run has ended (``NotFound`` for an unknown run)."""
-        detail = await self.store.runs.get(run_id, with_logs=False)
+        """The run's ZIP archive, once the run has ended (``NotFound`` for an unknown run);
+        written now if an ended run has none (its archiving failed, or it predates it)."""
+        detail = await self.store.runs.get(run_id, with_logs=False, with_attempts=False)
         if detail is None:
             raise NotFound(f"run {run_id!r} does not exist")
         path = detail.run.archive_path
-        if path is None or not Path(path).is_file():
+        if path is not None and Path(path).is_file():
+            return Path(path)
+        if run_id in self._runs or detail.run.status in ("pending", "running"):
             return None
-        return Path(path)
+        return await self.write_archive(run_id)
 
     # -- schedules ---------------------------------------------------------------------------
 

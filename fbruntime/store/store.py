@@ -16,6 +16,7 @@ from types import TracebackType
 from sqlalchemy.exc import SQLAlchemyError
 
 from fbruntime.store.applications import ApplicationRepository
+from fbruntime.store.chats import ChatRepository
 from fbruntime.store.db import Database
 from fbruntime.store.deployments import DeploymentRepository
 from fbruntime.store.errors import StoreUnavailable
@@ -37,6 +38,7 @@ class Store:
         self.runs = RunRepository(db.sessions, writer, clock)
         self.schedules = ScheduleRepository(db.sessions, writer, clock)
         self.settings = SettingsRepository(db.sessions, writer, clock)
+        self.chats = ChatRepository(db.sessions, writer, clock)
 
     @classmethod
     async def open(

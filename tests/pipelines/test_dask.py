@@ -102,6 +102,14 @@ class Logs:
     def task(self, task_id: str, status: str, **fields: Any) -> None:
         pass
 
+    def succeeded(self, task_id: str, output: object, duration_ns: int) -> None:
+        pass
+
+    def attempt(
+        self, task_id: str, attempt: int, status: str, duration_ns: int, **fields: Any
+    ) -> None:
+        pass
+
     def log(self, message: str, *, task_id: str | None = None, level: str = "INFO") -> None:
         self.lines.append((task_id, message))
 

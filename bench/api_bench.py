@@ -6,8 +6,13 @@ loop with one event circulating for ever, and ``probe``, a single E_CTUD_UDINT. 
 another process (the machine's second core): raw asyncio sockets, HTTP/1.1 keep-alive, 50
 connections opened before the clock starts, each sending its next request as soon as the
 previous response is in, for a fixed time. Every response is parsed (status line, headers,
-Content-Length body, JSON) and its status checked. Two phases: reading ``ring``'s ``C0.CV``
-(GET, no token needed on loopback) and firing ``probe``'s ``CU`` (POST with the bearer token).
+Content-Length body, JSON) and its status checked. Three phases: reading ``ring``'s ``C0.CV``
+(GET, no token needed on loopback), firing ``probe``'s ``CU`` (POST with the bearer token), and
+a mixed load: each connection cycles through ten routes (read, fire, a PUT write, the app list
+and one app, health, the web page's overview and an app's network, pipelines, runs) while four
+server-sent event streams stay open (two value watches, the overview and an app's live view),
+as a few browser tabs and scripts would. The server is composed as ``fbrt serve --demo`` is, so
+the example system runs too. The mixed phase runs three windows and reports their median.
 
 The ring's rate is sampled by the server every 50 ms and reported over the client's own window
 (both use the system-wide monotonic clock), beside its rate with no API load, so the cost of
@@ -17,6 +22,7 @@ number of 202 answers.
     python bench/api_bench.py                 # 5 s per phase
     python bench/api_bench.py --quick         # 2 s per phase, about 10 s in all
     python bench/api_bench.py --slice 20000   # events per dispatcher slice (default: the API's)
+    python bench/api_bench.py --mixed-runs 5  # windows of the mixed load (default 3; quick 1)
 
 The API's default slice (``fbruntime.api.settings.SLICE_EVENTS``, 5,000 events) is what keeps
 p99 low here: the loop alternates one dispatcher slice with every request that is ready, so a
@@ -37,6 +43,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -77,14 +84,46 @@ def ring_definition() -> dict[str, Any]:
 
 # -- the load client (its own process) ----------------------------------------------------------
 
-REQUESTS = {
-    "read": (b"GET /api/apps/ring/values/C0.CV HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 200),
-    "fire": (
-        b"POST /api/apps/probe/events/CU HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        b"Authorization: Bearer " + TOKEN.encode() + b"\r\nContent-Length: 0\r\n\r\n",
-        202,
-    ),
+_AUTH = b"Authorization: Bearer " + TOKEN.encode() + b"\r\n"
+
+
+def _get(path: str) -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+
+
+def _send(method: str, path: str, body: bytes = b"") -> bytes:
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode() + _AUTH
+    if body:
+        head += b"Content-Type: application/json\r\n"
+    return head + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+
+
+# (label, request, expected status)
+Request = tuple[str, bytes, int]
+REQUESTS: dict[str, list[Request]] = {
+    "read": [("read", _get("/api/apps/ring/values/C0.CV"), 200)],
+    "fire": [("fire", _send("POST", "/api/apps/probe/events/CU"), 202)],
+    # Ten routes a page and a script use together: reads and fires (the fast path), a write,
+    # listings and descriptions, the web page's overview and network, the pipelines and runs.
+    "mixed": [
+        ("read", _get("/api/apps/ring/values/C0.CV"), 200),
+        ("fire", _send("POST", "/api/apps/probe/events/CU"), 202),
+        ("write", _send("PUT", "/api/apps/probe/values/PV", b'{"value": 4000000000}'), 200),
+        ("apps", _get("/api/apps"), 200),
+        ("app", _get("/api/apps/probe"), 200),
+        ("health", _get("/api/health"), 200),
+        ("overview", _get("/api/web/overview"), 200),
+        ("network", _get("/api/web/apps/blinker/network"), 200),
+        ("pipelines", _get("/api/pipelines"), 200),
+        ("runs", _get("/api/runs"), 200),
+    ],
 }
+STREAMS = [
+    "/api/apps/ring/stream?watch=C0.CV&events=false",
+    "/api/apps/blinker/stream?watch=BlinkRes.BlinkApp.Counter.CV",
+    "/api/web/overview/stream",
+    "/api/web/apps/blinker/live",
+]
 
 
 async def _one(reader: asyncio.StreamReader) -> tuple[int, bytes]:
@@ -103,41 +142,79 @@ async def _one(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     return status, body
 
 
+async def _stream(port: int, path: str, stop: asyncio.Event, frames: list[int]) -> None:
+    """Hold one server-sent event stream open and read it, as a browser tab does."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(_get(path))
+    head = await reader.readuntil(b"\r\n\r\n")
+    status_line = head.split(b"\r\n", 1)[0]
+    if b" 200 " not in status_line:
+        raise RuntimeError(f"stream {path}: {status_line!r}")
+    while not stop.is_set():
+        try:
+            chunk = await asyncio.wait_for(reader.read(65536), 0.2)
+        except TimeoutError:
+            continue
+        if not chunk:
+            raise RuntimeError(f"stream {path} closed by the server")
+        frames[0] += chunk.count(b"\n\n")
+    writer.close()
+
+
 async def _load(port: int, kind: str, seconds: float) -> dict[str, Any]:
-    request, expected = REQUESTS[kind]
+    requests = REQUESTS[kind]
     conns = [await asyncio.open_connection("127.0.0.1", port) for _ in range(CONCURRENCY)]
     for _, writer in conns:
         writer.transport.get_extra_info("socket").setsockopt(
             socket.IPPROTO_TCP, socket.TCP_NODELAY, 1
         )
-    # one request per connection first: every connection is warm before the clock starts
-    for reader, writer in conns:
-        writer.write(request)
-        status, _ = await _one(reader)
-        if status != expected:
-            raise RuntimeError(f"warm-up {kind}: HTTP {status}, expected {expected}")
-    latencies: list[float] = []
+    # every route once per connection first: all is warm before the clock starts
+
+    async def warm(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for label, request, expected in requests:
+            writer.write(request)
+            status, _ = await _one(reader)
+            if status != expected:
+                raise RuntimeError(f"warm-up {label}: HTTP {status}, expected {expected}")
+
+    await asyncio.gather(*(warm(r, w) for r, w in conns))
+    stop = asyncio.Event()
+    frames = [0]
+    streams = (
+        [asyncio.create_task(_stream(port, path, stop, frames)) for path in STREAMS]
+        if kind == "mixed"
+        else []
+    )
+    latencies: dict[str, list[float]] = {label: [] for label, _, _ in requests}
     bad: dict[str, int] = {}
     start = time.monotonic()
     deadline = start + seconds
 
-    async def worker(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def worker(index: int, reader: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
         clock = time.monotonic
+        n = len(requests)
+        i = index % n  # connections start at different routes: the mix is even at any moment
         while True:
             t0 = clock()
             if t0 >= deadline:
                 return
-            writer.write(request)
+            label, request, expected = requests[i]
+            i = (i + 1) % n
+            w.write(request)
             status, body = await _one(reader)
-            latencies.append(clock() - t0)
-            if status != expected or not isinstance(json.loads(body), dict):
-                bad[str(status)] = bad.get(str(status), 0) + 1
+            latencies[label].append(clock() - t0)
+            if status != expected or not isinstance(json.loads(body), dict | list):
+                key = f"{label} {status}"
+                bad[key] = bad.get(key, 0) + 1
 
-    await asyncio.gather(*(worker(r, w) for r, w in conns))
+    await asyncio.gather(*(worker(i, r, w) for i, (r, w) in enumerate(conns)))
     end = time.monotonic()
+    stop.set()
+    for task in streams:
+        await task
     for _, writer in conns:
         writer.close()
-    return {"start": start, "end": end, "latencies": latencies, "bad": bad}
+    return {"start": start, "end": end, "latencies": latencies, "bad": bad, "frames": frames[0]}
 
 
 def _client(port: int, kind: str, seconds: float, queue: Any) -> None:
@@ -185,9 +262,59 @@ class RingSampler:
         return (n1 - n0) * BLOCKS_PER_LOOP / (t1 - t0)
 
 
-async def run(seconds: float, slice_events: int, ring: bool) -> list[str]:
+async def _client_run(port: int, kind: str, seconds: float) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_client, args=(port, kind, seconds, queue))
+    proc.start()
+    result: dict[str, Any] | None = None
+    while result is None:
+        await asyncio.sleep(0.05)
+        if not queue.empty():
+            result = queue.get()
+        elif not proc.is_alive() and queue.empty():
+            raise SystemExit(f"load client died (exit code {proc.exitcode})")
+    proc.join()
+    if "error" in result:
+        raise SystemExit(f"load client failed: {result['error']}")
+    return result
+
+
+def _figures(label: str, result: dict[str, Any]) -> tuple[float, float, list[str]]:
+    """(rate, p99 ms, lines) of one load window."""
+    per_route: dict[str, list[float]] = result["latencies"]
+    latencies = sorted(x for values in per_route.values() for x in values)
+    window = result["end"] - result["start"]
+    bad = sum(result["bad"].values())
+    rate = len(latencies) / window
+    p99 = percentile(latencies, 0.99) * 1000
+    lines = [
+        f"{label}_rate: {rate:.0f} req/s "
+        f"(target >= {TARGET_RATE}, {CONCURRENCY} connections, {window:.1f} s)",
+        f"{label}_p50: {statistics.median(latencies) * 1000:.2f} ms (target -)",
+        f"{label}_p99: {p99:.2f} ms (target < {TARGET_P99_MS:.0f})",
+        f"{label}_failed: {bad} of {len(latencies) + CONCURRENCY * len(per_route)} requests "
+        f"(target 0{'' if not bad else ', ' + json.dumps(result['bad'])})",
+    ]
+    if len(per_route) > 1:
+        worst = sorted(
+            ((percentile(sorted(v), 0.99) * 1000, k) for k, v in per_route.items() if v),
+            reverse=True,
+        )
+        lines.append(
+            f"{label}_p99_by_route: "
+            + ", ".join(f"{k} {ms:.1f}" for ms, k in worst)
+            + f" ms (target -, {result.get('frames', 0)} stream frames read meanwhile)"
+        )
+    return rate, p99, lines
+
+
+async def run(
+    seconds: float, slice_events: int, ring: bool, mixed_runs: int, single: bool = True
+) -> list[str]:
     from fbruntime.api.server import build_server, freeze_heap
     from fbruntime.api.settings import ApiSettings
+    from fbruntime.cli.serve import compose
 
     lines: list[str] = []
     with tempfile.TemporaryDirectory(prefix="fbrt-bench-") as tmp:
@@ -195,8 +322,11 @@ async def run(seconds: float, slice_events: int, ring: bool) -> list[str]:
         settings = ApiSettings(
             port=port, data_dir=Path(tmp), token=TOKEN, slice_events=slice_events
         )
-        # the server exactly as `fbrt serve` builds it (uvicorn + httptools, the token hashed)
-        server, orch, _ = await build_server(settings, log_level="error")
+        # the server exactly as `fbrt serve --demo` builds it (uvicorn + httptools, the token
+        # hashed, the pipelines service and the web page composed, the example system running)
+        server, orch, cleanup = await build_server(
+            settings, log_level="error", compose=partial(compose, demo=True)
+        )
         server.config.access_log = False
         await orch.create("ring", definition=ring_definition(), start=True)
         await orch.create("probe", "E_CTUD_UDINT", parameters={"PV": 4000000000}, start=True)
@@ -221,35 +351,27 @@ async def run(seconds: float, slice_events: int, ring: bool) -> list[str]:
                 f"ring_rate_without_api_load: {idle / 1e6:.2f} M block executions/s "
                 f"(target -, slice {slice_events} events)"
             )
-        ctx = mp.get_context("spawn")
+        phases = [("read", "api_read_value"), ("fire", "api_fire_event")] if single else []
+        phases += [("mixed", "api_mixed")] * mixed_runs
+        mixed: list[tuple[float, float]] = []
         try:
-            for kind, label in (("read", "api_read_value"), ("fire", "api_fire_event")):
+            for kind, label in phases:
                 probe_before = orch.read("probe", "CV").value
-                queue = ctx.Queue()
-                proc = ctx.Process(target=_client, args=(port, kind, seconds, queue))
-                proc.start()
-                result: dict[str, Any] | None = None
-                while result is None:
-                    await asyncio.sleep(0.05)
-                    if not queue.empty():
-                        result = queue.get()
-                    elif not proc.is_alive() and queue.empty():
-                        raise SystemExit(f"load client died (exit code {proc.exitcode})")
-                proc.join()
-                if "error" in result:
-                    raise SystemExit(f"load client failed: {result['error']}")
-                latencies = sorted(result["latencies"])
-                window = result["end"] - result["start"]
-                bad = sum(result["bad"].values())
-                lines += [
-                    f"{label}_rate: {len(latencies) / window:.0f} req/s "
-                    f"(target >= {TARGET_RATE}, {CONCURRENCY} connections, {window:.1f} s)",
-                    f"{label}_p50: {statistics.median(latencies) * 1000:.2f} ms (target -)",
-                    f"{label}_p99: {percentile(latencies, 0.99) * 1000:.2f} ms "
-                    f"(target < {TARGET_P99_MS:.0f})",
-                    f"{label}_failed: {bad} of {len(latencies) + CONCURRENCY} requests "
-                    f"(target 0{'' if not bad else ', statuses ' + json.dumps(result['bad'])})",
-                ]
+                cpu_before = time.process_time()
+                result = await _client_run(port, kind, seconds)
+                cpu = time.process_time() - cpu_before
+                rate, p99, figures = _figures(label, result)
+                answered = sum(len(v) for v in result["latencies"].values())
+                figures.append(
+                    f"{label}_server_cpu: {cpu / max(answered, 1) * 1e6:.0f} us per request "
+                    f"(target -, the server process's CPU over the window{', ring included' if ring else ''})"
+                )
+                if kind == "mixed":
+                    mixed.append((rate, p99))
+                    if mixed_runs > 1:
+                        label = f"{label}_{len(mixed)}"
+                        figures = [f.replace("api_mixed", label, 1) for f in figures]
+                lines += figures
                 if ring:
                     rate = sampler.rate(result["start"], result["end"])
                     lines.append(
@@ -261,15 +383,27 @@ async def run(seconds: float, slice_events: int, ring: bool) -> list[str]:
                     assert device is not None
                     await device.settle()
                     delivered = orch.read("probe", "CV").value - probe_before
-                    sent = len(latencies) + CONCURRENCY - bad
+                    sent = (
+                        len(result["latencies"]["fire"]) + CONCURRENCY - sum(result["bad"].values())
+                    )
                     lines.append(
                         f"{label}_delivered: {delivered} of {sent} events "
                         f"(target {sent}, counted by the probe)"
                     )
+            if mixed_runs > 1:
+                rates = sorted(r for r, _ in mixed)
+                p99s = sorted(p for _, p in mixed)
+                lines += [
+                    f"api_mixed_rate_median: {statistics.median(rates):.0f} req/s "
+                    f"(target >= {TARGET_RATE}, median of {mixed_runs})",
+                    f"api_mixed_p99_median: {statistics.median(p99s):.2f} ms "
+                    f"(target < {TARGET_P99_MS:.0f}, median of {mixed_runs})",
+                ]
         finally:
             sampler.task.cancel()
             server.should_exit = True
             await task
+            await cleanup()
             await orch.close()
     return lines
 
@@ -281,13 +415,24 @@ def main() -> None:
     parser.add_argument(
         "--slice", type=int, default=None, help="events per dispatcher slice (default: the API's)"
     )
+    parser.add_argument(
+        "--mixed-runs",
+        type=int,
+        default=None,
+        help="windows of the mixed load, reported with their median (default 3, --quick 1)",
+    )
+    parser.add_argument(
+        "--mixed-only", action="store_true", help="skip the read and fire phases (profiling)"
+    )
     args = parser.parse_args()
     from fbruntime.api.server import run_loop
     from fbruntime.api.settings import SLICE_EVENTS
 
     slice_events = args.slice or SLICE_EVENTS
     seconds = 2.0 if args.quick else 5.0
-    for line in run_loop(run(seconds, slice_events, not args.no_ring)):
+    mixed_runs = args.mixed_runs if args.mixed_runs is not None else (1 if args.quick else 3)
+    phases = run(seconds, slice_events, not args.no_ring, mixed_runs, not args.mixed_only)
+    for line in run_loop(phases):
         print(line, flush=True)
     load = os.getloadavg()[0]
     print(

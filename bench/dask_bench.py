@@ -112,7 +112,7 @@ def main() -> None:
 
     load = os.getloadavg()
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         rows, bare = asyncio.run(measure(cluster.scheduler_address, chain_n, wide_n))
     for name, local, remote in rows:

@@ -1,17 +1,33 @@
-"""Task overhead of pipelines with persistence on (real SQLite), per task.
+"""Per-task overhead of pipelines with persistence on (real SQLite), beside bare asyncio.
 
-Two shapes of trivial ``value.pass`` tasks: a wide layer (one root, N independent tasks, one
-join) and a deep chain (each task depends on the previous one and refers to its result); and a
-map (one ``for_each`` task over N items), whose figure is per item. The
-figure is the wall time from start to the end of the run, including every task state written to
-SQLite through the store's batching writer (flushed before the clock stops), divided by the
-number of tasks; the best of a few runs is reported. ``--quick`` runs smaller pipelines.
+Two shapes of 1,000 trivial ``value.pass`` tasks: a *chain* (each task depends on the previous
+one and refers to its result) and a *fan-out* (one root, the tasks in between all depending on
+it and reading its result, one join at the end). Three figures per shape, each the median of 3
+runs, per task:
+
+* ``engine``: a :class:`PipelineRun` with its :class:`StoreRecorder`, from start to the last row
+  committed to SQLite (every task state and attempt row written, in batches);
+* ``service``: the whole service path a user triggers: ``start_run`` (the run and its task rows
+  created), the run, its recording, the end written, the folder zipped into the archive;
+* ``bare asyncio``: the same DAG as one coroutine per task awaiting its dependencies' futures,
+  measured in the same process right before, as the floor to compare with.
+
+A third shape is a *map*: one ``for_each`` task over 1,000 items (a ``value.pass`` per item),
+its ``engine`` figure per item.
+
+Each figure is wall time; the process's CPU time per task (all its threads, the SQLite writer's
+included) is printed beside it, as it moves less with the machine's load. The load average is
+printed too. ``--quick`` runs
+the same shapes with fewer repetitions of the warm-up.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -22,12 +38,16 @@ from fbruntime.eventloop import run_loop
 from fbruntime.loader import Loader
 from fbruntime.pipelines import OperationRegistry, PipelineRun, pipeline_from_json
 from fbruntime.pipelines.recording import StoreRecorder
+from fbruntime.pipelines.service import PipelineService
 from fbruntime.store import Store
 
-TARGET_US = 100.0
+ENGINE_TARGET_US = 50.0
+SERVICE_TARGET_US = 100.0
+TASKS = 1_000
+REPEATS = 3
 
 
-def wide(n: int) -> dict[str, Any]:
+def fan_out(n: int) -> dict[str, Any]:
     tasks: list[dict[str, Any]] = [
         {"id": "root", "operation": "value.pass", "independent_params": {"value": 1}}
     ]
@@ -43,7 +63,7 @@ def wide(n: int) -> dict[str, Any]:
     tasks.append(
         {"id": "join", "operation": "value.pass", "dependencies": [f"t{i}" for i in range(n - 2)]}
     )
-    return {"dag_name": "wide", "tasks": tasks}
+    return {"dag_name": "fanout", "tasks": tasks}
 
 
 def chain(n: int) -> dict[str, Any]:
@@ -82,18 +102,37 @@ def mapped(n: int) -> dict[str, Any]:
     }
 
 
-async def measure(config: dict[str, Any], ops: OperationRegistry, folder: Path) -> float:
+async def bare_asyncio(config: dict[str, Any]) -> float:
+    """The same DAG in plain asyncio: a coroutine per task awaiting its dependencies."""
+    loop = asyncio.get_running_loop()
+    specs = config["tasks"]
+    futures: dict[str, asyncio.Future[Any]] = {t["id"]: loop.create_future() for t in specs}
+
+    async def task(spec: dict[str, Any]) -> None:
+        values = [await futures[dep] for dep in spec.get("dependencies", ())]
+        fixed = spec.get("independent_params", {}).get("value")
+        futures[spec["id"]].set_result(values[0] if values else fixed)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(loop.create_task(task(spec)) for spec in specs))
+    return (time.perf_counter() - start) / len(specs) * 1e6
+
+
+async def engine(
+    config: dict[str, Any], ops: OperationRegistry, folder: Path
+) -> tuple[float, float]:
     pipeline = pipeline_from_json(json.dumps(config), ops)
-    store = await Store.open(data_dir=folder / config["dag_name"])
+    store = await Store.open(data_dir=folder / "engine")
     try:
         n = len(pipeline.graph)
-        await store.runs.create(config["dag_name"], run_id="bench", tasks=pipeline.graph.ids)
-        start = time.perf_counter()
-        recorder = StoreRecorder(store, "bench", RealClock())
+        run_id = os.urandom(8).hex()
+        await store.runs.create(config["dag_name"], run_id=run_id, tasks=pipeline.graph.ids)
+        start, cpu = time.perf_counter(), time.process_time()
+        recorder = StoreRecorder(store, run_id, RealClock())
         run = PipelineRun(
             pipeline,
             ops,
-            run_id="bench",
+            run_id=run_id,
             run_dir=folder / "run",
             clock=RealClock(),
             recorder=recorder,
@@ -102,40 +141,112 @@ async def measure(config: dict[str, Any], ops: OperationRegistry, folder: Path) 
         status = await run.wait()
         recorder.flush()
         await store.flush()
-        elapsed = time.perf_counter() - start
+        elapsed, used = time.perf_counter() - start, time.process_time() - cpu
         assert status.value == "succeeded", run.error
-        detail = await store.runs.require("bench", with_logs=False)
+        detail = await store.runs.require(run_id, with_logs=False)
         assert sum(t.status == "succeeded" for t in detail.tasks) == n
-        mapping = pipeline.tasks[pipeline.graph.leaves[0]].for_each is not None
-        return elapsed / (len(run.results()[pipeline.graph.leaves[0]]) if mapping else n) * 1e6
+        assert len(detail.attempts) == n
+        return elapsed / n * 1e6, used / n * 1e6
     finally:
         await store.close()
 
 
+async def map_engine(
+    config: dict[str, Any], ops: OperationRegistry, folder: Path
+) -> tuple[float, float]:
+    """Like :func:`engine` for a map: per item, every item's attempt recorded."""
+    pipeline = pipeline_from_json(json.dumps(config), ops)
+    store = await Store.open(data_dir=folder / "engine")
+    try:
+        run_id = os.urandom(8).hex()
+        await store.runs.create(config["dag_name"], run_id=run_id, tasks=pipeline.graph.ids)
+        start, cpu = time.perf_counter(), time.process_time()
+        recorder = StoreRecorder(store, run_id, RealClock())
+        run = PipelineRun(
+            pipeline, ops, run_id=run_id, run_dir=folder / "run", clock=RealClock(),
+            recorder=recorder,
+        )  # fmt: skip
+        run.start()
+        status = await run.wait()
+        recorder.flush()
+        await store.flush()
+        elapsed, used = time.perf_counter() - start, time.process_time() - cpu
+        assert status.value == "succeeded", run.error
+        items = len(run.results()["each"])  # type: ignore[arg-type]
+        detail = await store.runs.require(run_id, with_logs=False)
+        assert len(detail.attempts) == items + 1
+        return elapsed / items * 1e6, used / items * 1e6
+    finally:
+        await store.close()
+
+
+async def service_path(service: PipelineService, dag_id: str, n: int) -> tuple[float, float]:
+    start, cpu = time.perf_counter(), time.process_time()
+    run_id = await service.start_run(dag_id, trigger="bench")
+    status = await service.wait(run_id)
+    elapsed, used = time.perf_counter() - start, time.process_time() - cpu
+    assert status == "succeeded", status
+    assert await service.archive_path(run_id) is not None
+    return elapsed / n * 1e6, used / n * 1e6
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 async def main(quick: bool) -> None:
-    n = 2_000 if quick else 10_000
     ops = OperationRegistry.from_loader(Loader())
     with tempfile.TemporaryDirectory() as tmp:
-        # One small run first, not counted: the first run pays one-off costs (SQL statement
-        # compilation, imports on first use) that are not per-task overhead.
-        await measure({**wide(200), "dag_name": "warmup"}, ops, Path(tmp))
-        for name, config in (("wide", wide(n)), ("chain", chain(n)), ("map", mapped(n))):
-            # The best of a few runs, as the ring benchmark reports: the least disturbed by
-            # whatever else shares the machine's two cores.
-            per_task = min(
-                [
-                    await measure({**config, "dag_name": f"{name}{i}"}, ops, Path(tmp))
-                    for i in range(3 if quick else 2)
-                ]
-            )
-            what = "item" if name == "map" else "task"
+        folder = Path(tmp)
+        store = await Store.open(data_dir=folder / "service")
+        service = PipelineService(store, folder / "data", ops, max_parallel=16)
+        await service.start(scheduler=False)
+        try:
+            shapes = (("chain", chain(TASKS)), ("fanout", fan_out(TASKS)))
+            for _, config in shapes:
+                service.upload(f"{config['dag_name']}.json", json.dumps(config))
+            # Warm-up, not counted: first runs pay one-off costs (SQL statement compilation,
+            # imports on first use, the first archive) that are not per-task overhead.
+            for _ in range(1 if quick else 2):
+                for name, config in shapes:
+                    await engine(config, ops, folder / f"warm-{name}")
+                    await service_path(service, config["dag_name"], TASKS)
+            for name, config in shapes:
+                bare, eng, svc = [], [], []
+                for i in range(REPEATS):
+                    bare.append(await bare_asyncio(config))
+                    eng.append(await engine(config, ops, folder / f"{name}-{i}"))
+                    svc.append(await service_path(service, config["dag_name"], TASKS))
+                b = statistics.median(bare)
+                e, ec = (statistics.median(x) for x in zip(*eng, strict=True))
+                s, sc = (statistics.median(x) for x in zip(*svc, strict=True))
+                print(
+                    f"pipeline_{name}_{TASKS}_engine: {e:.1f} us/task, CPU {ec:.1f} us/task "
+                    f"(target <= {ENGINE_TARGET_US:g}; bare asyncio {b:.1f} us/task, "
+                    f"{e / b:.1f} x; load {loadavg()})"
+                )
+                print(
+                    f"pipeline_{name}_{TASKS}_service: {s:.1f} us/task, CPU {sc:.1f} us/task "
+                    f"(target <= {SERVICE_TARGET_US:g}; create, run, record, archive; "
+                    f"bare asyncio {b:.1f} us/task; load {loadavg()})"
+                )
+            maps = [
+                await map_engine(mapped(TASKS), ops, folder / f"map-{i}") for i in range(REPEATS)
+            ]
+            m, mc = (statistics.median(x) for x in zip(*maps, strict=True))
             print(
-                f"pipeline_{name}_{n}_{what}_overhead: {per_task:.1f} us/{what} "
-                f"(target < {TARGET_US:g}; Airflow 1-2 ms, Prefect ~14 ms)"
+                f"pipeline_map_{TASKS}_engine: {m:.1f} us/item, CPU {mc:.1f} us/item "
+                f"(target <= {ENGINE_TARGET_US:g}; one for_each task; load {loadavg()})"
             )
+        finally:
+            await service.close()
+            await store.close()
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="2,000 tasks instead of 10,000")
+    parser.add_argument("--quick", action="store_true", help="a shorter warm-up")
     run_loop(main(parser.parse_args().quick))

@@ -25,6 +25,8 @@ The event dispatch path lives in ``fbruntime.core.resource`` and is kept free of
 logging and allocation: everything is checked and prebuilt when a network is linked.
 """
 
+from typing import TYPE_CHECKING
+
 from fbruntime.core import (
     Block,
     BlockFault,
@@ -44,6 +46,12 @@ from fbruntime.core import (
     ResourceState,
     TestClock,
 )
+from fbruntime.core.typeref import set_default_resolver
+
+if TYPE_CHECKING:  # type checkers see the real classes; at run time they load on first use
+    from fbruntime.loader import Loader
+    from fbruntime.orchestrator import Orchestrator
+    from fbruntime.store import Store
 
 __all__ = [
     "Block",
@@ -64,13 +72,29 @@ __all__ = [
     "RealClock",
     "Resource",
     "ResourceState",
+    "Store",
     "TestClock",
 ]
 
 
+def _library_resolver(name: str, version: str | None) -> FBType:
+    """Names taken outside any Loader (a script's ``b.add("C", "E_CTU")``): the shipped
+    library's file of that name, else one Loader over the shipped library, made on first use."""
+    from fbruntime.loader.loader import library_resolver
+
+    return library_resolver(name, version)
+
+
+set_default_resolver(_library_resolver)
+
+
 def __getattr__(name: str) -> object:
-    # The Loader and the Orchestrator pull in the store (SQLAlchemy) and the importer (lxml):
+    # The Loader, the Orchestrator and the Store pull in SQLAlchemy and the importer (lxml):
     # loaded on first use, so ``from fbruntime import Block`` stays light.
+    if name == "Store":
+        from fbruntime.store import Store
+
+        return Store
     if name == "Loader":
         from fbruntime.loader import Loader
 

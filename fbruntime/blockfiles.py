@@ -13,6 +13,7 @@ defines exactly one type, that one. Anything else is an error that says what the
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.util
 import sys
@@ -27,8 +28,10 @@ from fbruntime.core import Block, BlockType, CompositeType, FBType
 
 __all__ = [
     "FileTypes",
+    "class_name_in_source",
     "class_name_of",
     "default_library_dirs",
+    "describe_error",
     "exec_source",
     "import_file",
     "library_type",
@@ -113,6 +116,30 @@ def class_name_of(t: FBType) -> str | None:
     return t.cls.__name__ if isinstance(t, BlockType) else None
 
 
+def class_name_in_source(source: str, type_name: str) -> str | None:
+    """The class that defines block type ``type_name`` in Python source, read without running it
+    (stored types are listed by class name too): the class whose ``name = "..."`` says so, else
+    the class of that name."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    classes = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.bases]
+    for cls in classes:
+        for stmt in cls.body:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else []
+            if isinstance(stmt, ast.AnnAssign):
+                targets = [stmt.target]
+            value = getattr(stmt, "value", None)
+            if (
+                any(isinstance(t, ast.Name) and t.id == "name" for t in targets)
+                and isinstance(value, ast.Constant)
+                and value.value == type_name
+            ):
+                return cls.name
+    return next((c.name for c in classes if c.name == type_name), None)
+
+
 @dataclass(frozen=True)
 class FileTypes:
     """What one module holds: its types, and which of them the file stands for (or why none)."""
@@ -158,6 +185,21 @@ def main_type(stem: str, types: Iterable[FBType], declared: Any, where: str) -> 
         f"{where}: no class or type is named {stem!r} and the file defines {names()}; "
         f"rename the file or set __block__ = '<class name>'",
     )
+
+
+def describe_error(path: Path, exc: BaseException) -> str:
+    """One line for an error raised while running a file: ``path:line: Kind: message``, with
+    the line of the file itself (a syntax error's, or the deepest frame in that file)."""
+    if isinstance(exc, SyntaxError) and exc.filename in (str(path), None):
+        return f"{path}:{exc.lineno}: syntax error: {exc.msg}"
+    tb = exc.__traceback__
+    line = 0
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == str(path):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    where = f"{path}:{line}" if line else str(path)
+    return f"{where}: {type(exc).__name__}: {exc}"
 
 
 def load_block_file(path: Path) -> list[FBType]:

@@ -25,14 +25,17 @@ def test_public_api_is_pinned() -> None:
         "RealClock",
         "Resource",
         "ResourceState",
+        "Store",
         "TestClock",
     ]
     for name in fbruntime.__all__:
         assert getattr(fbruntime, name) is not None
     from fbruntime.loader import Loader
     from fbruntime.orchestrator import Orchestrator
+    from fbruntime.store import Store
 
     assert fbruntime.Loader is Loader and fbruntime.Orchestrator is Orchestrator
+    assert fbruntime.Store is Store
 
 
 def test_importing_blocks_does_not_import_the_heavy_layers() -> None:

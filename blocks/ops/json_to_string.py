@@ -19,6 +19,7 @@ class JsonToString(Operation):
 
     param_types = {"value": "any", "indent": "int|null"}
     optional_params = ("indent",)
+    run_on = "loop"  # a pure function of microseconds: no thread hand-over
 
     def execute(self) -> None:
         if isinstance(self.value, str) and not self.quote_strings:

@@ -14,6 +14,7 @@ class ValuePass(Operation):
 
     param_types = {"value": "any"}
     optional_params = ("value",)
+    run_on = "loop"  # a pure function of microseconds: no thread hand-over
 
     def execute(self) -> None:
         self.result = self.value

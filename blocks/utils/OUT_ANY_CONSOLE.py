@@ -1,17 +1,19 @@
 """OUT_ANY_CONSOLE: prints ``LABEL = value`` on standard output when REQ arrives with QI TRUE.
 
 Follows FORTE's ``OUT_ANY_CONSOLE.cpp``: QO := QI, the line is printed only when QI is TRUE, and
-CNF is sent either way. The line is FORTE's message without its log prefix
-(``INFO: T#<ns>:``): the label, `` = ``, then the value as FORTE's ``toString`` writes it, i.e.
-an IEC literal for typed values (``T#1s500ms``, ``TRUE``, ``[1,2]``) and the bare text of a
-STRING or WSTRING. IN is ANY, so the value's IEC type is taken from whatever is connected to
-it; an unconnected IN shows its value as the type of the Python value suggests.
+CNF is sent either way. IN is ANY, so the value is printed as FORTE prints what its ANY pins
+hold: a typed literal (``INT#12``, ``BOOL#TRUE``, ``STRING#'hello world'``; times, dates and
+characters name their type already: ``T#1s500ms``), in the type of whatever feeds IN (the
+connected output, or the typed literal written to it). An IN that never held a value prints
+``SINT#0``, as FORTE's empty variant does. FORTE logs the label and the value as two INFO
+messages, so its console shows ``INFO: T#..:  sum = INFO: T#..: INT#12``; fbrt prints the line
+without the log prefixes: ``sum = INT#12``.
 """
 
 import sys
 
 from fbruntime.core import Block, DataInput, DataOutput, EventInput, EventOutput
-from fbruntime.iec import format_value, type_of_value
+from fbruntime.iec import format_typed, type_of_value
 
 
 class OUT_ANY_CONSOLE(Block):
@@ -36,10 +38,8 @@ class OUT_ANY_CONSOLE(Block):
     def _text(self) -> str:
         value = self.IN
         if value is None:
-            return ""
+            return "SINT#0"
         typ = self.rt__source_type("IN")
         if typ is None or typ.is_generic:
             typ = type_of_value(value)
-        if getattr(typ, "is_string", False):
-            return str(value)
-        return format_value(typ, value)
+        return format_typed(typ, value)

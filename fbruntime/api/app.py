@@ -17,6 +17,8 @@ from fbruntime.api.context import ApiContext, Reader
 from fbruntime.api.docs import install_docs
 from fbruntime.api.errors import install_error_handlers
 from fbruntime.api.fastpath import FastPath
+from fbruntime.api.guard import Guard
+from fbruntime.api.readcache import ReadCache
 from fbruntime.api.routes_force import auth_router, forces_router
 from fbruntime.api.settings import ApiSettings
 from fbruntime.orchestrator import Orchestrator
@@ -49,7 +51,18 @@ def create_app(
     install_docs(app, "fbrt")  # served from the package: no CDN, works offline
     ctx = ApiContext(orchestrator, settings, token_hash)
     app.state.fbrt = ctx
+    if settings.cached_reads:  # inside the fast path, whose reads and fires it never caches
+        app.add_middleware(
+            ReadCache, paths=dict(settings.cached_reads), ttl=settings.read_cache_ttl
+        )
     app.add_middleware(FastPath, ctx=ctx)
+    # outermost: checks every request, the fast path's included (see fbruntime.api.guard)
+    app.add_middleware(
+        Guard,
+        max_body=settings.max_upload_bytes,
+        body_timeout=settings.body_timeout,
+        allowed_hosts=settings.allowed_hosts,
+    )
     install_error_handlers(app)
 
     @app.get("/api/health", tags=["health"])

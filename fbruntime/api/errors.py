@@ -2,10 +2,13 @@
 
 404 unknown application, pin or type; 409 wrong state or a name taken; 422 a bad value (with the
 literal and the expected type) or a bad definition; 403 a switched-off upload; 413 too large.
+Messages are cut to 2,000 characters and echoed literals to 200. Anything unexpected is a bug:
+a one-line 500 for the client, the traceback in the server's log.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from fbruntime.iec.limits import shorten
 from fbruntime.loader import LoaderError, TypeNotFound, UploadRefused
 from fbruntime.orchestrator import (
     AppExists,
@@ -27,6 +31,8 @@ from fbruntime.orchestrator import (
 from fbruntime.store import Conflict, NotFound
 
 __all__ = ["ApiError", "install_error_handlers"]
+
+_log = logging.getLogger("fbruntime.api")
 
 
 class ApiError(Exception):
@@ -52,7 +58,13 @@ _STATUS: tuple[tuple[type[Exception], int, str], ...] = (
 )
 
 
+_DETAIL_LIMIT = 2_000
+
+
 def _body(status: int, kind: str, detail: str, **extra: Any) -> JSONResponse:
+    # Messages name the bad value; a client that sent megabytes does not get them back.
+    if len(detail) > _DETAIL_LIMIT:
+        detail = f"{detail[:_DETAIL_LIMIT]}... ({len(detail):,} characters)"
     return JSONResponse({"error": kind, "detail": detail, **extra}, status_code=status)
 
 
@@ -65,9 +77,25 @@ def install_error_handlers(app: FastAPI) -> None:
         for cls, status, kind in _STATUS:
             if isinstance(exc, cls):
                 extra: dict[str, Any] = {}
+                detail = str(exc)
                 if isinstance(exc, BadValue):
-                    extra = {"path": exc.path, "literal": exc.literal, "expected": exc.expected}
-                return _body(status, kind, str(exc), **extra)
+                    literal = exc.literal
+                    if len(repr(literal)) > 220:
+                        literal = shorten(literal, 200)
+                        detail = (
+                            f"{exc.path}: {literal} is not a valid {exc.expected}: "
+                            f"{exc.reason[:1_000]}"
+                        )
+                    extra = {"path": exc.path, "literal": literal, "expected": exc.expected}
+                return _body(status, kind, detail, **extra)
+        return await unexpected(request, exc)
+
+    async def too_deep(request: Request, exc: Exception) -> JSONResponse:
+        return _body(422, "too_deep", "the request is nested too deeply to be read")
+
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # A bug, not bad input: one line for the client, the traceback in the server's log.
+        _log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         return _body(500, "internal", f"{type(exc).__name__}: {exc}")
 
     async def validation(request: Request, exc: Exception) -> JSONResponse:
@@ -86,3 +114,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     for cls, _, _ in _STATUS:
         app.add_exception_handler(cls, known)
+    app.add_exception_handler(RecursionError, too_deep)
+    app.add_exception_handler(Exception, unexpected)

@@ -70,9 +70,7 @@ def _forces(app: Application) -> list[dict[str, Any]]:
 
 
 def _app_path(app: Application, res: Resource, path: str) -> str:
-    if app.root is None:
-        return f"{res.name}.{path}"
-    return path.removeprefix(f"{app.root}.")
+    return app.pin_name(res, path)  # the pin's one name (fbruntime.core.device)
 
 
 @forces_router.get("/{name}/forces")

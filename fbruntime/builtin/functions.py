@@ -12,7 +12,8 @@ A :class:`VariantFunctionType` does both things fbrt needs:
 * an instance created on its own (by the management protocol, where CREATE comes before the
   connections) decides at each event: it asks each operand pin for the type of what feeds it
   (``rt__source_type``: the connected output's type, or the typed literal written), runs the
-  operation typed for that combination (each combination compiled once per type), and keeps the
+  operation typed for that combination (each combination compiled once per type; operands with no
+  common type, UINT and INT, leave the outputs as they were, as in FORTE), and keeps the
   result's type beside OUT, so the next F_* down the line, OUT_ANY_CONSOLE and READ see it.
   A selection (F_SEL, F_MUX, F_MOVE) passes the chosen value on in its own type. Operands of
   unknown type compute with their Python values, as before.
@@ -23,6 +24,7 @@ variant's first type, SINT, so a length over 127 wraps).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -37,13 +39,16 @@ from fbruntime.fourdiac.generic import CONTROL_PINS, GenericFBType, operation_na
 
 __all__ = ["VariantFunctionType", "common_type", "variant_function"]
 
+_EMPTY_VARIANT = iec.elementary("SINT")
 
-def common_type(types: list[iec.IecType]) -> iec.IecType:
-    """The type every operand converts to implicitly (FORTE's result type), else the first."""
+
+def common_type(types: list[iec.IecType]) -> iec.IecType | None:
+    """The type every operand converts to implicitly (FORTE's result type), else None: FORTE
+    then leaves the outputs as they are (UINT + INT gives nothing)."""
     for candidate in types:
         if all(_widens(t, candidate) for t in types):
             return candidate
-    return types[0]
+    return None
 
 
 def _widens(src: iec.IecType, dst: iec.IecType) -> bool:
@@ -58,6 +63,7 @@ class VariantFunctionType(GenericFBType):
     """A built-in F_* function: typed by its connections at load, by its values at run time."""
 
     def __init__(self, name: str, interface: Interface, op_name: str) -> None:
+        interface = _empty_variant_outputs(interface)
         super().__init__(
             name,
             interface,
@@ -92,7 +98,11 @@ class VariantFunctionType(GenericFBType):
         runtime = self._runtime
         if runtime is None:
             runtime = self._runtime = self._build_runtime()
-        return runtime.create(name)
+        inst = runtime.create(name)
+        held = own_dict(inst, "rt__param_types")
+        for pin in self._outputs:
+            held.setdefault(pin, _EMPTY_VARIANT)
+        return inst
 
     def _build_runtime(self) -> SimpleType:
         untyped = super().specialize({})
@@ -121,7 +131,10 @@ class VariantFunctionType(GenericFBType):
             if not types:
                 untyped.algorithms[event](fb)
                 return
-            known = dict.fromkeys(operands, common_type(types))
+            common = common_type(types)
+            if common is None:
+                return
+            known: dict[str, iec.IecType] = dict.fromkeys(operands, common)
             for pin in controls:
                 t = _fed_type(fb, pin)
                 if t is not None:
@@ -169,6 +182,22 @@ _CHOSEN: dict[str, Callable[[Any], str | None]] = {
     "MUX": _mux_input,
 }
 """The selections: which input's value (and type) becomes OUT."""
+
+
+def _empty_variant_outputs(itf: Interface) -> Interface:
+    """*itf* with each ANY output starting at 0: an output no operation has set yet holds
+    FORTE's empty variant, a SINT 0, so what follows reads 0 (FALSE), never "no value"."""
+    return Interface(
+        event_inputs=itf.event_inputs,
+        event_outputs=itf.event_outputs,
+        data_inputs=itf.data_inputs,
+        data_outputs=tuple(
+            dataclasses.replace(p, initial=0) if p.type.is_generic else p for p in itf.data_outputs
+        ),
+        inouts=itf.inouts,
+        sockets=itf.sockets,
+        plugs=itf.plugs,
+    )
 
 
 def _fed_type(fb: Any, pin: str) -> iec.IecType | None:

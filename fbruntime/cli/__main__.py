@@ -1,5 +1,5 @@
 """``python -m fbruntime.cli`` is ``fbrt``."""
 
-from fbruntime.cli import app
+from fbruntime.cli import main
 
-app()
+main()

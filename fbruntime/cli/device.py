@@ -17,15 +17,14 @@ skipped and reported, the rest is restored (``fbruntime.mgmt.persistence``).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from fbruntime.cli.stopping import WATCHDOG_HELP, process_guard, stop_on_signal
 from fbruntime.eventloop import run_loop
 from fbruntime.mgmt import (
     BootFileError,
@@ -155,16 +154,11 @@ def _exit_code(target: DeviceTarget) -> int:
 
 async def _wait(ended: asyncio.Event) -> None:
     """Until the device asks to exit or the process is told to stop (Ctrl-C, SIGTERM)."""
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, ended.set)
+    undo = stop_on_signal(ended.set)
     try:
         await ended.wait()
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(sig)
+        undo()
 
 
 def register(app: typer.Typer) -> None:
@@ -204,22 +198,26 @@ def register(app: typer.Typer) -> None:
         opcua: str | None = typer.Option(
             None, "--opcua", help="[HOST:]PORT: serve the device over OPC UA too (off by default)."
         ),
+        watchdog: float | None = typer.Option(
+            None, "--watchdog", min=0, help=WATCHDOG_HELP, show_default=False
+        ),
     ) -> None:
         """Run a 4diac device: deploy to it from 4diac IDE, or boot it from a .fboot file."""
         export_only = export is not None and boot is None and listen is None
         listen_at = None if export_only or not serve_protocol else (listen or DEFAULT_LISTEN)
         try:
-            code = run_loop(
-                run_device_server(
-                    listen=listen_at,
-                    boot=boot,
-                    data_dir=data_dir,
-                    export=export,
-                    name=name,
-                    types=types,
-                    opcua=opcua,
+            with process_guard(watchdog):
+                code = run_loop(
+                    run_device_server(
+                        listen=listen_at,
+                        boot=boot,
+                        data_dir=data_dir,
+                        export=export,
+                        name=name,
+                        types=types,
+                        opcua=opcua,
+                    )
                 )
-            )
         except BootFileError as failure:
             typer.echo(f"fbrt device: {failure}", err=True)
             raise typer.Exit(2) from None

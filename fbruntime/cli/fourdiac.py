@@ -1,8 +1,10 @@
-"""``fbrt types DIR...``: list the 4diac types of some folders, each with what is wrong with it.
+"""``fbrt types [DIR...]``: list the block types of some folders, each with what is wrong with it.
 
-Every FB type is also built (ST compiled, ECC generated), so a listing shows the problems a run
-would hit. Without a folder it lists the types fbrt has built in (FORTE's standard library,
-``fbruntime.builtin``). ``--json`` prints one JSON document for scripts.
+Python blocks and JSON composites (through the Loader, as ``fbrt serve --folder`` would load them)
+and 4diac XML types. Every FB type is also built (ST compiled, ECC generated, templates
+resolved), so a listing shows the problems a run would hit. Without a folder it lists the types
+fbrt has built in (FORTE's standard library, ``fbruntime.builtin``); the shipped Python and JSON
+blocks are the folders ``blocks`` and ``composites``. ``--json`` prints one JSON document.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from fbruntime.builtin import EXCLUDED, BuiltinLibrary, builtin_types, forte_type_names
+from fbruntime.cli._fail import fail
 from fbruntime.fourdiac.build import FourdiacTypes
 from fbruntime.fourdiac.errors import FourdiacError
 from fbruntime.fourdiac.library import FB_TAGS
@@ -39,12 +42,37 @@ def list_builtin_types() -> list[dict[str, Any]]:
     return rows
 
 
+def list_native(dirs: list[Path]) -> list[dict[str, Any]]:
+    """Python blocks and JSON composites: one row per type (or per file that fails to load)."""
+    from fbruntime.loader import Loader
+
+    loader = Loader(dirs)  # the shipped library too: templates in the folders may name it
+    wanted = [d.resolve() for d in dirs]
+    rows = []
+    for entry in loader.list():
+        origin = Path(entry.origin).resolve()
+        if entry.format == "xml" or not any(origin.is_relative_to(d) for d in wanted):
+            continue
+        rows.append(
+            {
+                "name": entry.name,
+                "qualified_name": entry.name,
+                "version": entry.version,
+                "description": entry.description,
+                "kind": entry.kind,
+                "file": entry.origin,
+                "problems": [entry.error] if entry.error else [],
+            }
+        )
+    return rows
+
+
 def list_types(dirs: list[Path]) -> list[dict[str, Any]]:
     """One row per file: name, qualified name, version, description, kind, file, problems."""
     if not dirs:
         return list_builtin_types()
+    rows = list_native(dirs)
     types = FourdiacTypes(dirs, prefer_xml=True, native=BuiltinLibrary())
-    rows = []
     for info in types.library.list_types():
         problems = [str(p) for p in info.problems]
         kind = info.kind.value if info.kind is not None else ""
@@ -77,11 +105,17 @@ def register(app: typer.Typer) -> None:
     def types_command(
         dirs: Annotated[
             list[Path] | None,
-            typer.Argument(help="folders (or files) of 4diac types; none: the built-in types"),
+            typer.Argument(
+                help="folders of Python blocks, JSON composites and 4diac types; "
+                "none: the built-in types"
+            ),
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     ) -> None:
-        """List 4diac types: name, version, description, kind and problems."""
+        """List block types (Python, JSON, 4diac XML): name, version, kind, description, problems."""
+        for folder in dirs or []:
+            if not folder.exists():
+                fail(f"{folder}: no such file or folder")
         rows = list_types(dirs or [])
         if as_json:
             typer.echo(json.dumps(rows, indent=2))

@@ -1,10 +1,12 @@
-"""``fbrt pipeline validate|run|runs|import|fbt``: TaskFlow pipelines from the terminal.
+"""``fbrt pipeline validate|run|runs|import|fbt`` and ``resume RUN``: TaskFlow pipelines from the
+terminal.
 
 ``validate`` checks a config against the operation library and prints every problem (task,
 field, message); ``run`` runs it here, in the data folder the server uses (``--data-dir``, else
 ``FBRT_DATA_DIR``, else ``./data``), with a live progress display, so the run shows up in
 ``runs``, the web page and the API like any other; ``runs`` lists the past runs of the
-pipeline in FILE. FILE is the client's JSON or a 4diac system file (``.sys``), which
+pipeline in FILE; ``resume`` goes on with an interrupted (or failed) run: a new run that reuses
+the results of the tasks that had finished. FILE is the client's JSON or a 4diac system file (``.sys``), which
 ``import`` turns into the JSON; ``fbt`` writes the 4diac interface files of the operations.
 ``--folder DIR`` adds Python operations as ``fbrt serve --folder`` does; ``--param NAME=VALUE``
 gives trigger parameters, ``--pool NAME=SIZE`` sizes pools, ``--with FILE`` stores other
@@ -226,13 +228,15 @@ class _RunOptions:
     application: str | None
     types: list[Path]
     executor: str | None = None
+    resume: str | None = None
 
 
-async def _run(file: Path, data_dir: Path, options: _RunOptions, console: Console) -> str:
+async def _run(file: Path | None, data_dir: Path, options: _RunOptions, console: Console) -> str:
     from fbruntime.pipelines import PipelineError
     from fbruntime.pipelines.executors import executor_from_url
     from fbruntime.pipelines.service import PipelineService
-    from fbruntime.store import Store
+    from fbruntime.pipelines.settings import PipelineSettings
+    from fbruntime.store import NotFound, Store
 
     loader = _loader(options.folders)
     executor = None
@@ -250,30 +254,42 @@ async def _run(file: Path, data_dir: Path, options: _RunOptions, console: Consol
         pools=options.pools,
         max_parallel=options.max_parallel or 16,
         executor=executor,
+        settings=PipelineSettings.from_env(),
     )
     try:
         await service.start(scheduler=False)
-        current = file
+        current = file or Path(options.resume or "?")
         try:
-            for other in [*options.also, file]:
-                current = other
-                data = _config_bytes(other, service.operations, options.application, options.types)
-                name = other.with_suffix(".json").name if _is_system(other) else other.name
-                info = service.upload(name, data)
-            run_id = await service.start_run(
-                info.dag_id,
-                options.overrides or None,
-                trigger="cli",
-                parameters=options.parameters or None,
-                max_parallel=options.max_parallel,
-            )
+            if options.resume is not None:
+                run_id = await service.resume(await _find_run(store, options.resume))
+            else:
+                assert file is not None
+                for other in [*options.also, file]:
+                    current = other
+                    data = _config_bytes(
+                        other, service.operations, options.application, options.types
+                    )
+                    name = other.with_suffix(".json").name if _is_system(other) else other.name
+                    info = service.upload(name, data)
+                run_id = await service.start_run(
+                    info.dag_id,
+                    options.overrides or None,
+                    trigger="cli",
+                    parameters=options.parameters or None,
+                    max_parallel=options.max_parallel,
+                )
         except PipelineError as error:
             _print_problems(console, current, error)
             return "invalid"
+        except (NotFound, ValueError) as error:
+            console.print(f"[red]{error}[/]", highlight=False)
+            return "invalid"
         run = service.run_handle(run_id)
         assert run is not None
+        info = service.info(run.pipeline.dag_id)
+        reused = f", {len(run.reuse)} reused" if run.reuse else ""
         console.print(
-            f"run [bold]{run_id}[/] of {info.dag_id}: {info.tasks} tasks", highlight=False
+            f"run [bold]{run_id}[/] of {info.dag_id}: {info.tasks} tasks{reused}", highlight=False
         )
         display = _Display(console, info.tasks)
         run.add_listener(display)
@@ -310,6 +326,22 @@ async def _run(file: Path, data_dir: Path, options: _RunOptions, console: Consol
             await executor.close()
 
 
+async def _find_run(store: Any, prefix: str) -> str:
+    """The run whose id is ``prefix`` or starts with it (at least 4 characters)."""
+    from fbruntime.store import NotFound
+
+    if len(prefix) < 4:
+        raise ValueError("give at least 4 characters of the run id")
+    found: list[str] = [
+        r.id for r in await store.runs.list(limit=10_000) if r.id.startswith(prefix)
+    ]
+    if len(found) != 1:
+        raise NotFound(
+            f"no run starts with {prefix!r}" if not found else f"{prefix!r} names {len(found)} runs"
+        )
+    return found[0]
+
+
 async def _runs(dag_id: str, data_dir: Path, limit: int, console: Console) -> int:
     from fbruntime.store import Store
 
@@ -344,7 +376,7 @@ def register(app: typer.Typer) -> None:
     group = typer.Typer(
         name="pipeline",
         help="TaskFlow pipelines (JSON task DAGs, or 4diac .sys): validate, run, list runs, "
-        "import from 4diac, write .fbt files.",
+        "resume, import from 4diac, write .fbt files.",
         no_args_is_help=True,
     )
     app.add_typer(group)
@@ -432,6 +464,32 @@ def register(app: typer.Typer) -> None:
             executor=executor,
         )
         status = run_loop(_run(file, _data_dir(data_dir), options, console))
+        if status != "succeeded":
+            raise typer.Exit(1)
+
+    @group.command()
+    def resume(
+        run_id: Annotated[str, typer.Argument(help="The run (its id, or the start of it)")],
+        data_dir: DataDirOpt = None,
+        max_parallel: Annotated[
+            int | None, typer.Option(min=1, help="Tasks run at once (default: as configured)")
+        ] = None,
+        folder: FolderOpt = None,
+    ) -> None:
+        """Go on with an interrupted or failed run here: finished tasks are reused."""
+        console = Console(soft_wrap=True)
+        options = _RunOptions(
+            overrides={},
+            parameters={},
+            max_parallel=max_parallel,
+            pools={},
+            folders=list(folder or ()),
+            also=[],
+            application=None,
+            types=[],
+            resume=run_id,
+        )
+        status = run_loop(_run(None, _data_dir(data_dir), options, console))
         if status != "succeeded":
             raise typer.Exit(1)
 

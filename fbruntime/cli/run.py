@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,8 +18,10 @@ from typing import Any
 
 import typer
 
-from fbruntime.blockfiles import import_file
-from fbruntime.core import BlockFault, Device, FBInstance, OutputEvent, Resource
+from fbruntime.blockfiles import describe_error, import_file
+from fbruntime.cli._fail import fail
+from fbruntime.cli.stopping import WATCHDOG_HELP, process_guard, stop_on_signal
+from fbruntime.core import BlockFault, Device, FBInstance, NoSuchObject, OutputEvent, Resource
 from fbruntime.eventloop import run_loop
 from fbruntime.iec import ElementaryType, IecType, format_value
 
@@ -41,16 +42,24 @@ def json_value(typ: IecType | None, value: Any) -> Any:
 
 
 def load_python_system(path: Path) -> Device:
-    module = import_file(path)
-    build = getattr(module, "build", None)
-    if not callable(build):
-        raise typer.BadParameter(f"{path}: a Python system defines build(device)")
-    device = Device(path.stem)
-    result = build(device)
+    """Import the file and call its ``build(device)``; any error is one line (file and line)."""
+    try:
+        module = import_file(path)
+        build = getattr(module, "build", None)
+        if not callable(build):
+            fail(f"{path}: a Python system defines build(device)")
+        device = Device(path.stem)
+        result = build(device)
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        fail(describe_error(path, exc))
     return result if isinstance(result, Device) else device
 
 
 async def load_path(path: Path, type_dirs: list[Path]) -> Device:
+    if not path.exists():
+        fail(f"{path}: no such file or folder")
     suffix = path.suffix.lower()
     if suffix == ".py":
         return load_python_system(path)
@@ -63,33 +72,27 @@ async def load_path(path: Path, type_dirs: list[Path]) -> Device:
         try:
             return await device_from_boot_file(path, resolver=default_resolver(folders))
         except BootFileError as exc:
-            raise typer.BadParameter(str(exc)) from None
+            fail(str(exc))
     from fbruntime import fourdiac
     from fbruntime.builtin import BuiltinLibrary
 
     try:
         return fourdiac.load_device(path, folders, native=BuiltinLibrary())
     except fourdiac.FourdiacError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        fail(str(exc))
 
 
 def _paths(device: Device) -> Callable[[Resource, str], str]:
-    single = len(device.resources) == 1
-
-    def name(res: Resource, path: str) -> str:
-        return path if single else f"{res.name}.{path}"
-
-    return name
+    return device.name_of
 
 
 def dump(device: Device) -> dict[str, Any]:
-    """Every data output of every block, keyed by its dotted pin path."""
-    name = _paths(device)
+    """Every data output of every block, keyed by its one name (see fbruntime.core.device)."""
     out: dict[str, Any] = {}
     for res in device.resources.values():
         for inst in res.network.walk():
             for port in inst.rt__type.interface.data_outputs:
-                out[name(res, f"{inst.rt__path()}.{port.name}")] = json_value(
+                out[device.name_of(res, f"{inst.rt__path()}.{port.name}")] = json_value(
                     port.type, getattr(inst, port.name)
                 )
     return out
@@ -97,15 +100,13 @@ def dump(device: Device) -> dict[str, Any]:
 
 def resolve_trigger(device: Device, path: str) -> tuple[Resource, str]:
     """(resource, block path + event) for ``--trigger``; a clear error when nothing matches."""
-    from fbruntime import fourdiac
-
     try:
-        res, fb_path, event = fourdiac.resolve_trigger(device, path)
-        target = f"{fb_path}.{event}"
-        res.find(target)
-        return res, target
-    except (ValueError, KeyError, LookupError) as exc:
-        raise typer.BadParameter(f"--trigger {path}: {exc}") from None
+        res, inst, pin = device.find(path)
+    except NoSuchObject as exc:
+        fail(f"--trigger {path}: {exc}")
+    if pin is None or inst.rt__type.interface.event_input(pin) is None:
+        fail(f"--trigger {path}: not an event input")
+    return res, f"{inst.rt__path()}.{pin}"
 
 
 async def run_device(
@@ -144,10 +145,7 @@ async def run_device(
     device.on_exit.append(lambda code: done.set())
     if device.exit_code is not None:  # a boot file may have ended the run while loading
         done.set()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, done.set)
+    undo_signals = stop_on_signal(done.set)
     fires = [resolve_trigger(device, path) for path in triggers]
     device.start()
     for res, target in fires:
@@ -159,9 +157,7 @@ async def run_device(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(done.wait(), seconds)
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(sig)
+        undo_signals()
     if device.exit_code is None:
         await device.stop()
     else:
@@ -186,7 +182,7 @@ def register(app: typer.Typer) -> None:
     @app.command("run")
     def run(
         path: Path = typer.Argument(
-            ..., exists=True, help="A Python system (.py), a 4diac .sys/.fbt or folder, or a .fboot"
+            ..., help="A Python system (.py), a 4diac .sys/.fbt or folder, or a .fboot"
         ),
         types: list[Path] = typer.Option(
             [],
@@ -207,6 +203,9 @@ def register(app: typer.Typer) -> None:
         dump_values: bool = typer.Option(
             False, "--dump", help="Print every data output as one JSON object at the end"
         ),
+        watchdog: float | None = typer.Option(
+            None, "--watchdog", min=0, help=WATCHDOG_HELP, show_default=False
+        ),
     ) -> None:
         """Run a system until --for elapses, STEST_END ends it, or Ctrl-C."""
 
@@ -223,4 +222,6 @@ def register(app: typer.Typer) -> None:
             sys.stdout.flush()
             return code
 
-        raise typer.Exit(run_loop(main()))
+        with process_guard(watchdog):
+            code = run_loop(main())
+        raise typer.Exit(code)

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from fbruntime.cli.stopping import WATCHDOG_HELP, process_guard, stop_on_signal
+
 __all__ = ["compose", "register"]
 
 
@@ -33,29 +35,34 @@ async def compose(
 
     The API layer knows neither; this shell puts them together (see fbruntime/api/server.py).
     """
-    import os
-
-    from fbruntime.api.context import write_access
+    from fbruntime.api.context import read_access, write_access
+    from fbruntime.api.routes_metrics import metrics_router
     from fbruntime.blockfiles import default_library_dirs
     from fbruntime.pipelines.executors import executor_from_url
-    from fbruntime.pipelines.pools import parse_pool_sizes
     from fbruntime.pipelines.routes import pipelines_router
     from fbruntime.pipelines.service import PipelineService
+    from fbruntime.pipelines.settings import PipelineSettings
     from fbruntime.pipelines.telegram_bot import bot_from_environment
     from fbruntime.web import web_routers
 
     folders = [*default_library_dirs(), *settings.folders]
     runner = await executor_from_url(executor, folders)
-    # Pipelines' pools: FBRT_POOLS="weather_api=2,db=1" (PUT /api/pools/NAME changes them live).
-    pools = parse_pool_sizes(os.environ.get("FBRT_POOLS", ""))
     service = PipelineService(
-        orch.store, settings.data_dir, orch.loader, orch.clock, executor=runner, pools=pools
+        orch.store,
+        settings.data_dir,
+        orch.loader,
+        orch.clock,
+        executor=runner,
+        settings=PipelineSettings.from_env(),
     )
     service.bot = bot_from_environment(service)
     await service.start()
     if demo and DEMO_APP not in {a.name for a in orch.apps()}:
         await orch.create_system(DEMO_APP, path=demo_system(), start=True)
-    routers = [pipelines_router(service, auth_dependency=write_access)]
+    routers = [
+        pipelines_router(service, auth_dependency=write_access, read_dependency=read_access),
+        metrics_router(orch, [lambda: service.metrics.families(service)], read_access),
+    ]
     routers.extend(web_routers(orch, service))
     if runner is None:
         return routers, service.close
@@ -112,15 +119,31 @@ def register(app: typer.Typer) -> None:
                 "(env FBRT_SLICE_EVENTS); smaller: lower API latency, slower busy apps",
             ),
         ] = None,
+        log_format: Annotated[
+            str | None,
+            typer.Option(help="The server's log: text or json lines (env FBRT_LOG_FORMAT)"),
+        ] = None,
         executor: Annotated[
             str | None,
             typer.Option(help="dask://HOST:PORT: run pipeline tasks on that Dask cluster"),
         ] = None,
+        watchdog: Annotated[
+            float | None,
+            typer.Option(min=0, help=WATCHDOG_HELP, show_default=False),
+        ] = None,
     ) -> None:
         """Serve the control API (OpenAPI docs at /docs)."""
+        import os
+
         from fbruntime.api.server import run_loop
         from fbruntime.api.server import serve as run
         from fbruntime.api.settings import ApiSettings
+        from fbruntime.cli.logs import configure_logging
+
+        try:
+            configure_logging(log_format or os.environ.get("FBRT_LOG_FORMAT") or "text")
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--log-format") from None
 
         settings = ApiSettings.from_env(
             host=host,
@@ -132,15 +155,17 @@ def register(app: typer.Typer) -> None:
             folders=tuple(folder or ()),
             fourdiac_folders=tuple(fourdiac_folder or ()),
             slice_events=slice_events,
+            watchdog=watchdog,
         )
-        typer.echo(f"fbrt: serving on http://{settings.host}:{settings.port}/ (API docs at /docs)")
-        run_loop(
-            run(
-                settings,
-                new_token=new_token,
-                compose=partial(compose, demo=demo, executor=executor),
+        with process_guard(settings.watchdog):
+            run_loop(
+                run(
+                    settings,
+                    new_token=new_token,
+                    compose=partial(compose, demo=demo, executor=executor),
+                    stop_hook=stop_on_signal,
+                )
             )
-        )
 
     @app.command()
     def apps(

@@ -44,6 +44,7 @@ from fbruntime.iec import (
     StructType,
     wrap_int,
 )
+from fbruntime.iec.limits import shorten
 
 __all__ = [
     "APPLICATION",
@@ -172,7 +173,7 @@ class Codec:
         try:
             value = typ.coerce(value)
         except (IecError, TypeError, ValueError) as exc:
-            raise Asn1Error(f"cannot encode {value!r} as {typ.name}: {exc}") from None
+            raise Asn1Error(f"cannot encode {shorten(value)} as {typ.name}: {exc}") from None
         if isinstance(typ, ArrayType):
             self._array_payload(out, typ, value)
         elif isinstance(typ, StructType):

@@ -3,8 +3,10 @@
 It imports only ``fbruntime.iec``; nothing here knows of XML, Structured Text source, HTTP, SQL or
 the web page. Modules, one concept each (as FORTE's ``src/core``): ``interface`` (pins and WITH),
 ``fbtype`` (a type), ``instance`` (an instance and its lifecycle state), ``block`` (blocks written
-in Python), ``connection`` (buffers), ``network`` (checked building), ``composite`` (templates),
-``linker`` (prebuilding the hot path), ``resource`` (FIFO and dispatcher), ``device``, ``clock``.
+in Python), ``asyncrun`` (async handler runs, each on its own event's inputs), ``connection``
+(buffers), ``network`` (checked building, data fan-in), ``typeref`` (block types named by text),
+``composite`` (templates), ``linker`` (prebuilding the hot path), ``resource`` (FIFO and
+dispatcher), ``device`` (resources, and each pin's one name), ``clock``.
 """
 
 from fbruntime.core.block import (

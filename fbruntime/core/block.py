@@ -18,7 +18,11 @@
             self.CNF()
 
 An ``async def on_X`` handler runs as a task (it may await ``self.sleep`` or I/O); what it emits
-joins the resource's FIFO when it happens, and ``max_concurrency`` (default 1) keeps runs in order.
+joins the resource's FIFO when it happens. Each run sees the WITH inputs its own event brought,
+whatever events arrive while it waits: the pins hold a run's inputs exactly while that run
+executes (:mod:`fbruntime.core.asyncrun`). ``max_concurrency`` (default 1) is how many runs may
+wait at once; their outputs still leave in event order. Set outputs and emit them in the same step
+(no ``await`` between): outputs are the block's shared state.
 The class itself is usable as a type anywhere a type is expected (``Scale.fbtype``).
 """
 
@@ -28,6 +32,7 @@ import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from fbruntime.core.asyncrun import in_run
 from fbruntime.core.errors import DefinitionError
 from fbruntime.core.fbtype import FBType
 from fbruntime.core.instance import FBInstance
@@ -249,7 +254,18 @@ class Block(FBInstance):
 
     async def sleep(self, seconds: float) -> None:
         """Wait on the resource's clock (a test clock in tests)."""
-        await self.rt__clock().sleep(round(seconds * 1_000_000_000))
+        clock = self.rt__clock()
+        res = self.rt__resource
+        if res is None or not getattr(clock, "virtual", False) or not in_run.get():
+            await clock.sleep(round(seconds * 1_000_000_000))
+            return
+        # On a test clock this run cannot move until the test advances time: settle() must
+        # not wait for it.
+        res.async_run_parked(1)
+        try:
+            await clock.sleep(round(seconds * 1_000_000_000))
+        finally:
+            res.async_run_parked(-1)
 
     def emit(self, event: str) -> None:
         """Send an output event by name (handlers usually call ``self.EO()`` directly)."""
@@ -296,3 +312,6 @@ class Block(FBInstance):
             for task in list(tasks):
                 task.cancel()
             tasks.clear()
+        runs = getattr(self, "rt__async_state", None)
+        if runs is not None:
+            runs.drop()

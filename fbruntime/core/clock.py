@@ -83,6 +83,7 @@ class TestClock:
     """
 
     __test__ = False  # not a pytest test class
+    virtual = True  # time moves only in advance(): Resource.settle does not wait for sleepers
 
     def __init__(self, start_wall_ns: int = 1_700_000_000 * NS) -> None:
         self._now = 0

@@ -5,6 +5,9 @@ costs one extra hop through the FIFO, and its inner pins stay addressable by dot
 (``Line.Filter.Gain``) for reading, writing and watching. Parameters come from inside (the
 defaults given to inner blocks in the definition) and from outside (written on the instance or on
 an inner path); the outside wins, after a reset too.
+
+Inner blocks may be named by text (``b.add("A", "Gain")``): the Loader that loads the template
+resolves the name, through its folders and its database (:mod:`fbruntime.core.typeref`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from fbruntime.core.fbtype import FBType
 from fbruntime.core.instance import FBInstance
 from fbruntime.core.interface import DataPort, EventPort, Interface
 from fbruntime.core.network import Network, TypeLike, as_fbtype
+from fbruntime.core.typeref import NamedType
 from fbruntime.iec import IecType, lookup_type
 
 __all__ = ["CompositeBuilder", "CompositeInstance", "CompositeType", "InnerBlock"]
@@ -32,15 +36,23 @@ class InnerBlock:
     type: TypeRef
     params: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if isinstance(self.type, str):
+            self.type = NamedType(self.type)
+
     def resolve(self) -> FBType:
         t = self.type
         if isinstance(t, FBType | type):
             return as_fbtype(t)
+        assert not isinstance(t, str)
         return t()
 
 
 class CompositeType(FBType):
     kind = "composite"
+    # Built in Python or from JSON: a data input inside may take several sources (see
+    # fbruntime.core.network). Composites read from 4diac files keep FORTE's single source.
+    data_fan_in = True
 
     def __init__(
         self,
@@ -83,7 +95,7 @@ class CompositeInstance(FBInstance):
 
     def __init__(self, fbtype: CompositeType, name: str) -> None:
         super().__init__(fbtype, name)
-        net = Network(owner=self, interface=fbtype.interface)
+        net = Network(owner=self, interface=fbtype.interface, data_fan_in=fbtype.data_fan_in)
         self.rt__network = net
         depth_guard = getattr(fbtype, "_creating", False)
         if depth_guard:
@@ -193,6 +205,8 @@ class CompositeBuilder:
         self._do.append(DataPort(name, t, None if initial is None else t.coerce(initial), comment))
 
     def add(self, name: str, fbtype: TypeRef, /, **params: Any) -> None:
+        """An inner block: a Block class, a type, or a type's name (``"E_CTU"``, resolved by
+        the Loader that loads this template; see the module docstring)."""
         self._blocks.append(InnerBlock(name, fbtype, params))
 
     def connect(self, source: str, destination: str) -> None:

@@ -9,6 +9,16 @@ so later steps only take eventless transitions. Unlike FORTE an ECC that keeps c
 event is stopped after ``loop_bound`` steps and the fault is raised (the resource records it on
 the instance and runs on).
 
+Faults: FORTE's generated code has none to handle (an integer division by zero logs an error and
+yields 0, an index out of range is undefined behaviour). Here an algorithm's fault (division by
+zero, index out of range, the watchdog), a failing guard or an endless eventless cycle *ends the
+event's run*: the rest of the run is not executed, and the ECC goes back to the state the event
+found it in, so the next event is handled from there exactly as if the faulted one had not
+arrived. What already happened stays: variables the algorithm wrote before the fault, and
+output events already sent. The fault is raised to the resource, which records it on the
+instance with the event's name. (Staying in the faulted action's state instead, as a plain
+exception would leave it, swallows the next event: it only takes the transition back.)
+
 Speed: one Python function is generated per (type, event) for the whole ECC, with states as
 ints, transitions inlined as ``if``/``elif`` and guards inlined as expressions when the caller
 gives them as Python source over ``fb`` (the ST compiler does). The per-instance handler is the
@@ -34,7 +44,9 @@ from typing import Any
 from fbruntime.core.errors import DefinitionError, EngineError
 from fbruntime.core.fbtype import FBType
 from fbruntime.core.instance import FBInstance, FBState, noop
-from fbruntime.core.interface import DataPort, Interface
+from fbruntime.core.interface import DataPort, Interface, check_name
+from fbruntime.core.watchdog import WatchdogExpired
+from fbruntime.iec.limits import MAX_INSTANCE_ELEMENTS, elements
 
 __all__ = [
     "AdapterLink",
@@ -267,13 +279,21 @@ class _ExecutingType(FBType):
         self.adapters = tuple(adapters)
         taken = set(interface.pin_names)
         for port in self.internals:
+            check_name(port.name, f"{name}: internal variable")
             if port.name in taken:
                 raise DefinitionError(f"{name}: internal variable {port.name!r} clashes with a pin")
             taken.add(port.name)
         for fb_name, _ in self.internal_fbs:
+            check_name(fb_name, f"{name}: internal FB")
             if fb_name in taken:
                 raise DefinitionError(f"{name}: internal FB {fb_name!r} clashes with a name")
             taken.add(fb_name)
+        self.elements = sum(elements(p.type) for p in (*interface.data_ports(), *self.internals))
+        if self.elements > MAX_INSTANCE_ELEMENTS:
+            raise DefinitionError(
+                f"{name}: its variables hold {self.elements:,} values; one instance may hold at "
+                f"most {MAX_INSTANCE_ELEMENTS:,}"
+            )
 
     def adapter(self, name: str) -> AdapterSpec:
         for spec in self.adapters:
@@ -397,10 +417,12 @@ def _loop_fault(fb: FBInstance, bound: int, names: Sequence[str]) -> EccFault:
     )
 
 
-def _wrap_fault(fb: FBInstance, exc: Exception) -> Exception:
+def _wrap_fault(fb: FBInstance, exc: Exception, event: str = "") -> Exception:
     name = ""
     if isinstance(fb, BasicInstance):
         name = f" in state {fb.rt__state_name()}"
+    if event:
+        name += f" on event {event}"
     return EccFault(f"{fb.rt__path()} ({fb.rt__type.name}){name}: {type(exc).__name__}: {exc}")
 
 
@@ -514,10 +536,15 @@ class _Gen:
             first = False
             self.branches(3, candidates, lambda i, d: self.chain(i, d, ()))
         self.emit(2, "return")
+        # A fault ends this event's run and puts the ECC back where the event found it, so
+        # the next event is handled from there (see the module docstring).
         self.emit(1, "except e__passthrough:")
+        self.emit(2, "fb.rt__ecc = s")
         self.emit(2, "raise")
         self.emit(1, "except Exception as e__:")
-        self.emit(2, "raise e__wrap(fb, e__) from e__")
+        self.emit(2, f"e__w = e__wrap(fb, e__, {event!r})")
+        self.emit(2, "fb.rt__ecc = s")
+        self.emit(2, "raise e__w from e__")
         return "\n".join(self.lines)
 
     def loop_function(self) -> str:
@@ -548,7 +575,7 @@ class _Gen:
         return "\n".join(self.lines)
 
 
-_PASSTHROUGH: tuple[type[BaseException], ...] = (EccFault,)
+_PASSTHROUGH: tuple[type[BaseException], ...] = (EccFault, WatchdogExpired)
 
 
 def register_passthrough(exc: type[BaseException]) -> None:
@@ -607,7 +634,7 @@ def _generate_simple(t: SimpleType) -> dict[str, Callable[[Any], None]]:
                 "    except e__passthrough:",
                 "        raise",
                 "    except Exception as e__:",
-                "        raise e__wrap(fb, e__) from e__",
+                f"        raise e__wrap(fb, e__, {ev.name!r}) from e__",
             ]
         )
         local: dict[str, Any] = {}

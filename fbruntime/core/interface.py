@@ -27,6 +27,16 @@ class EventPort:
     type_name: str = "Event"
 
 
+def check_name(name: str, what: str) -> None:
+    """Refuse a pin or variable name that would reach Python's own attributes (``__class__``,
+    ``__dict__``) or the runtime's (``rt__...``): IEC 61131-3 forbids two underscores in a row."""
+    if "__" in name:
+        raise DefinitionError(
+            f"{what} {name!r}: two underscores in a row are not allowed in a name "
+            "(IEC 61131-3; such names are reserved for Python and the runtime)"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class DataPort:
     """A data pin with its IEC type and initial value (already in the type's representation)."""
@@ -75,6 +85,7 @@ class Interface:
         )
         for kind, ports in groups:
             for port in ports:
+                check_name(port.name, "pin")
                 if port.name in index:
                     raise DefinitionError(f"pin {port.name!r} is declared twice")
                 index[port.name] = (kind, port)

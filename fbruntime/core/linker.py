@@ -52,7 +52,7 @@ from fbruntime.core.network import Network
 if TYPE_CHECKING:
     from fbruntime.core.resource import Resource
 
-__all__ = ["LinkState", "link", "link_additions"]
+__all__ = ["LinkState", "call_entry", "link", "link_additions"]
 
 Entry = Callable[[], Any]
 # (destination attribute, source attribute, converted?) per sampled input
@@ -188,24 +188,45 @@ def _buffer(inst: FBInstance, pin: str) -> Buffer:
     return buf
 
 
-def _sampler(net: Network, inst: FBInstance | None, pin: str) -> tuple[Any, str, Any] | None:
-    """Where a data input (or a composite's output, from inside) reads from, and how."""
-    conn = net.data_source(inst, pin)
-    if conn is None:
-        return None
-    if conn.src_fb is None:  # the composite's own input, seen from inside
-        src_obj: Any = net.owner
-        src_attr = conn.src_pin
-    else:
-        src_obj = _buffer(conn.src_fb, conn.src_pin)
+def _sampler(
+    net: Network, inst: FBInstance | None, pin: str, conn: Connection | None = None
+) -> tuple[Any, str, Any] | None:
+    """Where a data input (or a composite's output, from inside) reads from, and how.
+
+    ``conn`` names the source to read (fan-in: the block that triggered the event); without
+    it a fan-in input reads its cell, the value most recently sent by any of its sources.
+    """
+    conv: Any = None
+    if conn is None and net.is_fan_in(inst, pin):
+        src_obj: Any = _cell(net, inst, pin)
         src_attr = "v"
-    conv = conn.convert
+    else:
+        conn = conn or net.data_source(inst, pin)
+        if conn is None:
+            return None
+        if conn.src_fb is None:  # the composite's own input, seen from inside
+            src_obj = net.owner
+            src_attr = conn.src_pin
+        else:
+            src_obj = _buffer(conn.src_fb, conn.src_pin)
+            src_attr = "v"
+        conv = conn.convert
     dst_owner = inst if inst is not None else net.owner
     port = dst_owner.rt__type.interface.data_port(pin) if dst_owner is not None else None
     if port is not None and port.type.is_aggregate:
         copy = port.type.copy
         conv = copy if conv is None else _chain(conv, copy)
     return src_obj, src_attr, conv
+
+
+def _cell(net: Network, inst: FBInstance | None, pin: str) -> Buffer:
+    """The fan-in cell of an input: created with the input's current value, kept across links."""
+    key = (id(inst), pin)
+    found = net.fan_in_cells.get(key)
+    if found is None:
+        owner = inst if inst is not None else net.owner
+        found = net.fan_in_cells[key] = (inst, pin, Buffer(getattr(owner, pin)))
+    return found[2]
 
 
 def _make_entry(
@@ -217,6 +238,7 @@ def _make_entry(
     call_attr: str | None,
     counted: list[int] | None,
     sample_from: FBInstance | None,
+    sources: dict[str, Connection] | None = None,
 ) -> Entry:
     key: list[tuple[str, str, bool]] = []
     srcs: list[Any] = []
@@ -225,7 +247,7 @@ def _make_entry(
     for var in with_:
         if not var or var in forced:
             continue
-        found = _sampler(net, sample_from, var)
+        found = _sampler(net, sample_from, var, sources.get(var) if sources else None)
         if found is None:
             continue
         src_obj, src_attr, conv = found
@@ -236,6 +258,81 @@ def _make_entry(
         return handler
     factory = _entry_factory(tuple(key), counted is not None, call_attr)
     return factory(owner, handler, srcs, convs, counted, res.clock.monotonic_ns)
+
+
+def _triggered(
+    net: Network,
+    idx: _NetIndex,
+    dst: FBInstance | None,
+    event: str,
+    with_: tuple[str, ...],
+    build: Callable[[dict[str, Connection]], Entry],
+    out: dict[int, Entry],
+) -> None:
+    """Fan-in: for each event connection into ``event`` from a block that feeds one of its
+    fan-in WITH inputs, an entry that reads those inputs from that block (into ``out``, by
+    the connection's id). Nothing happens for an event with no fan-in input."""
+    fan = [v for v in with_ if v and net.is_fan_in(dst, v)]
+    if not fan:
+        return
+    for c in idx.events_into.get(id(dst), ()):
+        if c.dst_pin != event:
+            continue
+        sources: dict[str, Connection] = {}
+        for var in fan:
+            feeding = [d for d in net.data_sources(dst, var) if d.src_fb is c.src_fb]
+            if not feeding:
+                continue
+            if len(feeding) > 1:  # several outputs of one block: the one its event carries
+                carried = _with_of(c.src_fb, c.src_pin, net)
+                feeding = [d for d in feeding if d.src_pin in carried] or feeding
+            sources[var] = feeding[0]
+        if sources:
+            out[id(c)] = build(sources)
+
+
+def _with_of(fb: FBInstance | None, event: str, net: Network) -> tuple[str, ...]:
+    owner = fb if fb is not None else net.owner
+    if owner is None:
+        return ()
+    itf = owner.rt__type.interface
+    port = itf.event_output(event) if fb is not None else itf.event_input(event)
+    return port.with_ if port is not None else ()
+
+
+def _cell_writes(
+    net: Network, idx: _NetIndex, src: FBInstance | None, var: str
+) -> list[tuple[Buffer, Any]]:
+    """The fan-in cells ``var`` of ``src`` feeds, with each connection's conversion."""
+    writes: list[tuple[Buffer, Any]] = []
+    for c in idx.data_out.get((id(src), var), ()):
+        if net.is_fan_in(c.dst_fb, c.dst_pin):
+            writes.append((_cell(net, c.dst_fb, c.dst_pin), c.convert))
+    return writes
+
+
+def _composite_cells(
+    inst: CompositeInstance, with_: tuple[str, ...], handler: Entry, idx: _NetIndex
+) -> Entry:
+    """A composite's event handler that first sends its WITH inputs to the inner fan-in cells
+    they feed (the composite's own input is one of their sources)."""
+    writes = [
+        (cell, var, convert)
+        for var in with_
+        if var
+        for cell, convert in _cell_writes(inst.rt__network, idx, None, var)
+    ]
+    if not writes:
+        return handler
+    owner = inst
+
+    def entry() -> Any:
+        for cell, pin, convert in writes:
+            value = getattr(owner, pin)
+            cell.v = value if convert is None else convert(value)
+        return handler()
+
+    return entry
 
 
 def _pairs(net: Network) -> list[tuple[FBInstance, Network]]:
@@ -272,8 +369,8 @@ def link_additions(res: Resource) -> bool:
     """
     state = res.link_state
     net = res.network
-    if state is None or state.net is not net:
-        return False
+    if state is None or state.net is not net or net.has_fan_in:
+        return False  # (fan-in changes which entries and emitters exist: a full link)
     added_fbs = len(net.instances) - state.instances
     added_events = len(net.event_connections) - state.events
     added_data = len(net.data_connections) - state.data
@@ -333,6 +430,9 @@ class _Linker:
         self.indexes = indexes
         self.linked = linked
         self.slots: dict[Any, SlotRecord] = {}
+        # Fan-in (several data sources into one input): the entry an event connection leads to
+        # when its source block feeds the input, by the connection's id; see _triggered.
+        self.triggered: dict[int, Entry] = {}
 
     def index(self, net: Network) -> _NetIndex:
         idx = self.indexes.get(id(net))
@@ -373,9 +473,25 @@ class _Linker:
                     handler = res.async_starter(inst, ev.name)
                 else:
                     handler = inst.rt__handler(ev.name)
+                if isinstance(inst, CompositeInstance) and inst.rt__network.has_fan_in:
+                    handler = _composite_cells(
+                        inst, ev.with_, handler, self.index(inst.rt__network)
+                    )
                 entries[ev.name] = _make_entry(
                     res, net, inst, ev.with_, handler, None, counted, inst
                 )
+                if net.has_fan_in:
+                    _triggered(
+                        net,
+                        self.index(net),
+                        inst,
+                        ev.name,
+                        ev.with_,
+                        partial(
+                            _make_entry, res, net, inst, ev.with_, handler, None, counted, inst
+                        ),
+                        self.triggered,
+                    )
             inst.rt__entries = entries
             if isinstance(inst, CompositeInstance):
                 inner = inst.rt__network
@@ -385,6 +501,18 @@ class _Linker:
                     outs[ev.name] = _make_entry(
                         res, inner, inst, ev.with_, None, ev.name, None, None
                     )
+                    if inner.has_fan_in:
+                        _triggered(
+                            inner,
+                            self.index(inner),
+                            None,
+                            ev.name,
+                            ev.with_,
+                            partial(
+                                _make_entry, res, inner, inst, ev.with_, None, ev.name, None, None
+                            ),
+                            self.triggered,
+                        )
                 inst.rt__output_entries = outs
 
     def emitters(self, pairs: Iterable[tuple[FBInstance, Network]]) -> None:
@@ -396,7 +524,12 @@ class _Linker:
         keyed = self.keyed
         input_record = self.input_record
 
+        triggered = self.triggered
+
         def dest_entry(net: Network, c: Connection) -> Entry:
+            special = triggered.get(id(c)) if triggered else None
+            if special is not None:
+                return special
             if c.dst_fb is None:
                 assert isinstance(net.owner, CompositeInstance)
                 return net.owner.rt__output_entries[c.dst_pin]
@@ -405,7 +538,11 @@ class _Linker:
         for inst, net in pairs:
             idx = self.index(net)
             itf = inst.rt__type.interface
-            hooked = res.tracing or bool(getattr(inst, "rt__subscribers", None))
+            hooked = (
+                res.tracing
+                or bool(getattr(inst, "rt__subscribers", None))
+                or res.answers_waiting(inst)
+            )
             kicked = inst.rt__any_async()
             totals = res.totals
             base = res.totals_index(inst)
@@ -434,6 +571,14 @@ class _Linker:
                     key.append((var, conv is not None))
                     bufs.append(buf)
                     convs.append(conv)
+                    if net.has_fan_in:  # the fan-in inputs it feeds learn it was sent last
+                        for cell, convert in _cell_writes(net, idx, inst, var):
+                            both = conv if convert is None else convert
+                            if conv is not None and convert is not None:
+                                both = _chain(conv, convert)
+                            key.append((var, both is not None))
+                            bufs.append(cell)
+                            convs.append(both)
                 if not key and not hooked and not kicked:
                     # C-level either way: the FIFO counts what it sends; with nothing to send the
                     # emitter is a C counter that allocates nothing.
@@ -461,3 +606,29 @@ def _chain(first: Callable[[Any], Any], then: Callable[[Any], Any]) -> Callable[
 
 def _forced(value: Any, _current: Any) -> Any:
     return value
+
+
+def call_entry(res: Resource, inst: FBInstance, event: str, given: dict[str, Any]) -> Entry:
+    """The entry of one ``Resource.call``: its inputs travel with the event (set when it is
+    processed, winning over what connections would sample), the other WITH inputs are sampled
+    as usual. Built when the call's event is processed (a cold path)."""
+    if inst.rt__state is not FBState.RUNNING:
+        return noop
+    port = inst.rt__type.interface.event_input(event)
+    with_ = tuple(v for v in (port.with_ if port else ()) if v not in given)
+    parent = inst.rt__parent
+    net = parent.rt__network if isinstance(parent, CompositeInstance) else res.network
+    if inst.rt__is_async(event):
+        handler = res.async_starter(inst, event)
+    else:
+        handler = inst.rt__handler(event)
+    counted = inst.rt__event_counts.get(event)
+    sample = _make_entry(res, net, inst, with_, handler, None, counted, inst)
+    setting = [(pin, value) for pin, value in given.items() if pin not in inst.rt__forced]
+
+    def entry() -> None:
+        for pin, value in setting:
+            setattr(inst, pin, value)
+        sample()
+
+    return entry

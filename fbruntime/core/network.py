@@ -3,6 +3,15 @@
 The same object serves a resource's top level and the inside of a composite (where a bare pin
 name such as ``REQ`` means the composite's own interface, as in 4diac files). Every refusal names
 both ends and says why; nothing is half-applied.
+
+Data fan-in (the client's "several connections into one input are combined with OR"): IEC 61499
+and FORTE give a data input at most one connection. A network built in Python or from a JSON
+composite (``data_fan_in=True``, the default) lets a data input take several: when an event
+arrives, the input takes the value sent by the block whose event triggered it, if that block
+feeds it; otherwise the value most recently sent by any of its sources. Networks read from
+4diac files and deployed over the management protocol keep FORTE's rule (``data_fan_in=False``:
+a second source is refused). The linker builds the extra sampling only where an input has
+several sources, so networks without fan-in pay nothing.
 """
 
 from __future__ import annotations
@@ -11,10 +20,11 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from fbruntime.core.block import Block
-from fbruntime.core.connection import Connection
+from fbruntime.core.connection import Buffer, Connection
 from fbruntime.core.errors import ConnectionError_, NetworkError, NoSuchObject
 from fbruntime.core.fbtype import FBType
 from fbruntime.core.instance import FBInstance, own_dict
+from fbruntime.core.typeref import NamedType
 from fbruntime.iec import IecError, implicit_conversion, parse_literal
 
 if TYPE_CHECKING:
@@ -22,14 +32,17 @@ if TYPE_CHECKING:
 
 __all__ = ["Network", "TypeLike", "as_fbtype"]
 
-TypeLike = FBType | type[Block]
+TypeLike = FBType | type[Block] | str
 
 _IN_KINDS = ("event_input", "data_input", "inout")
 
 
 def as_fbtype(t: TypeLike) -> FBType:
+    """A type, a Block class, or a type's name (see :mod:`fbruntime.core.typeref`)."""
     if isinstance(t, FBType):
         return t
+    if isinstance(t, str):
+        return NamedType(t)()
     if isinstance(t, type) and issubclass(t, Block):
         return t.fbtype
     raise NetworkError(f"{t!r} is not a block type")
@@ -38,13 +51,24 @@ def as_fbtype(t: TypeLike) -> FBType:
 class Network:
     """Instances by name plus event and data connections."""
 
-    def __init__(self, owner: FBInstance | None = None, interface: Interface | None = None) -> None:
+    def __init__(
+        self,
+        owner: FBInstance | None = None,
+        interface: Interface | None = None,
+        *,
+        data_fan_in: bool = True,
+    ) -> None:
         self.owner = owner
         self.interface = interface
+        self.data_fan_in = data_fan_in
         self.instances: dict[str, FBInstance] = {}
         self.event_connections: list[Connection] = []
         self.data_connections: list[Connection] = []
-        self._data_sources: dict[tuple[int, str], Connection] = {}
+        self._data_sources: dict[tuple[int, str], Connection] = {}  # the first source of each
+        self._fan_in: dict[tuple[int, str], list[Connection]] = {}  # inputs with several
+        # The value most recently sent to each fan-in input: (its block or None, pin, cell).
+        # Kept across relinks (the linker creates and prunes them) and set back on reset.
+        self.fan_in_cells: dict[tuple[int, str], tuple[FBInstance | None, str, Buffer]] = {}
         self._event_keys: set[tuple[int, str, int, str]] = set()
         self.version = 0
         # Told of every change, so the owning resource relinks before its next slice.
@@ -84,7 +108,7 @@ class Network:
         }
         keep = [c for c in self.data_connections if c.src_fb is not inst and c.dst_fb is not inst]
         self.data_connections = keep
-        self._data_sources = {(id(c.dst_fb), c.dst_pin): c for c in keep}
+        self._index_data()
         self._changed()
         return inst
 
@@ -157,11 +181,15 @@ class Network:
         if src_role[0] == "adapter":
             raise ConnectionError_(f"{where}: adapter connections are made by the importer")
         existing = self._data_sources.get((id(dst_fb), dst_pin))
-        if existing is not None:
+        if existing is not None and not self.data_fan_in:
             raise ConnectionError_(
                 f"{where}: {destination} already has a source ({existing.source}); "
                 "a data input takes one connection"
             )
+        if existing is not None and any(
+            c.src_fb is src_fb and c.src_pin == src_pin for c in self.data_sources(dst_fb, dst_pin)
+        ):
+            raise ConnectionError_(f"{where}: that connection exists already")
         try:
             convert = implicit_conversion(src_port.type, dst_port.type)
         except IecError as exc:
@@ -171,7 +199,10 @@ class Network:
             ) from None
         conn = Connection("data", source, destination, src_fb, src_pin, dst_fb, dst_pin, convert)
         self.data_connections.append(conn)
-        self._data_sources[(id(dst_fb), dst_pin)] = conn
+        if existing is None:
+            self._data_sources[(id(dst_fb), dst_pin)] = conn
+        else:
+            self._fan_in.setdefault((id(dst_fb), dst_pin), [existing]).append(conn)
         self._changed()
         return conn
 
@@ -180,14 +211,45 @@ class Network:
             for c in lst:
                 if c.source == source and c.destination == destination:
                     lst.remove(c)
-                    self._data_sources.pop((id(c.dst_fb), c.dst_pin), None)
+                    self._index_data()
                     self._event_keys.discard((id(c.src_fb), c.src_pin, id(c.dst_fb), c.dst_pin))
                     self._changed()
                     return c
         raise NoSuchObject(f"{self._where()}: no connection from {source} to {destination}")
 
     def data_source(self, fb: FBInstance | None, pin: str) -> Connection | None:
+        """The (first) data connection into ``pin``, or None."""
         return self._data_sources.get((id(fb), pin))
+
+    def data_sources(self, fb: FBInstance | None, pin: str) -> list[Connection]:
+        """Every data connection into ``pin``, in the order they were made."""
+        key = (id(fb), pin)
+        several = self._fan_in.get(key)
+        if several is not None:
+            return list(several)
+        first = self._data_sources.get(key)
+        return [] if first is None else [first]
+
+    @property
+    def has_fan_in(self) -> bool:
+        """Whether any input here has several data sources (the linker checks this first)."""
+        return bool(self._fan_in)
+
+    def is_fan_in(self, fb: FBInstance | None, pin: str) -> bool:
+        """Whether ``pin`` has several data sources (see the module docstring)."""
+        return (id(fb), pin) in self._fan_in
+
+    def _index_data(self) -> None:
+        self._data_sources = {}
+        self._fan_in = {}
+        for c in self.data_connections:
+            key = (id(c.dst_fb), c.dst_pin)
+            first = self._data_sources.get(key)
+            if first is None:
+                self._data_sources[key] = c
+            else:
+                self._fan_in.setdefault(key, [first]).append(c)
+        self.fan_in_cells = {k: v for k, v in self.fan_in_cells.items() if k in self._fan_in}
 
     def _changed(self) -> None:
         self.version += 1

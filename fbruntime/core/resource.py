@@ -17,17 +17,19 @@ import asyncio
 import enum
 import logging
 import time
-from collections import _count_elements, deque  # type: ignore[attr-defined]
+from collections import _count_elements  # type: ignore[attr-defined]
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from operator import length_hint
 from typing import Any
 
+from fbruntime.core.asyncrun import AsyncRuns, CallAnswer, answering
 from fbruntime.core.clock import Clock, RealClock
 from fbruntime.core.errors import LifecycleError, NetworkError, NoSuchObject
 from fbruntime.core.instance import BlockFault, FBInstance, FBState, event_slot, own_dict
-from fbruntime.core.linker import LinkState, link, link_additions
+from fbruntime.core.linker import LinkState, call_entry, link, link_additions
 from fbruntime.core.network import Network, TypeLike, coerce_value, set_typed_param
 
 __all__ = ["OutputEvent", "Resource", "ResourceState"]
@@ -89,9 +91,19 @@ class Resource:
         self._tracers: list[Callable[[OutputEvent], None]] = []
         self._fault_listeners: list[Callable[[FBInstance, BlockFault], None]] = []
         self.tracing = False
+        # Async handler runs started or waiting (not yet ended), and how many of them sleep on
+        # a virtual clock (they cannot move until the test advances it): settle() waits for the
+        # others. Calls waiting for their answer, by instance (id), for the emit hook.
+        self._runs = 0
+        self._parked = 0
+        self._runs_idle: asyncio.Event | None = None
+        self._answers: dict[int, list[CallAnswer]] = {}
+        self._call_locks: dict[int, asyncio.Lock] = {}
         settle_hook = getattr(self.clock, "add_settle_hook", None)
         if settle_hook is not None:
-            settle_hook(self.settle)
+            # A test clock's advance() settles the FIFO between timers; async runs woken by a
+            # timer are given their turns there, not awaited (they may wait on the clock again).
+            settle_hook(self._quiesce)
 
     # -- building ------------------------------------------------------------------------------
 
@@ -180,6 +192,11 @@ class Resource:
             )
         return inst, rest
 
+    def has_block_for(self, path: str) -> bool:
+        """Whether ``path`` starts with the name of a block of this resource (for errors)."""
+        parts = path.split(".")
+        return any(".".join(parts[:n]) in self.network.instances for n in range(1, len(parts)))
+
     def read(self, path: str) -> Any:
         inst, pin = self.find(path)
         if pin is None or inst.rt__type.interface.data_port(pin) is None:
@@ -195,27 +212,67 @@ class Resource:
         set_typed_param(inst, pin, port.type, value, f"{self.name}.{path}")
 
     async def call(self, path: str, /, timeout: float | None = 10.0, **inputs: Any) -> OutputEvent:
-        """Use a block (or a whole composite) as a function: set inputs, fire, await its answer.
+        """Use a block (or a whole composite) as a function: fire it with inputs, await its answer.
 
-        ``await res.call("L.REQ", X=1.5)`` sets L.X, fires L.REQ and returns the next event L
-        sends, with its WITH values. The resource must be running.
+        ``await res.call("L.REQ", X=1.5)`` sends L.REQ carrying X=1.5 and returns the event L
+        sends in answer, with its WITH values. The inputs travel with the event: nothing is
+        written before the event is processed, and they win over what a connection would
+        sample. The answer is the event the handler of *this* event sends (so concurrent calls
+        each get their own, also from async handlers); when that handler sends nothing (a timer
+        answering later, a composite whose answer crosses the FIFO), the next event the block
+        sends. Calls into one composite take turns, since its insides read its inputs later. A
+        fault in the handler is raised here. The resource must be running.
         """
         inst, pin = self.find(path)
         if pin is None or inst.rt__type.interface.event_input(pin) is None:
             raise NoSuchObject(f"resource {self.name}: {path!r} is not an event input")
+        values: dict[str, Any] = {}
         for name, value in inputs.items():
             port = inst.rt__type.interface.data_port(name)
             if port is None:
                 raise NoSuchObject(f"resource {self.name}: {inst.rt__path()} has no pin {name!r}")
-            setattr(inst, name, coerce_value(port.type, value, f"{inst.rt__path()}.{name}"))
-        stream = self.subscribe(inst.rt__path())
-        waiter = asyncio.ensure_future(stream.__anext__())
-        await asyncio.sleep(0)  # the subscription is in place before the event goes in
-        self.fire(path)
+            values[name] = coerce_value(port.type, value, f"{inst.rt__path()}.{name}")
+        if self.state is not ResourceState.RUNNING:
+            raise LifecycleError(f"resource {self.name} is not running; start it before a call")
+        if getattr(inst, "rt__network", None) is None:
+            return await self._call(inst, pin, values, timeout)
+        lock = self._call_locks.setdefault(id(inst), asyncio.Lock())
+        async with lock:
+            return await self._call(inst, pin, values, timeout)
+
+    async def _call(
+        self, inst: FBInstance, pin: str, values: dict[str, Any], timeout: float | None
+    ) -> OutputEvent:
+        answer = CallAnswer(inst, asyncio.get_running_loop().create_future())
+        waiting = self._answers.setdefault(id(inst), [])
+        waiting.append(answer)
+        if len(waiting) == 1:
+            self.mark_dirty()  # its emitters now report to the emit hook
         try:
-            return await asyncio.wait_for(waiter, timeout)
+            self.post(partial(self._deliver, inst, pin, values, answer))
+            return await asyncio.wait_for(answer.future, timeout)
         finally:
-            await stream.aclose()
+            waiting.remove(answer)
+            if not waiting:
+                del self._answers[id(inst)]
+                self.mark_dirty()
+
+    def _deliver(
+        self, inst: FBInstance, pin: str, values: dict[str, Any], answer: CallAnswer
+    ) -> None:
+        """A call's event, processed in its turn: its inputs set, its handler run."""
+        self.totals[self.totals_index(inst, pin)] += 1  # an arrival, as external_entry counts
+        token = answering.set(answer)
+        try:
+            call_entry(self, inst, pin, values)()
+        except Exception as exc:
+            self.report_fault(inst, inst.rt__record_error(pin, exc))
+            answer.fail(exc)
+            return
+        finally:
+            answering.reset(token)
+        if not inst.rt__is_async(pin):
+            answer.settle_after_run()
 
     def fire(self, path: str) -> None:
         """Trigger an event input from outside, as the management ``$e`` does."""
@@ -377,6 +434,19 @@ class Resource:
             await asyncio.sleep(0)
 
     async def settle(self) -> None:
+        """Wait until the FIFO is empty, the dispatcher idle and no async handler is running.
+
+        Under a :class:`~fbruntime.core.clock.TestClock`, a handler sleeping on the clock counts
+        as done for now (only ``advance`` can move it), so tests settle between advances.
+        """
+        while True:
+            await self._quiesce()
+            if self._runs <= self._parked or self.state is not ResourceState.RUNNING:
+                return
+            idle = self._runs_idle = asyncio.Event()
+            await idle.wait()
+
+    async def _quiesce(self) -> None:
         """Wait until the FIFO and inbox are empty and the dispatcher is idle."""
         for _ in range(1000):
             for _ in range(3):
@@ -389,6 +459,24 @@ class Resource:
                 return
             await self._idle_event.wait()
 
+    def async_run_added(self) -> None:
+        self._runs += 1
+
+    def async_run_removed(self) -> None:
+        self._runs -= 1
+        self._runs_changed()
+
+    def async_run_parked(self, delta: int) -> None:
+        """A run starts (+1) or stops (-1) sleeping on a virtual clock (see settle)."""
+        self._parked += delta
+        self._runs_changed()
+
+    def _runs_changed(self) -> None:
+        idle = self._runs_idle
+        if idle is not None and self._runs <= self._parked:
+            self._runs_idle = None
+            idle.set()
+
     # -- faults and monitoring -----------------------------------------------------------------
 
     def _fault(self, entry: Entry | None, exc: BaseException) -> None:
@@ -396,7 +484,9 @@ class Resource:
         if inst is None:
             _log.error("resource %s: fault in an external event: %r", self.name, exc)
             return
-        fault = inst.rt__record_error(event, exc)
+        self.report_fault(inst, inst.rt__record_error(event, exc))
+
+    def report_fault(self, inst: FBInstance, fault: BlockFault) -> None:
         for listener in list(self._fault_listeners):
             listener(inst, fault)
 
@@ -425,6 +515,20 @@ class Resource:
             if queue.full():
                 queue.get_nowait()  # keep the newest; a slow watcher must not stall the FIFO
             queue.put_nowait(ev)
+        waiting = self._answers.get(id(inst))
+        if waiting:
+            current = answering.get()
+            if current is not None and current.inst is inst and not current.future.done():
+                current.future.set_result(ev)
+                return
+            for answer in waiting:
+                if answer.next_mode and not answer.future.done():
+                    answer.future.set_result(ev)
+                    return
+
+    def answers_waiting(self, inst: FBInstance) -> bool:
+        """Whether a call waits for this instance's answer (its emitters report then)."""
+        return id(inst) in self._answers
 
     async def subscribe(self, path: str, maxsize: int = 1000) -> AsyncGenerator[OutputEvent, None]:
         """Async-iterate the events one instance sends (its outputs, with their values)."""
@@ -472,51 +576,13 @@ class Resource:
     # -- async handlers ----------------------------------------------------------------------------
 
     def async_starter(self, inst: FBInstance, event: str) -> Entry:
-        """The entry part that starts an async handler, honouring the block's concurrency limit."""
-        limit = max(1, int(getattr(inst, "max_concurrency", 1)))
+        """The entry part that starts an async handler's run (see fbruntime.core.asyncrun)."""
         port = inst.rt__type.interface.event_input(event)
         with_vars = tuple(v for v in (port.with_ if port else ()) if v)
-        state: dict[str, Any] = {"active": 0, "pending": deque()}
-        runner = getattr(inst, "rt__async_state", None)
-        if runner is None:
-            runner = inst.rt__async_state = state  # type: ignore[attr-defined]
-        handler = inst.rt__handler(event)
-
-        def launch(snapshot: dict[str, Any]) -> None:
-            runner["active"] += 1
-            task = asyncio.get_running_loop().create_task(run(snapshot))
-            tasks = inst.rt__tasks
-            if tasks is None:
-                tasks = inst.rt__tasks = set()
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-
-        async def run(snapshot: dict[str, Any]) -> None:
-            # The inputs as sampled when this event arrived, not as later events left them.
-            for k, v in snapshot.items():
-                setattr(inst, k, v)
-            try:
-                await handler()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                fault = inst.rt__record_error(event, exc)
-                for listener in list(self._fault_listeners):
-                    listener(inst, fault)
-            finally:
-                runner["active"] -= 1
-                if runner["pending"] and self.state is ResourceState.RUNNING:
-                    launch(runner["pending"].popleft())
-                self.kick()
-
-        def starter() -> None:
-            snapshot = {v: getattr(inst, v) for v in with_vars}
-            if runner["active"] < limit:
-                launch(snapshot)
-            else:
-                runner["pending"].append(snapshot)
-
-        return starter
+        runs = getattr(inst, "rt__async_state", None)
+        if not isinstance(runs, AsyncRuns) or runs.res is not self:
+            runs = inst.rt__async_state = AsyncRuns(self, inst)  # type: ignore[attr-defined]
+        return partial(runs.start, event, inst.rt__handler(event), with_vars)
 
     # -- lifecycle (FORTE: Idle -> START -> Running -> STOP -> Stopped; KILL; RESET -> Idle) ------
 
@@ -572,6 +638,15 @@ class Resource:
             inst.rt__clear_fault()
             for buf_pin, buf in inst.rt__buffers.items():
                 buf.v = getattr(inst, buf_pin)
+        nets = [self.network]
+        nets += [
+            n
+            for i in self.network.walk()
+            if isinstance(n := getattr(i, "rt__network", None), Network)
+        ]
+        for net in nets:  # fan-in inputs: nothing has been sent since the reset
+            for dst, pin, cell in net.fan_in_cells.values():
+                cell.v = getattr(dst if dst is not None else net.owner, pin)
         self._warm = False
         self.state = ResourceState.IDLE
         self._set_all(FBState.IDLE)
@@ -661,6 +736,11 @@ def _owner_of(entry: Entry | None) -> tuple[FBInstance | None, str]:
             for ev, e in value.rt__entries.items():
                 if e is entry:
                     return value, ev
+            # an external event (``fire``) holds the instance and the event's name
+            for other in closure:
+                name = other.cell_contents
+                if isinstance(name, str) and name in value.rt__entries:
+                    return value, name
             return value, ""
         inner_self = getattr(value, "__self__", None)
         if isinstance(inner_self, FBInstance):

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 class FourdiacCompositeType(CompositeType):
     """A composite from an ``.fbt``: adds adapter connections among its inner FBs on create."""
 
+    data_fan_in = False  # FORTE: a data input inside takes one connection
+
     def __init__(
         self,
         name: str,

@@ -59,12 +59,40 @@ def _mod(values: list[Any]) -> Any:
     return a - _div([a, b]) * b
 
 
+def _expt(values: list[Any]) -> Any:
+    """EXPT at the width of the type: an integer power is taken modulo 2**64 (the output's
+    coercion wraps it to the type, which gives what the exact power would, but at once)."""
+    a, b = values
+    if isinstance(a, int) and isinstance(b, int) and b >= 0:
+        return pow(a, b, 1 << 64)
+    try:
+        r = float(a) ** b
+    except (OverflowError, ZeroDivisionError):
+        return math.inf
+    return math.nan if isinstance(r, complex) else r
+
+
 def _reduce(fn: Callable[[Any, Any], Any]) -> Op:
     def op(values: list[Any]) -> Any:
         result = values[0]
         for v in values[1:]:
             result = fn(result, v)
         return result
+
+    return op
+
+
+def _real_function(fn: Callable[[float], float]) -> Op:
+    """A math function with C's answers where Python raises: NaN outside the domain (the
+    square root or logarithm of a negative number), -inf for the logarithm of zero."""
+
+    def op(values: list[Any]) -> Any:
+        try:
+            return fn(values[0])
+        except ValueError:
+            return -math.inf if values[0] == 0 and fn in (math.log, math.log10) else math.nan
+        except OverflowError:
+            return math.inf
 
     return op
 
@@ -81,10 +109,10 @@ OPERATIONS: dict[str, tuple[str, Op]] = {
     "SUB": ("same", lambda v: v[0] - v[1]),
     "DIV": ("same", _div),
     "MOD": ("same", _mod),
-    "EXPT": ("same", lambda v: v[0] ** v[1]),
+    "EXPT": ("same", _expt),
     "MOVE": ("same", lambda v: v[0]),
     "ABS": ("same", lambda v: abs(v[0])),
-    "SQRT": ("same", lambda v: math.sqrt(v[0])),
+    "SQRT": ("same", _real_function(math.sqrt)),
     "MAX": ("same", lambda v: max(v)),
     "MIN": ("same", lambda v: min(v)),
     "LIMIT": ("same", _limit),
@@ -116,12 +144,12 @@ OPERATIONS: dict[str, tuple[str, Op]] = {
     "SIN": ("same", lambda v: math.sin(v[0])),
     "COS": ("same", lambda v: math.cos(v[0])),
     "TAN": ("same", lambda v: math.tan(v[0])),
-    "ASIN": ("same", lambda v: math.asin(v[0])),
-    "ACOS": ("same", lambda v: math.acos(v[0])),
+    "ASIN": ("same", _real_function(math.asin)),
+    "ACOS": ("same", _real_function(math.acos)),
     "ATAN": ("same", lambda v: math.atan(v[0])),
-    "EXP": ("same", lambda v: math.exp(v[0])),
-    "LN": ("same", lambda v: math.log(v[0])),
-    "LOG": ("same", lambda v: math.log10(v[0])),
+    "EXP": ("same", _real_function(math.exp)),
+    "LN": ("same", _real_function(math.log)),
+    "LOG": ("same", _real_function(math.log10)),
     **{name: ("same", op) for name, op in timearith.OPERATIONS.items()},
 }
 """Operations by name; inputs arrive in interface order (IN1, IN2, ... or G, IN0, IN1).

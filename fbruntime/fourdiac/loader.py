@@ -115,6 +115,7 @@ def _type_of(types: FourdiacTypes, type_name: str, entry: Any) -> FBType:
 def _build_resource(
     resource: Resource, res: DeployedResource, types: FourdiacTypes, problems: list[Problem]
 ) -> None:
+    resource.network.data_fan_in = False  # FORTE: a data input takes one connection
     fbtypes: dict[str, FBType] = {}
     returns: dict[str, str] = {}
     for fb in (*res.builtin_fbs, *res.fbs):

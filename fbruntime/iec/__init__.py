@@ -34,7 +34,7 @@ from .numeric import (
     to_real32,
     wrap_int,
 )
-from .printing import format_value
+from .printing import format_typed, format_value
 
 __all__ = [
     "ELEMENTARY_TYPES",
@@ -62,6 +62,7 @@ __all__ = [
     "explicit_convert",
     "find_elementary",
     "find_generic",
+    "format_typed",
     "format_value",
     "implicit_conversion",
     "int_range",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .base import IecType
 from .errors import IecTypeError, IecValueError
+from .limits import MAX_ELEMENTS, elements, shorten
 
 __all__ = [
     "ArrayType",
@@ -47,6 +48,16 @@ class ArrayType(IecType):
         object.__setattr__(
             self, "name", f"ARRAY [{self.lower}..{self.upper}] OF {self.element.name}"
         )
+        if self.elements > MAX_ELEMENTS:
+            raise IecTypeError(
+                f"{self.name} holds {self.elements:,} values; one variable may hold at most "
+                f"{MAX_ELEMENTS:,}"
+            )
+
+    @property
+    def elements(self) -> int:
+        """Elementary values in one value of this type (nested arrays and structs counted)."""
+        return self.length * elements(self.element)
 
     @property
     def length(self) -> int:
@@ -60,7 +71,7 @@ class ArrayType(IecType):
 
     def coerce(self, value: Any) -> list[Any]:
         if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-            raise IecValueError(f"cannot store {value!r} in {self.name}: not a sequence")
+            raise IecValueError(f"cannot store {shorten(value)} in {self.name}: not a sequence")
         items = list(value)
         if len(items) != self.length:
             raise IecValueError(
@@ -216,6 +227,16 @@ class StructType(IecType):
         )
         object.__setattr__(self, "value_class", cls)
         object.__setattr__(self, "_index", {n: t for n, t, _ in self.members})
+        if self.elements > MAX_ELEMENTS:
+            raise IecTypeError(
+                f"struct {self.name} holds {self.elements:,} values; one variable may hold at "
+                f"most {MAX_ELEMENTS:,}"
+            )
+
+    @property
+    def elements(self) -> int:
+        """Elementary values in one value of this struct (nested arrays and structs counted)."""
+        return max(1, sum(elements(t) for _, t, _ in self.members))
 
     @property
     def member_names(self) -> tuple[str, ...]:
@@ -260,7 +281,7 @@ class StructType(IecType):
             return value
         if isinstance(value, Mapping):
             return self.make(value)
-        raise IecValueError(f"cannot store {value!r} in struct {self.name}")
+        raise IecValueError(f"cannot store {shorten(value)} in struct {self.name}")
 
     def copy(self, value: Any) -> StructValue:
         return copy_struct(value)

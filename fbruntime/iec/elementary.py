@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from .base import IecType
 from .errors import IecTypeError, IecValueError
+from .limits import MAX_STRING_LENGTH, shorten
 from .numeric import NS_PER_DAY, NS_PER_US, round_half_even, to_real32, wrap_int
 
 __all__ = [
@@ -117,7 +118,7 @@ class ElementaryType(IecType):
 
 
 def _fail(t: ElementaryType, value: Any, why: str = "") -> IecValueError:
-    text = f"cannot store {value!r} ({type(value).__name__}) in {t.name}"
+    text = f"cannot store {shorten(value)} ({type(value).__name__}) in {t.name}"
     return IecValueError(f"{text}: {why}" if why else text)
 
 
@@ -158,6 +159,11 @@ def _coerce_string(t: ElementaryType, value: Any) -> str:
         value = value.decode("latin-1")
     if not isinstance(value, str):
         raise _fail(t, value)
+    if len(value) > MAX_STRING_LENGTH and t.kind == "string":
+        raise IecValueError(
+            f"a {t.name} holds at most {MAX_STRING_LENGTH:,} characters; "
+            f"this value has {len(value):,}"
+        )
     if t.bits == 8 and any(ord(c) > 0xFF for c in value):
         raise _fail(t, value, "STRING holds only characters 0..255 (use WSTRING)")
     return value

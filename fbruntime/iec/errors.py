@@ -29,7 +29,9 @@ class LiteralError(IecValueError):
         self.expected = expected
         self.where = where
         self.reason = reason
-        text = f"bad literal {literal!r}"
+        from .limits import shorten
+
+        text = f"bad literal {shorten(literal)}"
         if expected:
             text += f" for {expected}"
         if where:

@@ -8,8 +8,11 @@ arrays with repeat counts (``[3(0), 1]``) and structs (``(A := 1, B := TRUE)``).
 Decisions where FORTE and the IDE leave room:
   * An untyped literal with no expected type: an integer is DINT, else LINT, else ULINT; a real is
     LREAL; ``'x'`` is STRING, ``"x"`` is WSTRING; TRUE/FALSE are BOOL.
-  * A typed literal for an expected type must be that type or widen to it implicitly
-    (``INT#5`` for DINT is fine, ``DINT#5`` for INT is refused), as FORTE's isTypeSpecifier does.
+  * For an integer or bit-string type, as in FORTE, the prefix only has to name an elementary
+    type: the digits are read by the expected type. ``INT#5`` for a UINT is 5, ``INT#16#FF``
+    for a SINT is -1, ``UINT#70000`` for an INT and ``INT#-5`` for a UINT are refused (they do
+    not fit). For any other type a typed literal must be that type or widen to it implicitly
+    (``INT#5`` for an LREAL is 5.0, ``LREAL#1.5`` for a REAL is refused).
   * Integer literals out of the type's range are refused (no wrap), except that a based literal
     for a signed type may use the whole bit pattern: ``SINT#16#FF`` is -1, like FORTE.
   * A STRING or WSTRING expected value given without quotes (``Value="executiontime.csv"`` in old
@@ -33,6 +36,7 @@ from .conversions import _elementary_converter, is_widening
 from .elementary import ELEMENTARY_TYPES, ElementaryType, find_elementary
 from .errors import LiteralError
 from .generic import GenericType
+from .limits import MAX_ELEMENTS, MAX_LITERAL_LENGTH
 from .numeric import to_real32, wrap_int
 from .strings import scan_quoted
 from .times import parse_date, parse_dt, parse_duration, parse_tod
@@ -46,6 +50,7 @@ class _Bad(Exception):
 
 _PREFIX = re.compile(r"([A-Za-z_]\w*)#(.*)", re.DOTALL)
 _SHORT_PREFIXES = {"T": "TIME", "D": "DATE", "LT": "LTIME", "LD": "LDATE"}
+_INTEGRAL = ("int", "bits")
 _BASED = re.compile(r"(2|8|10|16)#(.*)", re.DOTALL)
 _DIGITS = {
     2: re.compile(r"[01](?:_?[01])*"),
@@ -77,6 +82,10 @@ def parse_literal(
     literal that does not fit raises LiteralError naming the literal, the type and the reason.
     """
     try:
+        if len(text) > MAX_LITERAL_LENGTH:
+            raise _Bad(
+                f"{len(text):,} characters; a literal may have at most {MAX_LITERAL_LENGTH:,}"
+            )
         return _parse(text, expected)
     except _Bad as bad:
         raise LiteralError(
@@ -118,9 +127,19 @@ def _parse_typed(prefix: str, body: str, expected: ElementaryType | None) -> tup
     source = _prefix_type(prefix)
     if source is None:
         raise _Bad(f"unknown type prefix {prefix!r}")
-    value = _parse_body(source, body, typed=True)
     if expected is None or expected == source:
-        return source, value
+        return source, _parse_body(source, body, typed=True)
+    if expected.kind in _INTEGRAL:
+        # FORTE: the prefix only has to name a type; the digits are the pin's.
+        try:
+            return expected, _parse_body(expected, body, typed=True)
+        except _Bad:
+            if source.kind in _INTEGRAL:
+                raise
+            raise _Bad(
+                f"a {source.name} literal does not convert implicitly to {expected.name}"
+            ) from None
+    value = _parse_body(source, body, typed=True)
     if not is_widening(source, expected):
         raise _Bad(f"a {source.name} literal does not convert implicitly to {expected.name}")
     convert = _elementary_converter(source, expected)
@@ -300,7 +319,10 @@ def _array_items(s: str) -> list[str | None]:
         repeat = _REPEAT.fullmatch(item.strip())
         if repeat is not None:
             inner = repeat.group(2).strip()
-            out.extend([inner or None] * int(repeat.group(1)))
+            count = repeat.group(1)
+            if len(count) > 7 or len(out) + int(count) > MAX_ELEMENTS:
+                raise _Bad(f"more than {MAX_ELEMENTS:,} elements")
+            out.extend([inner or None] * int(count))
         else:
             out.append(item)
     return out

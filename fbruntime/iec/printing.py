@@ -21,7 +21,7 @@ from .generic import GenericType, type_of_value
 from .strings import escape
 from .times import format_date, format_dt, format_duration, format_tod
 
-__all__ = ["format_value"]
+__all__ = ["format_typed", "format_value"]
 
 
 def _real(value: float, digits: int) -> str:
@@ -70,3 +70,24 @@ def format_value(typ: IecType, value: Any) -> str:
         concrete = type_of_value(value)
         return repr(value) if concrete.is_generic else format_value(concrete, value)
     raise TypeError(f"cannot print values of {typ!r}")
+
+
+#: Types whose literal already names its type (``T#1s``, ``D#2024-01-31``, ``CHAR#'a'``).
+_SELF_PREFIXED = frozenset(
+    {"TIME", "LTIME", "DATE", "LDATE", "TIME_OF_DAY", "LTOD", "DATE_AND_TIME", "LDT"}
+    | {"CHAR", "WCHAR"}
+)
+
+
+def format_typed(typ: IecType, value: Any) -> str:
+    """``value`` as a typed literal, as FORTE prints a value held by an ANY pin (its variants):
+    ``INT#12``, ``BOOL#TRUE``, ``STRING#'ab'``; a time, date or character literal already names
+    its type (``T#1s500ms``). For a generic ``typ`` the value's own type is used."""
+    if isinstance(typ, GenericType):
+        typ = type_of_value(value)
+        if typ.is_generic:
+            return repr(value)
+    text = format_value(typ, value)
+    if not isinstance(typ, ElementaryType) or typ.name in _SELF_PREFIXED:
+        return text
+    return f"{typ.name}#{text}"

@@ -76,6 +76,10 @@ class FileCache:
         self.records[path] = record
         return record, True
 
+    def forget(self, path: Path) -> None:
+        """Drop a record so that the next refresh imports the file again."""
+        self.records.pop(path, None)
+
     def forget_missing(self, seen: set[Path]) -> bool:
         gone = [p for p in self.records if p not in seen]
         for p in gone:

@@ -5,29 +5,38 @@ database: refreshing its index, building stored types, saving and deleting). It 
 folders (Python block files, composite JSON, 4diac XML through
 :mod:`fbruntime.loader.fourdiac_bridge`), keeps each file's types as :class:`Candidate` entries,
 and answers ``list`` and ``get`` from them and from the database index the Loader last read.
-While a file is imported, :data:`importing_loader` names the Loader doing it, so that
-:func:`fbruntime.loader.ref` in that file resolves through it.
+While a file is imported, :data:`importing_loader` names the Loader doing it and core's
+:data:`~fbruntime.core.typeref.type_resolver` is its ``get``, so that a template in that file
+naming a block (``b.add("A", "Gain")``, :func:`fbruntime.loader.ref`) resolves through it.
+
+A template may name a type whose file the scan has not reached yet: a name asked for during a
+scan imports the pending file of that name at once (then, failing that, the other pending files),
+so templates nest across files whatever their order. A file that failed only because a type it
+names was missing is tried again when the set of known types changes (a file or the database).
 """
 
 from __future__ import annotations
 
 import builtins
+import contextlib
 import contextvars
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fbruntime.blockfiles import (
     class_name_of,
     default_library_dirs,
+    describe_error,
     import_file,
     main_type,
     types_in_module,
 )
 from fbruntime.builtin import builtin_types
 from fbruntime.core import FBType
+from fbruntime.core.typeref import type_resolver
 from fbruntime.loader.composite_json import CompositeDefinition, build_composite, parse_definition
 from fbruntime.loader.entries import LoaderError, TypeEntry, TypeNotFound
 from fbruntime.loader.filecache import FileCache, FileRecord
@@ -92,8 +101,27 @@ class TypeIndex:
         self._fourdiac_entries: list[TypeEntry] = []
         self._db_index: list[TypeInfo] = []
         self._db_types: dict[tuple[str, str, str], FBType] = {}
+        # The class name behind each stored Python type, by (name, version, content hash).
+        self._db_class_names: dict[tuple[str, str, str], str] = {}
+        self._db_sources: dict[tuple[str, str, str], str] = {}  # read by the Loader's refresh
+        self._building: set[str] = set()  # stored types being built (a cycle check)
         self._scanning: list[Candidate] | None = None
+        # Files of the scan in progress not imported yet: path -> (format, position).
+        self._pending: dict[Path, tuple[str, int]] = {}
+        self._generation = 0  # bumped whenever the set of known types may have changed
+        self._changed_in_scan = False
         self.stats = LoaderStats()
+
+    @contextlib.contextmanager
+    def importing(self) -> Iterator[None]:
+        """While a file or stored source runs: names it takes resolve through this Loader."""
+        token = importing_loader.set(self)
+        resolver = type_resolver.set(self._resolve_inner)
+        try:
+            yield
+        finally:
+            type_resolver.reset(resolver)
+            importing_loader.reset(token)
 
     # -- folders ------------------------------------------------------------------------------
 
@@ -126,8 +154,6 @@ class TypeIndex:
             return False  # a file being imported asked for a type: answer from what is loaded
         self._last_scan = now
         self.stats.scans += 1
-        changed = False
-        seen: set[Path] = set()
         python_files: list[Path] = []
         json_files: list[Path] = []
         for folder in self._folders:
@@ -140,36 +166,73 @@ class TypeIndex:
                     python_files.append(path)
                 elif path.suffix == ".json":
                     json_files.append(path)
+        # Composite definitions after every Python file, so they can name those types; a name
+        # asked for while a file is imported loads its file first (_load_pending).
+        self._pending = {p: ("python", i) for i, p in enumerate(python_files)}
+        offset = len(python_files)
+        self._pending.update({p: ("composite-json", offset + i) for i, p in enumerate(json_files)})
+        seen = set(self._pending)
         candidates: list[Candidate] = []
         self._scanning = candidates
-        token = importing_loader.set(self)
+        self._changed_in_scan = False
         try:
-            for path in python_files:
-                seen.add(path)
-                record, did = self._cache.refresh(path, "python", self._load_python)
-                changed |= did
-                if record is not None:
-                    candidates.extend(self._file_candidates_of(record, len(candidates)))
-            # Composite definitions after every Python file, so they can name those types.
-            for path in json_files:
-                seen.add(path)
-                record, did = self._cache.refresh(path, "composite-json", self._load_json)
-                if record is not None and (did or record.error):
-                    # Inner types may have changed or appeared: rebuild cheaply, no import.
-                    self._rebuild_json(record)
-                changed |= did
-                if record is not None:
-                    candidates.extend(self._file_candidates_of(record, len(candidates)))
+            with self.importing():
+                while self._pending:
+                    self._scan_one(next(iter(self._pending)))
         finally:
-            importing_loader.reset(token)
             self._scanning = None
+            self._pending = {}
+        changed = self._changed_in_scan
         changed |= self._cache.forget_missing(seen)
         self.stats.imports = self._cache.imports
+        candidates.sort(key=lambda c: c.order)
         self._file_candidates = candidates
         self.fourdiac.set_native(self._native_types())
         changed |= self.fourdiac.scan()
         self._fourdiac_entries = self.fourdiac.entries
+        if changed:
+            self._generation += 1
         return changed
+
+    def _scan_one(self, path: Path) -> None:
+        """Import one pending file of the scan in progress and add its types."""
+        fmt, position = self._pending.pop(path)
+        assert self._scanning is not None
+        old = self._cache.records.get(path)
+        retried: str | None = None
+        if old is not None and old.extra.get("missing_at", self._generation) != self._generation:
+            self._cache.forget(path)  # it lacked a type; the known types changed since
+            retried = old.error
+        if fmt == "python":
+            record, did = self._cache.refresh(path, "python", self._load_python)
+        else:
+            record, did = self._cache.refresh(path, "composite-json", self._load_json)
+            if record is not None and (did or record.error):
+                # Inner types may have changed or appeared: rebuild cheaply, no import.
+                self._rebuild_json(record)
+        if retried is not None and record is not None and record.error == retried:
+            did = False  # still missing the same type: nothing changed
+        self._changed_in_scan |= did
+        if record is not None:
+            self._scanning.extend(self._file_candidates_of(record, position * 1000))
+
+    def _load_pending(self, name: str) -> None:
+        """During a scan, a type not found yet: import the pending file of that name, then (if
+        that was not it) the other pending files, until one defines it."""
+        stem = Path(name).stem.lower()
+        first = [p for p in self._pending if p.stem.lower() == stem]
+        for path in first:
+            if path in self._pending:
+                self._scan_one(path)
+        while self._pending and not self._found_in_scan(name):
+            self._scan_one(next(iter(self._pending)))
+
+    def _found_in_scan(self, name: str) -> bool:
+        pool = self._scanning or []
+        return any(
+            c.entry.error is None and name in (c.entry.name, c.entry.class_name, c.entry.file_name)
+            for c in pool
+        )
 
     def _native_types(self) -> dict[str, FBType]:
         """Python and JSON types by name (the best of each), as 4diac networks see them."""
@@ -193,7 +256,10 @@ class TypeIndex:
             module = import_file(path)
             types = types_in_module(module)
         except Exception as exc:
-            return FileRecord(path, (0, 0), "", "python", error=_describe(path, exc))
+            record = FileRecord(path, (0, 0), "", "python", error=_describe(path, exc))
+            if isinstance(exc, LoaderError):  # a type it names is missing: try again later
+                record.extra["missing_at"] = self._generation
+            return record
         picked = main_type(path.stem, types, vars(module).get("__block__"), str(path))
         return FileRecord(path, (0, 0), "", "python", picked.types, picked.main, picked.main_error)
 
@@ -256,15 +322,12 @@ class TypeIndex:
         if not p.is_file():
             raise TypeNotFound(f"{p}: no such file")
         fmt = "composite-json" if p.suffix == ".json" else "python"
-        token = importing_loader.set(self)
-        try:
+        with self.importing():
             record, _ = self._cache.refresh(
                 p, fmt, self._load_json if fmt == "composite-json" else self._load_python
             )
             if record is not None and fmt == "composite-json":
                 self._rebuild_json(record)
-        finally:
-            importing_loader.reset(token)
         self.stats.imports = self._cache.imports
         if record is None:
             raise TypeNotFound(f"{p}: no such file")
@@ -281,7 +344,7 @@ class TypeIndex:
         self._ensure_scanned()
         entries = [c.entry for c in self._file_candidates]
         entries += self._fourdiac_entries
-        entries += [db_entry(info) for info in self._db_index]
+        entries += [self._db_entry(info) for info in self._db_index]
         if not include_errors:
             entries = [e for e in entries if e.error is None]
         return sorted(entries, key=lambda e: (e.name.lower(), e.source, e.version))
@@ -301,7 +364,7 @@ class TypeIndex:
             for i, e in enumerate(self._fourdiac_entries)
             if e.error is None
         ]
-        pool += [Candidate(db_entry(info), None, -1) for info in self._db_index]
+        pool += [Candidate(self._db_entry(info), None, -1) for info in self._db_index]
         usable = [c for c in pool if c.entry.error is None]
         matchers: tuple[Callable[[TypeEntry], bool], ...] = (
             lambda e: e.name == name,
@@ -323,6 +386,9 @@ class TypeIndex:
     def _pick(self, name: str, version: str | None) -> Candidate:
         self._ensure_scanned()
         found = self._candidates(name, version)
+        if not found and self._pending:
+            self._load_pending(name)
+            found = self._candidates(name, version)
         if not found:
             raise TypeNotFound(self._not_found(name))
         best: Candidate = max(
@@ -355,7 +421,8 @@ class TypeIndex:
     def get(self, name: str, version: str | None = None) -> FBType:
         """A type by type name, class name or file name (synchronous).
 
-        Database types are available here once :meth:`load` (or a save) has built them.
+        Database types are available here once the Loader has read the database
+        (``await loader.refresh()``, or a ``load`` or a save).
         """
         if Path(name).suffix == ".py" and ("/" in name or "\\" in name):
             return self.load_file(name)
@@ -371,15 +438,25 @@ class TypeIndex:
             return best.fbtype
         entry = best.entry
         if entry.source == "database":
-            key = (entry.name, entry.version, entry.origin)
-            built = self._db_types.get(key)
-            if built is None:
-                raise LoaderError(
-                    f"type {entry.name!r} version {entry.version} is stored in the database; "
-                    "load it first with `await loader.load(...)`"
-                )
-            return built
+            return self._build_stored(entry)
         return self.fourdiac.build(entry)
+
+    def _build_stored(self, entry: TypeEntry) -> FBType:
+        """A stored type, built from the source the last refresh read (the Loader does)."""
+        built = self._db_types.get((entry.name, entry.version, entry.origin))
+        if built is None:
+            raise LoaderError(
+                f"type {entry.name!r} version {entry.version} is stored in the database; "
+                "read it first with `await loader.refresh()` or `await loader.load(...)`"
+            )
+        return built
+
+    def _db_entry(self, info: TypeInfo) -> TypeEntry:
+        entry = db_entry(info)
+        class_name = self._db_class_names.get((info.name, info.version, info.content_hash))
+        if class_name is None:
+            return entry
+        return replace(entry, class_name=class_name)
 
 
 def db_entry(info: TypeInfo) -> TypeEntry:
@@ -419,13 +496,4 @@ def _no_version(name: str, version: str, found: Sequence[Candidate]) -> TypeEntr
 
 
 def _describe(path: Path, exc: BaseException) -> str:
-    if isinstance(exc, SyntaxError):
-        return f"{path}:{exc.lineno}: syntax error: {exc.msg}"
-    tb = exc.__traceback__
-    line = 0
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == str(path):
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    where = f"{path}:{line}" if line else str(path)
-    return f"{where}: {type(exc).__name__}: {exc}"
+    return describe_error(path, exc)

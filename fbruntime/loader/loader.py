@@ -11,6 +11,7 @@
     loader = Loader(store=await Store.open(data_dir="data"))
     await loader.save_composite(definition)    # several versions coexist in the database
     await loader.load("EveryN", "1.0")          # the newest version when none is given
+    loader.get("EveryN")                        # also sync, once refresh() has read the database
 
 Folders are scanned on first use and again (a ``stat`` per file) whenever a query comes at least
 ``rescan_interval`` seconds after the last scan; see :mod:`fbruntime.loader.filecache` for why an
@@ -24,6 +25,11 @@ the file wins, then the later folder.
 FORTE, a Python or JSON type hides an XML file of the same name; only the FB kinds load as block
 types, and a system is run with ``Orchestrator.create_system``.
 
+Templates name their blocks by text (``b.add("A", "Gain")`` or ``ref("Gain")`` in a Python file,
+``"type"`` in a JSON composite): the Loader that loads the template resolves the name, through its
+folders and its database, so templates nest across files and across the database. :meth:`refresh`
+reads the stored sources (each version once), so stored types build synchronously too.
+
 Finding types (folders scanned, the index, lookup by name and version) lives in
 :mod:`fbruntime.loader.index`, whose :class:`~fbruntime.loader.index.TypeIndex` the Loader extends
 with the database: refreshing its index, building stored types, saving and deleting.
@@ -36,8 +42,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fbruntime.blockfiles import exec_source, library_type, main_type, types_in_module
+from fbruntime.blockfiles import (
+    class_name_in_source,
+    exec_source,
+    library_type,
+    main_type,
+    types_in_module,
+)
 from fbruntime.core import FBType
+from fbruntime.core.typeref import NamedType
 from fbruntime.loader.composite_json import (
     CompositeDefinition,
     build_composite,
@@ -49,7 +62,6 @@ from fbruntime.loader.index import (
     LoaderStats,
     TypeIndex,
     db_entry,
-    importing_loader,
     version_key,
 )
 
@@ -60,23 +72,30 @@ __all__ = ["Loader", "LoaderStats", "ref"]
 
 
 def ref(name: str, version: str | None = None) -> Callable[[], FBType]:
-    """A lazy reference to a library type, for composites written in Python::
+    """A block type by name, for templates written in Python::
 
-        b.add("Count", ref("E_CTU"), PV=3)
+        b.add("Count", ref("E_CTU", "1.0"), PV=3)     # b.add("Count", "E_CTU") takes the newest
 
-    It resolves through the Loader that is importing the file (so user folders and the database
-    are seen), or, outside any Loader, to the shipped library's file of that name.
+    It resolves through the Loader importing the file (its folders and database), each time an
+    instance is made; outside any Loader, through the shipped library.
     """
+    return NamedType(name, version)
 
-    def resolve() -> FBType:
-        loader = importing_loader.get()
-        if loader is None:
-            # Outside a Loader (the engine's own library scan): the shipped file, nothing more;
-            # building a whole Loader here would scan and import every folder again.
+
+_shipped: list[Loader] = []
+
+
+def library_resolver(name: str, version: str | None) -> FBType:
+    """The resolver for names taken outside any Loader: the shipped library (a file of that
+    name without scanning, else one Loader over the shipped library, made on first use)."""
+    if version is None:
+        try:
             return library_type(name)
-        return loader.get(name, version)
-
-    return resolve
+        except ImportError:
+            pass
+    if not _shipped:
+        _shipped.append(Loader())
+    return _shipped[0].get(name, version)
 
 
 class Loader(TypeIndex):
@@ -91,45 +110,54 @@ class Loader(TypeIndex):
         """A type from the folders or the database (the newest version unless one is given)."""
         if self.store is not None and not self._db_index:
             await self.refresh()
-        best = self._pick(name, version)
-        if best.entry.source != "database":
-            return self.get(name, version)
-        return await self._build_stored(best.entry, set())
+        return self.get(name, version)
 
-    async def _build_stored(self, entry: TypeEntry, seen: set[str]) -> FBType:
-        assert self.store is not None
+    def _build_stored(self, entry: TypeEntry) -> FBType:
+        """Build a stored type from the source :meth:`refresh` read (once per version)."""
         key = (entry.name, entry.version, entry.origin)
         cached = self._db_types.get(key)
         if cached is not None:
             return cached
-        if entry.name in seen:
+        info = next(
+            (i for i in self._db_index if (i.name, i.version) == (entry.name, entry.version)), None
+        )
+        if info is None:
+            return super()._build_stored(entry)
+        if entry.name in self._building:
             raise LoaderError(f"stored type {entry.name!r} contains itself")
-        stored = await self.store.types.require(entry.name, entry.version)
         label = f"<database:{entry.name}@{entry.version}>"
-        built: FBType
-        if stored.format == "python":
-            built = _type_from_source(stored.source, label)
-        elif stored.format == "xml":
-            if entry.kind not in BUILDABLE_KINDS:
+        fmt = str(getattr(info.format, "value", info.format))
+        source = self._db_sources.get((info.name, info.version, info.content_hash))
+        self._building.add(entry.name)
+        try:
+            built: FBType
+            if fmt == "xml":
+                if entry.kind not in BUILDABLE_KINDS:
+                    raise LoaderError(
+                        f"{label}: {entry.name!r} is stored as a 4diac {entry.kind}, "
+                        "not a block type"
+                        + (
+                            "; create an application from it instead"
+                            if entry.kind == "system"
+                            else ""
+                        )
+                    )
+                built = self.fourdiac.build_file(self._stored_path(info))
+            elif source is None:
+                return super()._build_stored(entry)
+            elif fmt == "python":
+                with self.importing():
+                    built = _type_from_source(source, label)
+            elif fmt == "composite-json":
+                definition = parse_definition(source, label)
+                with self.importing():
+                    built = build_composite(definition, self._resolve_inner, origin=label)
+            else:
                 raise LoaderError(
-                    f"{label}: {entry.name!r} is stored as a 4diac {entry.kind}, not a block type"
-                    + ("; create an application from it instead" if entry.kind == "system" else "")
+                    f"type {entry.name!r} is stored as {fmt}; this loader cannot build it"
                 )
-            path = self._stored_path(stored)
-            if not path.is_file():
-                self.fourdiac.write_version(path, stored.source)
-            built = self.fourdiac.build_file(path)
-        elif stored.format == "composite-json":
-            definition = parse_definition(stored.source, label)
-            for inner, inner_version in definition.inner_type_names():
-                inner_pick = self._pick(inner, inner_version)
-                if inner_pick.entry.source == "database":
-                    await self._build_stored(inner_pick.entry, seen | {entry.name})
-            built = build_composite(definition, self._resolve_inner, origin=label)
-        else:
-            raise LoaderError(
-                f"type {entry.name!r} is stored as {stored.format}; this loader cannot build it"
-            )
+        finally:
+            self._building.discard(entry.name)
         self._db_types[key] = built
         return built
 
@@ -141,7 +169,8 @@ class Loader(TypeIndex):
         return self.store
 
     async def refresh(self) -> None:
-        """Read the database's index of stored types again (every version).
+        """Read the database's index of stored types again (every version), and the source of
+        each Python and JSON version not read before, so that they build synchronously.
 
         Stored 4diac XML is written out for the importer (see
         :mod:`fbruntime.loader.fourdiac_bridge`): each version once, the newest of each name
@@ -149,10 +178,19 @@ class Loader(TypeIndex):
         """
         if self.store is None:
             return
-        self._db_index = await self.store.types.list(newest_only=False)
+        index = await self.store.types.list(newest_only=False)
         newest: dict[str, tuple[TypeInfo, Path]] = {}
-        for info in self._db_index:
-            if str(getattr(info.format, "value", info.format)) != "xml":
+        for info in index:
+            fmt = str(getattr(info.format, "value", info.format))
+            key = (info.name, info.version, info.content_hash)
+            if fmt in ("python", "composite-json") and key not in self._db_sources:
+                stored = await self.store.types.require(info.name, info.version)
+                self._db_sources[key] = stored.source
+                if fmt == "python":
+                    class_name = class_name_in_source(stored.source, info.name)
+                    if class_name is not None:
+                        self._db_class_names[key] = class_name
+            if fmt != "xml":
                 continue
             path = self._stored_path(info)
             if not path.is_file():
@@ -161,6 +199,12 @@ class Loader(TypeIndex):
             old = newest.get(info.name)
             if old is None or version_key(info.version) > version_key(old[0].version):
                 newest[info.name] = (info, path)
+        if [(i.name, i.version, i.content_hash) for i in index] != [
+            (i.name, i.version, i.content_hash) for i in self._db_index
+        ]:
+            self._generation += 1  # templates that lacked a stored type may load now
+            self._last_scan = None
+        self._db_index = index
         if newest or self.fourdiac.has_stored:
             self.fourdiac.publish_newest({n: p for n, (_, p) in newest.items()})
 
@@ -174,7 +218,7 @@ class Loader(TypeIndex):
         self._ensure_scanned()
         systems = [
             e
-            for e in [*self._fourdiac_entries, *(db_entry(i) for i in self._db_index)]
+            for e in [*self._fourdiac_entries, *(self._db_entry(i) for i in self._db_index)]
             if e.kind == "system" and e.error is None and name in (e.name, *e.aliases)
         ]
         if version is not None:
@@ -192,7 +236,8 @@ class Loader(TypeIndex):
     async def save_python(self, source: str, *, replace: bool = False) -> TypeEntry:
         """Store a Python block file's source; it runs here once to learn the type it defines."""
         store = self._require_store()
-        t = _type_from_source(source, "<upload>")
+        with self.importing():
+            t = _type_from_source(source, "<upload>")
         saved = await store.types.save(
             t.name,
             t.version or "1.0",
@@ -214,9 +259,8 @@ class Loader(TypeIndex):
             definition = parse_definition(definition, "uploaded composite")
         if self.store is not None and not self._db_index:
             await self.refresh()
-        for inner, inner_version in definition.inner_type_names():
-            await self.load(inner, inner_version)
-        build_composite(definition, self._resolve_inner, origin="<upload>")
+        with self.importing():
+            build_composite(definition, self._resolve_inner, origin="<upload>")
         saved = await store.types.save(
             definition.name,
             definition.version,

@@ -100,7 +100,7 @@ from fbruntime.mgmt.refusal import ManagementRefusal, refuse
 from fbruntime.mgmt.replies import OK, Response
 from fbruntime.mgmt.resolver import TypeResolver, describe_resolver, type_names_of
 from fbruntime.mgmt.typenames import normalize_type_name
-from fbruntime.mgmt.watches import FBWatch, OutputCounter, WatchCommands
+from fbruntime.mgmt.watches import FBWatch, WatchCommands
 
 __all__ = ["RESOURCE_TYPES", "DeviceTarget", "ManagementRefusal"]
 
@@ -144,7 +144,6 @@ class DeviceTarget(WatchCommands):
         self.device_parameters: dict[str, str] = {}
         self._resource_types: dict[str, str] = {}
         self._watches: dict[str, dict[str, FBWatch]] = {}
-        self._output_counters: dict[int, OutputCounter] = {}
         # Per resource, how many FBs each dotted name prefix holds (App.Sub.FB: App, App.Sub).
         self._containers: dict[str, Counter[str]] = {}
         self.committers: list[Committer] = []
@@ -313,7 +312,7 @@ class DeviceTarget(WatchCommands):
                 inst = fb_instance(res, name)
                 return self._query_one(name, _type_name(inst), inst, command)
             case QueryConnections():
-                return replies.connection_list(connection_pairs(res.network))
+                return replies.connection_list(connection_pairs(res.network, res.name))
             case ReadValue(source):
                 return self._read(res, source)
             case CreateWatch(source):
@@ -333,16 +332,7 @@ class DeviceTarget(WatchCommands):
         raise refuse(Reason.UNSUPPORTED_CMD, f"{type(command).__name__} is not supported")
 
     def _create_fb(self, res: Resource, name: str, type_name: str) -> Response:
-        fbtype = self.resolver(type_name)
-        if fbtype is None:
-            log.warning(
-                "CREATE %s in %s: no FB type %r; looked in %s",
-                name,
-                res.name,
-                type_name,
-                describe_resolver(self.resolver),
-            )
-            raise refuse(Reason.UNSUPPORTED_TYPE, f"no FB type {type_name!r}")
+        # FORTE checks the name before the type: an FB that exists answers INVALID_STATE.
         if not name or any(not part for part in name.split(".")):
             raise refuse(Reason.INVALID_STATE, f"{name!r} is not an FB name")
         # FORTE keeps FBs and name containers apart: App.X cannot exist beside an FB App. Each
@@ -358,11 +348,25 @@ class DeviceTarget(WatchCommands):
             raise refuse(Reason.INVALID_STATE, f"{name!r} would be inside an FB")
         if name in containers:
             raise refuse(Reason.INVALID_STATE, f"{name!r} names a container of other FBs")
+        fbtype = self.resolver(type_name)
+        if fbtype is None:
+            log.warning(
+                "CREATE %s in %s: no FB type %r; looked in %s",
+                name,
+                res.name,
+                type_name,
+                describe_resolver(self.resolver),
+            )
+            raise refuse(Reason.UNSUPPORTED_TYPE, f"no FB type {type_name!r}")
         try:
             res.add(name, fbtype)
         except NetworkError as failure:
             raise refuse(Reason.INVALID_STATE, str(failure)) from None
         containers.update(prefixes)
+        if res.state is ResourceState.RUNNING:
+            # As in FORTE, an FB created in a running resource waits in IDLE until it is started
+            # itself (START <FB>, which the IDE's online change sends).
+            res.set_block_state(name, FBState.IDLE)
         return OK
 
     def _delete_fb(self, res: Resource, name: str) -> Response:
@@ -458,17 +462,7 @@ class DeviceTarget(WatchCommands):
         raise refuse(Reason.NO_SUCH_OBJECT, f"{res.name}.{path} is not an event pin")
 
     def _reset_count(self, res: Resource, path: str) -> Response:
-        inst, pin = find_pin(res, path)
-        itf = inst.rt__type.interface
-        if itf.event_input(pin) is None and itf.event_output(pin) is None:
-            raise refuse(Reason.NO_SUCH_OBJECT, f"{res.name}.{path} is not an event pin")
-        counter = inst.rt__event_counts.get(pin)
-        if counter is None:
-            outputs = self._output_counters.get(id(inst))
-            counter = outputs.counts.get(pin) if outputs is not None else None
-        if counter is not None:
-            counter[0] = 0
-        return OK
+        return self._reset_event_count(res, path)
 
     def _read(self, res: Resource, path: str) -> Response:
         inst, pin, typ = data_pin(res, path)

@@ -12,7 +12,7 @@ from typing import Any
 
 from fbruntime.core import FBInstance, NetworkError, Resource
 from fbruntime.core.network import set_typed_param
-from fbruntime.iec import IecError
+from fbruntime.iec import IecError, format_typed
 from fbruntime.mgmt.reasons import Reason
 from fbruntime.mgmt.refusal import refuse
 
@@ -67,44 +67,45 @@ def parse_value(typ: Any, text: str, where: str) -> Any:
 
 def write_parameter(inst: FBInstance, pin: str, typ: Any, text: str, where: str) -> None:
     """WRITE *text* to a data input; on an ANY pin a typed literal (``INT#5``) also says the
-    pin's type, as FORTE's variant pins keep it (F_ADD then adds INTs)."""
+    pin's type, as FORTE's variant pins keep it (F_ADD then adds INTs). A forced pin stays
+    forced, now to the written value, as in FORTE (which writes the value the force holds)."""
     if not getattr(typ, "is_generic", False):
         inst.rt__set_param(pin, parse_value(typ, text, where))
-        return
-    if not text:
-        raise refuse(Reason.BAD_PARAMS, f"{where}: an empty value cannot be written")
-    try:
-        set_typed_param(inst, pin, typ, text, where)
-    except NetworkError as failure:
-        raise refuse(Reason.BAD_PARAMS, str(failure)) from None
+    else:
+        if not text:
+            raise refuse(Reason.BAD_PARAMS, f"{where}: an empty value cannot be written")
+        try:
+            set_typed_param(inst, pin, typ, text, where)
+        except NetworkError as failure:
+            raise refuse(Reason.BAD_PARAMS, str(failure)) from None
+    res = inst.rt__resource
+    if pin in inst.rt__forced and res is not None:
+        res.force(f"{inst.rt__path()}.{pin}", getattr(inst, pin))
 
 
-_PREFIXED = frozenset(
-    {
-        "DATE",
-        "TIME_OF_DAY",
-        "DATE_AND_TIME",
-        "TIME",
-        "LDATE",
-        "LTOD",
-        "LDT",
-        "LTIME",
-        "CHAR",
-        "WCHAR",
-    }
-)
+#: How FORTE shows an ANY pin that never held a value (its empty variant reads as a SINT 0).
+EMPTY_ANY = "SINT#0"
+
+
+def watch_text(inst: FBInstance, pin: str, typ: Any, value: Any) -> str:
+    """A value as a watch shows it: a literal of the pin's type. An ANY pin holding a value of
+    a known type shows it as FORTE's variants do, a typed literal (``INT#8``, ``BOOL#TRUE``,
+    ``STRING#'ab'``; times and characters carry their own prefix: ``T#3s``)."""
+    if getattr(typ, "is_generic", False):
+        held = inst.rt__param_types.get(pin)
+        if held is not None and not held.is_generic and value is not None:
+            return format_typed(held, value)
+        if value is None:
+            return EMPTY_ANY
+    return format_value(typ, value)
 
 
 def read_text(inst: FBInstance, pin: str, typ: Any, value: Any) -> str:
-    """A value as READ answers it. An ANY pin holding a value of a known type answers as
-    FORTE's variants do, a typed literal (``INT#8``; times and characters carry their own
-    prefix: ``T#3s``)."""
-    if getattr(typ, "is_generic", False):
-        held = inst.rt__param_types.get(pin)
-        if held is not None and not held.is_generic:
-            text = format_value(held, value)
-            return text if held.name in _PREFIXED else f"{held.name}#{text}"
-    return format_value(typ, value)
+    """A value as READ answers it: as a watch shows it, except that a STRING or WSTRING pin
+    answers its bare text, without quotes or ``$`` escapes, as FORTE's READ does."""
+    if getattr(typ, "is_string", False) and isinstance(value, str):
+        return value
+    return watch_text(inst, pin, typ, value)
 
 
 def endpoint(res: Resource, path: str) -> tuple[FBInstance, str, str, Any]:

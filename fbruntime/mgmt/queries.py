@@ -1,9 +1,12 @@
 """What FORTE's QUERY commands report about a network and a type, from the engine's objects.
 
 Connections are listed per FB in creation order, event outputs' connections before data
-outputs', as FORTE lists them; a type's interface is given as the IDE reads it back. Adapter
-types come from the resolver's ``adapter_names``/``adapter`` (FORTE's ATimeOut and ARTimeOut
-are built in: ``fbruntime.builtin``).
+outputs', each end named from the resource down (``RES.FB.PIN``) as FORTE's
+``CResource::queryConnections`` names them, except a source on the resource's ``START`` FB,
+which FORTE leaves bare. FORTE orders the FBs by its string dictionary instead (names its types
+already use come first), an accident of its storage that fbrt does not copy. A type's interface
+is given as the IDE reads it back. Adapter types come from the resolver's
+``adapter_names``/``adapter`` (FORTE's ATimeOut and ARTimeOut are built in: ``fbruntime.builtin``).
 """
 
 from __future__ import annotations
@@ -12,21 +15,26 @@ from fbruntime.core import FBType
 from fbruntime.core.network import Network
 from fbruntime.mgmt import replies
 
+#: The resource's E_RESTART, whose connections' sources FORTE names without the resource.
+RESTART_FB = "START"
 
-def connection_pairs(net: Network) -> list[tuple[str, str]]:
+
+def connection_pairs(net: Network, resource: str) -> list[tuple[str, str]]:
     """Per FB in creation order: event outputs' connections, then data outputs', as FORTE."""
+    prefix = f"{resource}."
     out: list[tuple[str, str]] = []
-    for inst in net.instances.values():
+    for name, inst in net.instances.items():
         itf = inst.rt__type.interface
+        src_prefix = "" if name == RESTART_FB else prefix
         for event in itf.event_outputs:
             out.extend(
-                (c.source, c.destination)
+                (src_prefix + c.source, prefix + c.destination)
                 for c in net.event_connections
                 if c.src_fb is inst and c.src_pin == event.name
             )
         for data in itf.data_outputs:
             out.extend(
-                (c.source, c.destination)
+                (src_prefix + c.source, prefix + c.destination)
                 for c in net.data_connections
                 if c.src_fb is inst and c.src_pin == data.name
             )

@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fbruntime.mgmt.commands import (
-    ALL,
     ClearForce,
     Command,
     ForceValue,
@@ -249,12 +248,11 @@ def _body(command: Command, payload: Payload) -> str:
             text = connection_list_body(connections)
             if not text:
                 return ""
-            everything = (
-                isinstance(command, QueryConnections)
-                and command.source == ALL
-                and command.destination == ALL
+            # FORTE leaves the list bare only when both ends were given empty (not "*").
+            bare = isinstance(command, QueryConnections) and not (
+                command.source or command.destination
             )
-            return text if everything else _wrapped("EndpointList", text)
+            return text if bare else _wrapped("EndpointList", text)
         case TypeNames(names):
             tag = "DTList" if isinstance(command, QueryDataTypes) else "NameList"
             return _wrapped(tag, ", ".join(names))

@@ -10,6 +10,11 @@ The requests that arrived together (one read) are executed, then the target's ``
 it has one) is awaited, then their replies are sent: a reply never announces a change the store
 does not hold yet, and a burst shares one commit. If the commit fails, the connection is closed
 without those replies. Closing the server lets replies already being committed go out first.
+
+Limits, so that no client can hold the device: at most ``max_connections`` connections at once
+(one more is closed as soon as it is accepted), a request must be complete within
+``request_timeout`` seconds of its first byte, and a connection with no request for
+``idle_timeout`` seconds is closed (the 4diac IDE reconnects when it needs to).
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from fbruntime.mgmt.requests import RequestError, parse_request
 from fbruntime.mgmt.target import ManagementTarget
 
 DEFAULT_PORT = 61499
+MAX_CONNECTIONS = 64
+REQUEST_TIMEOUT = 10.0
+IDLE_TIMEOUT = 600.0
 _READ_SIZE = 65536
 _CLOSE_GRACE = 5.0  # seconds a closing server waits for replies that are being committed
 
@@ -55,9 +63,20 @@ async def respond(target: ManagementTarget, dst: str, text: str) -> str:
 class ManagementServer:
     """A listening management endpoint; `port` is the bound port (useful after binding port 0)."""
 
-    def __init__(self, target: ManagementTarget, max_string_length: int) -> None:
+    def __init__(
+        self,
+        target: ManagementTarget,
+        max_string_length: int,
+        *,
+        max_connections: int = MAX_CONNECTIONS,
+        request_timeout: float = REQUEST_TIMEOUT,
+        idle_timeout: float = IDLE_TIMEOUT,
+    ) -> None:
         self._target = target
         self._max_string_length = max_string_length
+        self.max_connections = max_connections
+        self.request_timeout = request_timeout
+        self.idle_timeout = idle_timeout
         self._lock = asyncio.Lock()
         self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
         self._server: asyncio.Server | None = None
@@ -119,13 +138,28 @@ class ManagementServer:
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         task = asyncio.current_task()
+        peer = writer.get_extra_info("peername")
+        if len(self._connections) >= self.max_connections:
+            log.warning(
+                "refusing management client %s: %d connections are open already",
+                peer,
+                len(self._connections),
+            )
+            writer.close()
+            return
         if task is not None:
             self._connections[task] = writer
-        peer = writer.get_extra_info("peername")
         decoder = FrameDecoder(self._max_string_length)
         try:
             while True:
-                data = await reader.read(_READ_SIZE)
+                wait = self.request_timeout if decoder.mid_request else self.idle_timeout
+                try:
+                    async with asyncio.timeout(wait):
+                        data = await reader.read(_READ_SIZE)
+                except TimeoutError:
+                    what = "a request unfinished" if decoder.mid_request else "idle"
+                    log.info("closing management client %s: %s for %g s", peer, what, wait)
+                    break
                 if not data:
                     if decoder.mid_request:
                         log.info("management client %s left in the middle of a request", peer)
@@ -174,8 +208,17 @@ async def serve(
     port: int = DEFAULT_PORT,
     *,
     max_string_length: int = MAX_STRING_LENGTH,
+    max_connections: int = MAX_CONNECTIONS,
+    request_timeout: float = REQUEST_TIMEOUT,
+    idle_timeout: float = IDLE_TIMEOUT,
 ) -> ManagementServer:
     """Listen for management connections; port 0 picks a free port (see `ManagementServer.port`)."""
-    server = ManagementServer(target, max_string_length)
+    server = ManagementServer(
+        target,
+        max_string_length,
+        max_connections=max_connections,
+        request_timeout=request_timeout,
+        idle_timeout=idle_timeout,
+    )
     await server._start(host, port)
     return server

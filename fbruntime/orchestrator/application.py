@@ -6,8 +6,9 @@ an exception or a cancellation, kills every resource and ends every stream, so n
 keeps running.
 
 Paths: an application made from one type holds that type as its only block, and paths are
-relative to it (``CV``, ``Filter.GAIN``); an application made from a system uses the device's own
-paths (``RES.Block.PIN``).
+relative to it (``CV``, ``Filter.GAIN``); an application made from a system names each pin by its
+one name in the device (``App.Sub.FB.PIN``; ``RES.FB.PIN`` only where two resources hold a block
+of that name; see :mod:`fbruntime.core.device`), in what it takes and in what it prints.
 """
 
 from __future__ import annotations
@@ -146,29 +147,33 @@ class Application:
         except NoSuchObject as exc:
             raise PinNotFound(f"application {self.name!r}: {exc}") from None
 
-    def _data_pin(self, path: str) -> tuple[FBInstance, str, Any]:
-        _, inst, pin = self.resolve(path)
+    def _data_pin(self, path: str) -> tuple[FBInstance, str, Any, str]:
+        """The instance, pin, port and the pin's one name (what is printed and stored)."""
+        res, inst, pin = self.resolve(path)
         port = inst.rt__type.interface.data_port(pin) if pin else None
         if pin is None or port is None:
             raise PinNotFound(f"application {self.name!r}: {path!r} is not a data pin")
-        return inst, pin, port
+        name = self._relative(res, inst.rt__path())
+        return inst, pin, port, f"{name}.{pin}" if name else pin
 
     def read(self, path: str) -> PinValue:
-        inst, pin, port = self._data_pin(path)
-        return pin_value(path, port.type, getattr(inst, pin))
+        inst, pin, port, name = self._data_pin(path)
+        return pin_value(name, port.type, getattr(inst, pin))
 
     def check_value(self, path: str, value: Any) -> Any:
         """The typed value, or BadValue/PinNotFound; changes nothing."""
-        _, _, port = self._data_pin(path)
-        return typed_value(path, port.type, value)
+        _, _, port, name = self._data_pin(path)
+        return typed_value(name, port.type, value)
 
     def write(self, path: str, value: Any) -> PinValue:
-        """Set a data pin as a parameter (kept across resets and restarts)."""
-        inst, pin, port = self._data_pin(path)
-        typed = typed_value(path, port.type, value)
+        """Set a data pin as a parameter (kept across resets; this object only: the
+        Orchestrator's ``write`` also stores it for restarts)."""
+        inst, pin, port, name = self._data_pin(path)
+        typed = typed_value(name, port.type, value)
         inst.rt__set_param(pin, typed)
-        self.values[path] = value
-        return pin_value(path, port.type, getattr(inst, pin))
+        self.values.pop(path, None)  # a value stored under another accepted form of the name
+        self.values[name] = value
+        return pin_value(name, port.type, getattr(inst, pin))
 
     def fire(self, path: str) -> None:
         res, inst, pin = self.resolve(path)
@@ -187,13 +192,7 @@ class Application:
         out: list[dict[str, Any]] = []
         for res in self.device.resources.values():
             for inst in res.network.walk():
-                path = inst.rt__path()
-                if self.root is None:
-                    path = f"{res.name}.{path}"
-                elif path == self.root:
-                    path = ""
-                else:
-                    path = path.removeprefix(f"{self.root}.")
+                path = self._relative(res, inst.rt__path())
                 fault = inst.rt__fault
                 out.append(
                     {
@@ -206,9 +205,15 @@ class Application:
                 )
         return out
 
+    def pin_name(self, res: Resource, path: str) -> str:
+        """The one name a block or pin path inside ``res`` has in this application."""
+        return self._relative(res, path)
+
     def _relative(self, res: Resource, path: str) -> str:
+        """The name a path inside ``res`` has in this application (what it prints)."""
         if self.root is None:
-            return f"{res.name}.{path}"
+            assert self.device is not None
+            return self.device.name_of(res, path)
         if path == self.root:
             return ""
         return path.removeprefix(f"{self.root}.")
@@ -229,8 +234,7 @@ class Application:
         a client is slow); values are read here, off the hot path, once per interval.
         """
         device = self._usable()
-        for p in paths:
-            self._data_pin(p)
+        paths = list(dict.fromkeys(self._data_pin(p)[3] for p in paths))  # by their one names
         backlog: deque[tuple[Resource, OutputEvent]] = deque(maxlen=_EVENT_BACKLOG)
         dropped = [0]
         tracers = []

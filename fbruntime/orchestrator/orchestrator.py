@@ -8,11 +8,20 @@
         async for item in orch.stream("blink", ["Q"]):
             print(item)
 
+One rule for the whole API: **every call acts when it is made.** Queries (``read``, ``watch``,
+``app``, ``apps``, ``stream``) and ``fire`` are plain methods that act at once. Every action that
+touches the store or waits (``create``, ``create_system``, ``restore``, ``start``, ``stop``,
+``kill``, ``reset``, ``delete``, ``write``) is started as a task the moment it is called and
+returns that task: ``await`` it for the result and for errors. A forgotten ``await`` therefore
+never loses a write or a start (the task runs anyway, in call order, and ``close`` waits for it);
+only its error goes unseen, and asyncio logs that ("Task exception was never retrieved").
+
 Every change that must survive a restart (creation, written values, lifecycle state) is in the
-store before the call returns; on :meth:`restore` each application is rebuilt from the same type
+store when its task is done; on :meth:`restore` each application is rebuilt from the same type
 and version, its written values applied again, and started if it was running. Each application
-is isolated in its own :class:`~fbruntime.orchestrator.application.Application`; closing the
-Orchestrator closes them all, leaving nothing running, without recording them as stopped.
+is isolated in its own :class:`~fbruntime.orchestrator.application.Application` (whose own
+methods act in memory only, without the store); closing the Orchestrator closes them all,
+leaving nothing running, without recording them as stopped.
 
 ``slice_events`` (when set) bounds how many events each application's resources dispatch
 before letting the event loop serve anything else (the API, timers): smaller keeps request
@@ -21,11 +30,13 @@ latency low beside a busy application, at some cost to that application's event 
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from fbruntime.core import Clock, RealClock
 from fbruntime.loader import Loader
@@ -43,6 +54,24 @@ from fbruntime.store import Store
 __all__ = ["Orchestrator"]
 
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}$")
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _action(
+    method: Callable[Concatenate[Orchestrator, _P], Coroutine[Any, Any, _T]],
+) -> Callable[Concatenate[Orchestrator, _P], asyncio.Task[_T]]:
+    """Start the method's work as a task when it is called (see the module docstring)."""
+
+    def act(self: Orchestrator, /, *args: _P.args, **kwargs: _P.kwargs) -> asyncio.Task[_T]:
+        task = asyncio.get_running_loop().create_task(method(self, *args, **kwargs))
+        self._actions.add(task)
+        task.add_done_callback(self._actions.discard)
+        return task
+
+    functools.update_wrapper(act, method)
+    return act
 
 
 class Orchestrator:
@@ -65,6 +94,7 @@ class Orchestrator:
         self._apps: dict[str, Application] = {}
         self._builders: dict[str, Builder] = dict(BUILTIN)
         self._owns_store = False
+        self._actions: set[asyncio.Task[Any]] = set()
 
     @classmethod
     async def open(
@@ -94,6 +124,10 @@ class Orchestrator:
         return orch
 
     async def close(self) -> None:
+        """Finish the actions still running (an un-awaited write is kept), then close every
+        application and, when it owns it, the store."""
+        while self._actions:
+            await asyncio.gather(*list(self._actions), return_exceptions=True)
         for app in list(self._apps.values()):
             await app.aclose()
         self._apps.clear()
@@ -123,6 +157,7 @@ class Orchestrator:
 
     # -- creating ---------------------------------------------------------------------------------
 
+    @_action
     async def create(
         self,
         name: str,
@@ -169,6 +204,7 @@ class Orchestrator:
             await self.start(name)
         return app
 
+    @_action
     async def create_system(
         self,
         name: str,
@@ -229,6 +265,7 @@ class Orchestrator:
             clock=self.clock,
         )
 
+    @_action
     async def restore(self) -> list[Application]:
         """Bring back every stored application as it was; a broken one is listed as failed."""
         if self.store is None:
@@ -292,6 +329,7 @@ class Orchestrator:
         if self.store is not None:
             await self.store.applications.update(app.name, state=app.state, last_error=app.error)
 
+    @_action
     async def start(self, name: str) -> Application:
         app = self.app(name)
         async with app.lock:
@@ -301,6 +339,7 @@ class Orchestrator:
                 await self._persist_state(app)
         return app
 
+    @_action
     async def stop(self, name: str) -> Application:
         app = self.app(name)
         async with app.lock:
@@ -308,6 +347,7 @@ class Orchestrator:
             await self._persist_state(app)
         return app
 
+    @_action
     async def kill(self, name: str) -> Application:
         app = self.app(name)
         async with app.lock:
@@ -315,6 +355,7 @@ class Orchestrator:
             await self._persist_state(app)
         return app
 
+    @_action
     async def reset(self, name: str) -> Application:
         app = self.app(name)
         async with app.lock:
@@ -322,6 +363,7 @@ class Orchestrator:
             await self._persist_state(app)
         return app
 
+    @_action
     async def delete(self, name: str) -> None:
         app = self.app(name)
         async with app.lock:
@@ -335,6 +377,7 @@ class Orchestrator:
     def read(self, name: str, path: str) -> PinValue:
         return self.app(name).read(path)
 
+    @_action
     async def write(self, name: str, path: str, value: Any) -> PinValue:
         """Write a pin or parameter; it is stored before this returns, and kept on restore."""
         app = self.app(name)
@@ -354,9 +397,9 @@ class Orchestrator:
         self.app(name).fire(path)
 
     def watch(self, name: str, paths: Sequence[str]) -> dict[str, Any]:
-        """The current values of some pins, as JSON-ready values."""
+        """The current values of some pins, as JSON-ready values, by each pin's one name."""
         app = self.app(name)
-        return {p: app.read(p).value for p in paths}
+        return {(pv := app.read(p)).path: pv.value for p in paths}
 
     def stream(
         self,

@@ -14,10 +14,15 @@ Every stage collects all its problems and raises one :class:`PipelineError` list
 result is a :class:`Pipeline`: the config, its :class:`TaskGraph` (:mod:`.graph`: run order,
 layers, upstream/downstream closures) and a :class:`TaskPlan` per task with everything parsed.
 
-This package is the pure front half of the TaskFlow runner: it performs no I/O other than reading
-the config file, and imports nothing else from fbruntime. The runner compiles a ``Pipeline`` onto
-the engine, executes operations, and uses :func:`delay_for_attempt` and :func:`should_retry`
-with its own clock.
+The execution side: :mod:`.runner` compiles a ``Pipeline`` onto one engine resource of
+:mod:`.nodes` (task states and the recorder protocol in :mod:`.progress`), runs each attempt
+with :mod:`.attempts` where its operation belongs (:mod:`.offload`: threads, worker processes,
+the loop) inside a :class:`TaskScope`, and uses :func:`delay_for_attempt` and
+:func:`should_retry` with its own clock. :mod:`.service` keeps configs, runs, archives
+(:mod:`.archive`), recording (:mod:`.recording`), secrets (:mod:`.secrets`), limits
+(:mod:`.limits`), metrics (:mod:`.metrics`), recovery and retention (:mod:`.upkeep`) behind one
+object for the API (:mod:`.routes`), the CLI, cron (:mod:`.cron`) and the bot
+(:mod:`.telegram_bot`).
 """
 
 from .config import PipelineConfig, TaskConfig, parse_config

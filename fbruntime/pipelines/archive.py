@@ -6,8 +6,11 @@ Layout under the data directory (the client's ``dag/dag_{id}``)::
     dag/dag_<dag_id>/<run_id>.zip       the archive: those files + run.json + log.txt
 
 ``run.json`` is the stored run with its tasks (status, attempts, errors, outputs, timings, skip
-reasons, map counts), its parameters and result, so an archive is useful on its own, away from
-the database. Nested runs link both ways: a child's ``run.json`` names its ``parent``, a
+reasons, map counts), every attempt (error, traceback, duration), its parameters and result, so
+an archive is useful on its own, away from the database. It is the same view the API gives:
+params of secret kinds redacted, and errors, logs and outputs already stored without the run's
+secrets. An interrupted run is archived too, when the service starts again, with whatever its
+tasks had written. Nested runs link both ways: a child's ``run.json`` names its ``parent``, a
 parent's lists its ``children`` and embeds each child's own archive as
 ``children/<run_id>.zip`` (written before the parent's, since a parent waits for its children).
 """
@@ -104,6 +107,20 @@ def detail_dict(
         ),
         "children": [child_dict(child) for child in children],
         "tasks": [_task_dict(t, children) for t in detail.tasks],
+        "attempts": [
+            {
+                "task": a.task_id,
+                "attempt": a.attempt,
+                "status": a.status,
+                "error": a.error,
+                "error_kind": a.error_kind,
+                "traceback": a.traceback,
+                "started_at": _time(a.started_at),
+                "ended_at": _time(a.ended_at),
+                "duration_ms": round(a.duration_ms, 3),
+            }
+            for a in detail.attempts
+        ],
     }
     if logs:
         result["logs"] = [
@@ -119,17 +136,25 @@ def detail_dict(
 
 
 def write_archive(
-    folder: Path, target: Path, detail: RunDetail, children: Sequence[Run] = ()
+    folder: Path,
+    target: Path,
+    detail: RunDetail,
+    view: dict[str, Any] | None = None,
+    children: Sequence[Run] = (),
 ) -> Path:
-    """Zip ``folder`` with ``run.json`` and ``log.txt`` into ``target`` (atomically), and the
-    archives of the nested runs as ``children/<run_id>.zip``."""
+    """Zip ``folder`` with ``run.json`` (``view``, else the detail as it is) and ``log.txt``
+    into ``target`` (atomically), and the archives of the nested runs as
+    ``children/<run_id>.zip``."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".zip.part")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "run.json",
             json.dumps(
-                detail_dict(detail, children=children), indent=2, ensure_ascii=False, default=str
+                view or detail_dict(detail, children=children),
+                indent=2,
+                ensure_ascii=False,
+                default=str,
             ),
         )
         for child in children:

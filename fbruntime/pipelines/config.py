@@ -23,6 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
+from .limits import MAX_BACKOFF, MAX_DELAY_S, MAX_RETRIES, check_limits
 from .problems import PipelineError, Problem
 from .retry import (
     DEFAULT_MAX_DELAY,
@@ -103,13 +104,13 @@ class TaskConfig(BaseModel):
     independent_params: dict[str, Any] = Field(default_factory=dict)
     dependent_params: dict[str, str] = Field(default_factory=dict)
     dependencies: tuple[str, ...] = Field(default=(), strict=False)
-    max_retries: int | None = Field(default=None, ge=0)
-    retry_delay: float | None = Field(default=None, ge=0)
-    backoff: float | None = Field(default=None, ge=1)
-    max_delay: float | None = Field(default=None, gt=0)
+    max_retries: int | None = Field(default=None, ge=0, le=MAX_RETRIES)
+    retry_delay: float | None = Field(default=None, ge=0, le=MAX_DELAY_S)
+    backoff: float | None = Field(default=None, ge=1, le=MAX_BACKOFF)
+    max_delay: float | None = Field(default=None, gt=0, le=MAX_DELAY_S)
     jitter: float | None = Field(default=None, ge=0, le=1)
     no_retry_on: tuple[str, ...] | None = Field(default=None, strict=False)
-    timeout: float | None = Field(default=None, gt=0)
+    timeout: float | None = Field(default=None, gt=0, le=MAX_DELAY_S)
     when: str | None = Field(default=None, min_length=1)
     trigger_rule: TriggerRule | None = None
     for_each: str | None = Field(default=None, min_length=1)
@@ -150,13 +151,13 @@ class PipelineConfig(BaseModel):
     model_config = _MODEL_CONFIG
 
     dag_name: str
-    max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0)
-    retry_delay: float = Field(default=DEFAULT_RETRY_DELAY, ge=0)
-    backoff: float = Field(default=1.0, ge=1)
-    max_delay: float = Field(default=DEFAULT_MAX_DELAY, gt=0)
+    max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0, le=MAX_RETRIES)
+    retry_delay: float = Field(default=DEFAULT_RETRY_DELAY, ge=0, le=MAX_DELAY_S)
+    backoff: float = Field(default=1.0, ge=1, le=MAX_BACKOFF)
+    max_delay: float = Field(default=DEFAULT_MAX_DELAY, gt=0, le=MAX_DELAY_S)
     jitter: float = Field(default=0.0, ge=0, le=1)
     no_retry_on: tuple[str, ...] = Field(default=(), strict=False)
-    timeout: float | None = Field(default=None, gt=0)
+    timeout: float | None = Field(default=None, gt=0, le=MAX_DELAY_S)
     parameters: dict[str, ParameterConfig] | None = None
     max_parallel: int | None = Field(default=None, ge=1, le=MAX_WORKERS)
     pools: dict[str, int] = Field(default_factory=dict)
@@ -341,7 +342,11 @@ def _problems_from(error: ValidationError, data: object) -> list[Problem]:
 
 
 def parse_config(data: object, *, source: str | None = None) -> PipelineConfig:
-    """Build the models from decoded JSON; ``PipelineError`` lists every shape problem."""
+    """Build the models from decoded JSON; ``PipelineError`` lists every shape problem.
+
+    The bounds of :mod:`.limits` on size and depth are checked first, on the raw data.
+    """
+    check_limits(data)
     try:
         return PipelineConfig.model_validate(data)
     except ValidationError as error:

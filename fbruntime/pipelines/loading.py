@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .config import PipelineConfig, parse_config
+from .limits import decode_json
 from .operations import OperationSpec
 from .plan import Pipeline
 from .problems import PipelineError, Problem
@@ -45,7 +46,7 @@ def _decode(text: str | bytes, source: str | None) -> object:
         return result
 
     try:
-        data = json.loads(text, object_pairs_hook=no_repeats)
+        data = decode_json(text, source=source, object_pairs_hook=no_repeats)
     except json.JSONDecodeError as error:
         raise PipelineError(
             [

@@ -17,7 +17,7 @@ Each item is a unit of work of its own:
 
 The task's ``detail.map`` (store, API, page) counts the items per state, and
 ``detail.failed_items`` lists the first failures with their errors. Item attempts log under the
-task's id, prefixed ``item N:``.
+task's id, prefixed ``item N:``, and are kept as attempts of ``task[N]``.
 """
 
 from __future__ import annotations
@@ -27,16 +27,16 @@ from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from .attempts import traceback_text
+from .progress import TaskStatus, describe_error, error_kind
 from .references import ResolutionError, resolve
 from .retry import delay_for_attempt, should_retry
-from .runner import TaskStatus, describe_error
 
 if TYPE_CHECKING:
     from .runner import PipelineRun, TaskNode
 
 __all__ = ["MapItem", "MapTask"]
 
-_NS = 1_000_000_000
 FAILURES_KEPT = 20
 """How many failed items ``detail.failed_items`` lists (all are in the log)."""
 
@@ -74,17 +74,30 @@ class MapItem:
         plan = owner.node.plan
         values = dict(owner.values)
         values["item"] = self.value
+        clock = run.clock
         attempt = 0
         while True:
             attempt += 1
             owner.item_changed(self.index, "running", attempt)
+            started = clock.monotonic_ns()
             try:
                 result = await run._attempt(owner.node, plan, values, attempt, item=self)
             except asyncio.CancelledError:
                 raise
             except Exception as error:
                 message = describe_error(error)
+                if run.redactor is not None:
+                    message = run.redactor.text(message)
                 retry = should_retry(plan.retry, attempt, error)
+                run.recorder.attempt(
+                    self.label,
+                    attempt,
+                    "failed",
+                    clock.monotonic_ns() - started,
+                    error=message,
+                    kind=error_kind(error),
+                    trace=traceback_text(error),
+                )
                 run.recorder.log(
                     f"item {self.index}: attempt {attempt} failed: {message}",
                     task_id=plan.id,
@@ -93,11 +106,10 @@ class MapItem:
                 if not retry:
                     owner.item_ended(self.index, failed=message)
                     return
-                delay = delay_for_attempt(plan.retry, attempt, run.rng)
                 owner.item_changed(self.index, "retrying", attempt)
-                if delay > 0:
-                    await run.clock.sleep(round(delay * _NS))
+                await run._pause(delay_for_attempt(plan.retry, attempt, run.rng))
                 continue
+            run.recorder.attempt(self.label, attempt, "succeeded", clock.monotonic_ns() - started)
             owner.item_ended(self.index, result=result)
             return
 

@@ -29,8 +29,9 @@ other processes), and a ``pipeline.run`` attempt always runs in the service's pr
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fbruntime.core import DataInput, DataOutput
 
@@ -39,10 +40,14 @@ from .operation import Operation, OperationError, TaskContext, current_task
 from .plan import Pipeline
 from .problems import PipelineError, Problem
 
+if TYPE_CHECKING:
+    from .service import PipelineService
+
 __all__ = [
     "MAX_DEPTH",
     "OPERATION",
     "NestedRunner",
+    "NestedRuns",
     "RunPipeline",
     "attach",
     "call_problems",
@@ -198,3 +203,89 @@ def call_problems(pipeline: Pipeline, known: Mapping[str, Pipeline]) -> list[Pro
             )
         )
     return problems
+
+
+class NestedRuns:
+    """The service's nested runs: who started whom, and starting a child for a task."""
+
+    def __init__(self, service: PipelineService) -> None:
+        self.service = service
+        self.lineage: dict[str, tuple[str, str | None]] = {}  # run -> (dag_id, parent run)
+
+    def started(self, run_id: str, dag_id: str, parent: str | None) -> None:
+        self.lineage[run_id] = (dag_id, parent)
+        attach(run_id, self)
+
+    def ended(self, run_id: str) -> None:
+        self.lineage.pop(run_id, None)
+        detach(run_id)
+
+    def chain(self, run_id: str, dag_id: str) -> list[str]:
+        """The pipelines running from the top down to ``run_id`` (of ``dag_id``)."""
+        found = [dag_id]
+        parent = self.lineage.get(run_id)
+        while parent is not None and parent[1] is not None:
+            parent = self.lineage.get(parent[1])
+            if parent is not None:
+                found.append(parent[0])
+        return found[::-1]
+
+    async def run_child(
+        self,
+        context: TaskContext,
+        dag_id: str,
+        parameters: Mapping[str, Any] | None,
+        *,
+        inherit: bool = False,
+    ) -> object:
+        """Run ``dag_id`` for a ``pipeline.run`` task, wait, return its result (module
+        docstring); a pipeline already running up the chain, or too deep a chain, is refused."""
+        from fbruntime.store import NotFound
+
+        service = self.service
+        chain = self.chain(context.run_id, context.dag_id)
+        if dag_id in chain:
+            raise OperationError(
+                f"pipeline {dag_id!r} is already running further up: "
+                + " -> ".join([*chain, dag_id]),
+                kind="pipeline.cycle",
+            )
+        if len(chain) >= MAX_DEPTH:
+            raise OperationError(
+                f"nested pipelines go deeper than {MAX_DEPTH} levels: "
+                + " -> ".join([*chain, dag_id]),
+                kind="pipeline.depth",
+            )
+        if inherit:
+            handle = service.run_handle(context.run_id)
+            try:
+                declared = service.pipeline(dag_id).parameters
+            except NotFound:
+                declared = {}
+            inherited = {
+                k: v for k, v in (handle.parameters if handle else {}).items() if k in declared
+            }
+            parameters = {**inherited, **(parameters or {})}
+        try:
+            child = await service.start_run(
+                dag_id,
+                parameters=parameters,
+                trigger=f"pipeline:{context.dag_id}",
+                parent=(context.run_id, context.task_id),
+            )
+        except (NotFound, PipelineError) as error:
+            raise OperationError(str(error), kind="pipeline.invalid") from None
+        context.log(f"started run {child} of {dag_id}")
+        try:
+            status = await service.wait(child)
+        except asyncio.CancelledError:
+            await service.cancel(child, reason="the parent task was cancelled")
+            raise
+        found = await service.store.runs.get(child, with_logs=False)
+        if status != "succeeded" or found is None:
+            why = found.run.error if found is not None else None
+            raise OperationError(
+                f"run {child} of {dag_id} {status}" + (f": {why}" if why else ""),
+                kind=f"pipeline.{status}",
+            )
+        return found.run.result

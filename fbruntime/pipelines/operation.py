@@ -27,6 +27,13 @@ How the interface becomes an :class:`OperationSpec` (see :func:`spec_of`):
   (it keeps its initial value); any other pin is required;
 * the data outputs are the result: the value of the only one, or ``{pin: value}`` for several.
 
+Where ``execute`` runs is the class's ``run_on`` (see :mod:`.offload`): a plain ``def execute``
+runs on a thread (``"thread"``, the default), so a blocking call never stalls the server;
+``run_on = "process"`` runs it in a worker process that a timeout kills; ``run_on = "loop"``
+keeps a tiny pure function on the event loop; an ``async def execute`` always runs on the loop
+(it must await, not block). ``secret_params`` names params that hold secrets (see
+:mod:`.secrets`; params named like ``token`` or ``password`` are secret anyway).
+
 ``execute`` runs inside a task scope: :func:`current_task` gives the run and task ids, the
 attempt number, the run folder, a working folder of the task's own, a logger that lands in the
 store, and the services the runner injects (the HTTP transport, the Telegram Bot API URL).
@@ -36,8 +43,10 @@ carries a ``kind`` (e.g. ``"http.401"``) that ``no_retry_on`` can name.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import inspect
+import threading
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +55,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from fbruntime.core import Block, BlockType, EventInput, EventOutput, FBType
 
 from .operations import NO_DEFAULT, OperationSpec, ParamSpec, param_type
+from .secrets import is_secret_param
 
 if TYPE_CHECKING:
     import httpx
@@ -80,6 +90,10 @@ class Services:
     http_transport: httpx.AsyncBaseTransport | None = None
     telegram_api_url: str = "https://api.telegram.org"
     http_timeout: float = 30.0
+    telegram_token: str | None = None
+    """The configured bot's token: what ``telegram.send_message`` uses when a task gives none."""
+    chats: Any = None
+    """Who has talked to the bot (``await chats.lookup(bot_id, "alice") -> chat id | None``)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def http_client(self, **kwargs: Any) -> httpx.AsyncClient:
@@ -100,8 +114,11 @@ class TaskContext:
 
     __slots__ = (
         "_log",
+        "_loop",
+        "_thread",
         "_workdir",
         "attempt",
+        "closed",
         "dag_id",
         "run_dir",
         "run_id",
@@ -128,6 +145,10 @@ class TaskContext:
         self.services = services
         self._log = log
         self._workdir: Path | None = None
+        self._thread = threading.get_ident()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.closed = False
+        """Set when the attempt is over; an abandoned thread's later log lines are dropped."""
 
     @property
     def workdir(self) -> Path:
@@ -139,8 +160,27 @@ class TaskContext:
         return self._workdir
 
     def log(self, message: str, level: str = "INFO") -> None:
-        """A line in the run's log, tagged with this task (kept in the store)."""
-        self._log(message, level)
+        """A line in the run's log, tagged with this task (kept in the store); callable from
+        the operation's own thread too."""
+        if self.closed:
+            return
+        if threading.get_ident() == self._thread:
+            self._log(message, level)
+            return
+        loop = self._loop
+        if loop is not None:
+            try:
+                loop.call_soon_threadsafe(self._log_later, message, level)
+            except RuntimeError:  # the loop is closed
+                pass
+
+    def _log_later(self, message: str, level: str) -> None:
+        if not self.closed:
+            self._log(message, level)
+
+    def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Where log lines from other threads are handed to (the runner's loop)."""
+        self._loop = loop
 
     def run_path(self, relative: str) -> Path:
         """A path inside the run folder; ``ValueError`` if ``relative`` would leave it."""
@@ -186,6 +226,10 @@ class Operation(Block):
 
     param_types: ClassVar[Mapping[str, str]] = {}
     optional_params: ClassVar[tuple[str, ...]] = ()
+    run_on: ClassVar[str | None] = None
+    """``"thread"``, ``"process"`` or ``"loop"``; None: the loop for ``async def execute``, a
+    thread for a plain one (see :mod:`.offload`)."""
+    secret_params: ClassVar[tuple[str, ...]] = ()
 
     REQ = EventInput()
     CNF = EventOutput()
@@ -199,6 +243,23 @@ class Operation(Block):
     def execute(self) -> Awaitable[None] | None:
         """Do the work: read the input pins, set the output pins; raise on failure."""
         raise NotImplementedError(f"operation {self.name} does not define execute()")
+
+
+PLACES = ("loop", "thread", "process")
+
+
+def placement(cls: type[Operation]) -> str:
+    """Where the class's ``execute`` runs: its ``run_on``, else by whether it is async."""
+    if inspect.iscoroutinefunction(cls.execute):
+        return "loop"
+    place = cls.run_on
+    if place is None:
+        return "thread"
+    if place not in PLACES:
+        raise ValueError(
+            f"operation {cls.name}: run_on must be one of {', '.join(PLACES)}, got {place!r}"
+        )
+    return place
 
 
 def is_operation(fbtype: FBType) -> bool:
@@ -241,6 +302,8 @@ class OperationRegistry(Mapping[str, OperationSpec]):
     def __init__(self, types: Iterable[FBType] = ()) -> None:
         self._types: dict[str, FBType] = {}
         self._specs: dict[str, OperationSpec] = {}
+        self._places: dict[str, str] = {}
+        self._secret: dict[str, frozenset[str]] = {}
         for fbtype in types:
             self.add(fbtype)
 
@@ -249,8 +312,15 @@ class OperationRegistry(Mapping[str, OperationSpec]):
             fbtype = fbtype.fbtype
         if not is_operation(fbtype):
             raise TypeError(f"{fbtype.name} is not an operation block (subclass Operation)")
+        cls = fbtype.cls  # type: ignore[attr-defined]
+        place = placement(cls)
+        spec = spec_of(fbtype)
         self._types[fbtype.name] = fbtype
-        self._specs[fbtype.name] = spec_of(fbtype)
+        self._specs[fbtype.name] = spec
+        self._places[fbtype.name] = place
+        self._secret[fbtype.name] = frozenset(
+            name for name in spec.params if is_secret_param(name, cls.secret_params)
+        )
 
     @classmethod
     def from_loader(cls, loader: Any) -> OperationRegistry:
@@ -267,6 +337,14 @@ class OperationRegistry(Mapping[str, OperationSpec]):
 
     def fbtype(self, name: str) -> FBType:
         return self._types[name]
+
+    def placement(self, name: str) -> str:
+        """Where operation ``name`` runs: ``"loop"``, ``"thread"`` or ``"process"``."""
+        return self._places[name]
+
+    def secret_params(self, name: str) -> frozenset[str]:
+        """The params of operation ``name`` whose values are secret (redacted when shown)."""
+        return self._secret.get(name, frozenset())
 
     def __getitem__(self, name: str) -> OperationSpec:
         return self._specs[name]

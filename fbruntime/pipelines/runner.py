@@ -14,14 +14,22 @@ operation block):
   and any task further upstream) feeds the node's data input ``Dn`` from its ``RESULT`` output;
   ``START`` is WITH all of them, so the values are sampled when the join completes, and the
   references (``fetch.items[0]``) are evaluated on those sampled values.
-* **the scheduler hands tasks out through an asyncio.Queue.** A ready node puts itself on the
-  run's queue; ``max_parallel`` worker coroutines take tasks from it, so independent tasks run
-  in parallel. A worker runs the attempts of one task: each attempt creates the operation block,
-  sets its input pins from the params, and awaits its REQ handler inside a
-  :class:`~fbruntime.pipelines.isolation.TaskScope` (own folder, timeout on the engine clock,
-  cancellation). Every error is caught, logged and retried per the task's :class:`RetryPolicy`,
-  waiting on the engine clock. The outcome goes back into the FIFO as an external event
-  (``post``) that sets ``RESULT`` and emits ``CNF`` (or skips what waits downstream).
+* **inline operations run in the FIFO.** A ready node whose operation is a tiny pure function
+  (``run_on = "loop"``, a plain ``execute``: ``value.pass``, ``json.to_string``) runs its first
+  attempt right there and emits ``CNF`` at once, so a chain of them is one pass of the
+  dispatcher with no hand-over to asyncio per task. A failed inline attempt that may be retried
+  goes to a worker like any other task.
+* **the scheduler hands the other tasks out through an asyncio.Queue.** A ready node puts
+  itself on the run's queue; up to ``max_parallel`` worker coroutines (made as needed) take
+  tasks from it, so independent tasks run in parallel. A worker runs the attempts of one task:
+  each attempt creates the operation block, sets its input pins from the params, and runs it
+  (:mod:`.attempts`: on a thread, in a worker process or, for ``async def execute``, on the
+  loop) inside a :class:`~fbruntime.pipelines.isolation.TaskScope` (own folder, timeout on the
+  engine clock, cancellation). Every error is caught, recorded as an attempt (with its
+  traceback) and retried per the task's :class:`RetryPolicy`, waiting on the engine clock (a
+  retry without delay still yields to the event loop). The outcome goes back into the FIFO as an
+  external event (``post``) that sets ``RESULT`` and emits ``CNF`` (or skips what waits
+  downstream).
 
 A run of ``GC_FREEZE_TASKS`` tasks or more moves the objects alive at its start (its network
 among them) out of the cyclic collector's reach (``gc.freeze``) until the last such run ends.
@@ -32,14 +40,9 @@ on) it is 70 vs 85 us a task (wide) and 92 vs 114 (chain). Garbage made during t
 collected; objects frozen with the run that become cyclic garbage meanwhile wait for the
 unfreeze. Allocation per task was cut first (no skip connections, bulk SQL rows).
 
-The graph extras (FORMAT.md) stay off this path for plain tasks: a node whose plan has a
-``when``, ``for_each``, ``pool`` or parameters is flagged ``extras`` and goes through
-:meth:`PipelineRun._ready_extras` (condition, map, pool slot); a node with a ``trigger_rule``
-other than ``all_success`` gets another START handler, which asks :meth:`PipelineRun._decide`.
-A task that ends without a result (failed, or skipped) tells each dependent directly
-(:meth:`PipelineRun._ended_badly`), which counts it as a failure ("upstream failed") or a skip
-and decides at once when its rule already knows the answer. Mapped tasks live in
-:mod:`.mapping`, pools in :mod:`.pools`.
+The graph extras (``when``, ``trigger_rule``, ``for_each``, pools, parameters; FORMAT.md) stay
+off this path for plain tasks: :mod:`.flow` handles a node flagged ``extras`` when it is ready,
+a node with a rule when a dependency ends, and every task that ends without a result.
 
 Progress is reported to a :class:`RunRecorder` (the store in production: every transition is a
 ``*_nowait`` write batched by the store's writer, so persistence never stalls dispatch).
@@ -48,29 +51,40 @@ Progress is reported to a :class:`RunRecorder` (the store in production: every t
 from __future__ import annotations
 
 import asyncio
-import enum
 import gc
-import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any
 
-from fbruntime.core import Clock, DataPort, EventPort, FBInstance, FBType, Interface, Resource
-from fbruntime.iec import IecError, lookup_type
+from fbruntime.core import Clock, FBInstance, Resource
 
-from .branching import verdict
-from .conditions import ConditionError
+from .attempts import INLINE, OpShape, run_attempt, shape_of, traceback_text
 from .executors import TaskExecutor
-from .isolation import AttemptTimeout, TaskScope
+from .flow import GraphFlow
+from .isolation import TaskScope
 from .nested import OPERATION as NESTED_OPERATION
-from .operation import OperationRegistry, Services, TaskContext
-from .parameters import PARAMS_ROOT
-from .plan import ParamTypeError, Pipeline, TaskPlan
-from .pools import Pool, PoolRegistry
+from .nodes import TaskNode, node_type
+from .offload import Executors, shared_executors
+from .operation import OperationError, OperationRegistry, Services, TaskContext
+from .operation import _reset_current as reset_current
+from .operation import _set_current as set_current
+from .plan import Pipeline, TaskPlan
+from .pools import PoolRegistry
+from .progress import (
+    TERMINAL,
+    NullRecorder,
+    RunRecorder,
+    RunStatus,
+    TaskState,
+    TaskStatus,
+    describe_error,
+    error_kind,
+    jsonable,
+)
 from .references import ResolutionError
 from .retry import delay_for_attempt, should_retry
+from .secrets import Redactor, SecretStore, secret_name
 
 if TYPE_CHECKING:
     from .mapping import MapItem
@@ -80,167 +94,22 @@ __all__ = [
     "PipelineRun",
     "RunRecorder",
     "RunStatus",
+    "TaskNode",
+    "TaskState",
     "TaskStatus",
+    "jsonable",
 ]
 
 _NS = 1_000_000_000
-_ANY = lookup_type("ANY")
 GC_FREEZE_TASKS = 1000
 _frozen_runs = [0]
 
 
-class TaskStatus(enum.StrEnum):
-    PENDING = "pending"
-    QUEUED = "queued"
-    RUNNING = "running"
-    RETRYING = "retrying"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    CANCELLED = "cancelled"
+_Item = tuple["TaskNode | MapItem", dict[str, object], int, float | None]
+"""A task for a worker: node (or map item), referenced values, attempts made, delay first."""
 
 
-class RunStatus(enum.StrEnum):
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-TERMINAL = frozenset(
-    {TaskStatus.SUCCEEDED, TaskStatus.FAILED, TaskStatus.SKIPPED, TaskStatus.CANCELLED}
-)
-
-
-class RunRecorder(Protocol):
-    """Where a run reports; every method returns at once (the store batches the writes)."""
-
-    def task(self, task_id: str, status: str, **fields: Any) -> None: ...
-
-    def log(self, message: str, *, task_id: str | None = None, level: str = "INFO") -> None: ...
-
-
-class NullRecorder:
-    def task(self, task_id: str, status: str, **fields: Any) -> None:
-        pass
-
-    def log(self, message: str, *, task_id: str | None = None, level: str = "INFO") -> None:
-        pass
-
-
-def jsonable(value: object) -> object:
-    """The value as stored: itself if JSON can hold it, else its text."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    try:
-        return json.loads(json.dumps(value, ensure_ascii=False))
-    except (TypeError, ValueError):
-        return repr(value)
-
-
-def describe_error(error: BaseException) -> str:
-    text = str(error)
-    name = type(error).__name__
-    return f"{name}: {text}" if text and not isinstance(error, AttemptTimeout) else text or name
-
-
-# -- the task node ---------------------------------------------------------------------------
-
-
-class _NodeType(FBType):
-    """The type of a task node with ``inputs`` data inputs (one type per shape)."""
-
-    kind = "service"
-
-    def __init__(self, inputs: int) -> None:
-        names = tuple(f"D{i}" for i in range(inputs))
-        super().__init__(
-            f"PIPELINE_TASK_{inputs}",
-            Interface(
-                event_inputs=(EventPort("START", names),),
-                event_outputs=(EventPort("CNF", ("RESULT",)),),
-                data_inputs=tuple(DataPort(n, _ANY) for n in names),
-                data_outputs=(DataPort("RESULT", _ANY),),
-            ),
-            description="a pipeline task: joins its dependencies, runs its operation",
-        )
-
-    def create(self, name: str) -> FBInstance:
-        return TaskNode(self, name)
-
-
-_node_types: dict[int, _NodeType] = {}
-
-
-def _node_type(inputs: int) -> _NodeType:
-    found = _node_types.get(inputs)
-    if found is None:
-        found = _node_types[inputs] = _NodeType(inputs)
-    return found
-
-
-class TaskNode(FBInstance):
-    """One task in the run's resource (see the module docstring)."""
-
-    run: PipelineRun
-    plan: TaskPlan
-    sources: tuple[str, ...]
-    needed: int
-    arrived: int
-    status: TaskStatus
-    RESULT: Any
-    # The graph extras' state. Class-level defaults, set on a node only when it differs, so a
-    # plain task's node carries no more attributes than it did before the extras.
-    extras: bool = False  # the plan has when / for_each / pool / parameters: _ready_extras
-    rule: str | None = None  # the trigger rule, None for the default all_success
-    failed_in: int = 0  # dependencies that failed, or were skipped because of a failure
-    skipped_in: int = 0  # dependencies skipped by a condition or a rule
-    slot_held: bool = False  # a pool slot was granted before the task was queued
-
-    def rt__handler(self, event: str) -> Callable[[], Any]:
-        return self._start if self.rule is None else self._start_ruled
-
-    def rt__is_async(self, event: str) -> bool:
-        return False
-
-    def rt__any_async(self) -> bool:
-        return False
-
-    def _start(self) -> None:
-        self.arrived += 1
-        if self.arrived < self.needed or self.status is not TaskStatus.PENDING:
-            return
-        values = {task: getattr(self, f"D{i}") for i, task in enumerate(self.sources)}
-        self.run._ready(self, values)
-
-    def _start_ruled(self) -> None:
-        self.arrived += 1
-        if self.status is TaskStatus.PENDING:
-            self.run._decide(self)
-
-    def finish(self, result: object) -> None:
-        self.RESULT = result
-        self.CNF()  # type: ignore[attr-defined]
-
-    def fail(self) -> None:
-        self.run._ended_badly(self, failed=True)
-
-
-# -- the run ---------------------------------------------------------------------------------
-
-
-@dataclass
-class TaskState:
-    status: TaskStatus = TaskStatus.PENDING
-    attempt: int = 0
-    error: str | None = None
-    result: object = None
-    started_ns: int | None = None
-    ended_ns: int | None = None
-    detail: dict[str, Any] | None = None  # skip reason, map counts (what the page shows)
-
-
-class PipelineRun:
+class PipelineRun(GraphFlow):
     """One execution of a pipeline. ``await run.wait()`` gives its final :class:`RunStatus`."""
 
     def __init__(
@@ -256,9 +125,12 @@ class PipelineRun:
         max_parallel: int = 16,
         reuse: Mapping[str, object] | None = None,
         rng: Any = None,
+        executors: Executors | None = None,
+        secrets: SecretStore | None = None,
+        redactor: Redactor | None = None,
+        executor: TaskExecutor | None = None,
         parameters: Mapping[str, Any] | None = None,
         pools: PoolRegistry | None = None,
-        executor: TaskExecutor | None = None,
     ) -> None:
         if max_parallel < 1:
             raise ValueError(f"max_parallel must be at least 1, got {max_parallel}")
@@ -272,6 +144,10 @@ class PipelineRun:
         self.max_parallel = max_parallel
         self.reuse = dict(reuse or {})
         self.rng = rng
+        self.executors = executors or shared_executors()
+        self.secrets = secrets
+        self.redactor = redactor if redactor else None
+        self.executor = executor  # None: here (threads, processes, the loop); else Dask
         self.parameters = (
             pipeline.resolve_parameters(parameters)
             if pipeline.config.parameters is not None
@@ -281,23 +157,22 @@ class PipelineRun:
             pools = PoolRegistry()
             pools.declare(pipeline.dag_id, pipeline.pools)
         self.pools = pools
-        self.result: object = None
-        self.executor = executor  # None: operations run inline (see executors.py)
+        self.result: object = None  # the pipeline's result, once it succeeded
+        self._pool_waits: dict[Callable[[], None], str] = {}
         self.states: dict[str, TaskState] = {t: TaskState() for t in pipeline.graph.ids}
         self.status = RunStatus.RUNNING
         self.error: str | None = None
         self.resource = Resource(f"run_{run_id}", clock=clock)
         self.nodes: dict[str, TaskNode] = {}
-        self._queue: asyncio.Queue[tuple[TaskNode | MapItem, dict[str, object]] | None] = (
-            asyncio.Queue()
-        )
-        self._pool_waits: dict[Callable[[], None], str] = {}
+        self._queue: asyncio.Queue[_Item | None] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
+        self._idle_workers = 0
         self._open = len(self.states)
         self._done: asyncio.Event = asyncio.Event()
         self._cancelling = False
         self._froze = False
         self._listeners: list[Callable[[str, TaskState], None]] = []
+        self._inline_ops: dict[OpShape, FBInstance] = {}
         self._compile()
 
     # -- building ----------------------------------------------------------------------------
@@ -306,19 +181,26 @@ class PipelineRun:
         graph = self.pipeline.graph
         network = self.resource.network
         position = {task: index for index, task in enumerate(graph.order)}
+        operations = self.operations
         for task_id in graph.order:
             plan = self.pipeline.tasks[task_id]
             # The validator made sure every referenced task is upstream.
             sources = tuple(sorted(plan.sources, key=position.__getitem__))
-            node = network.add(task_id, _node_type(len(sources)))
+            node = network.add(task_id, node_type(len(sources)))
             assert isinstance(node, TaskNode)
             node.run = self
             node.plan = plan
-            node.sources = sources
+            node.shape = shape_of(operations, plan.operation)
+            node.sources = tuple((source, f"D{i}") for i, source in enumerate(sources))
+            node.secrets = tuple(
+                (param, name)
+                for param, value in plan.independent_params.items()
+                if (name := secret_name(value)) is not None
+            )
             node.needed = len(plan.dependencies)
             node.arrived = 0
             node.status = TaskStatus.PENDING
-            if not plan.plain:
+            if not plan.plain:  # the graph extras (flow.py); plain nodes keep class defaults
                 node.extras = (
                     plan.when is not None
                     or plan.for_each is not None
@@ -340,29 +222,23 @@ class PipelineRun:
         self._listeners.append(listener)
 
     def start(self) -> None:
-        """Start the resource and the workers, and hand out the tasks that can start."""
+        """Start the resource and hand the tasks that can start to its FIFO."""
         self._froze = len(self.states) >= GC_FREEZE_TASKS
         if self._froze:
             if _frozen_runs[0] == 0:
                 gc.freeze()
             _frozen_runs[0] += 1
         self.resource.start()
-        # Map items are work too: a pipeline that maps may need every worker it is allowed.
-        maps = any(plan.for_each is not None for plan in self.pipeline.tasks.values())
-        for _ in range(self.max_parallel if maps else min(self.max_parallel, len(self.states))):
-            self._workers.append(asyncio.get_running_loop().create_task(self._worker()))
-        finishers = []
+        post = self.resource.post
         for task_id in self.pipeline.graph.order:
             if task_id in self.reuse:
                 result = self.reuse[task_id]
                 self.nodes[task_id].status = TaskStatus.SUCCEEDED
                 self._set(task_id, TaskStatus.SUCCEEDED, result=result, reused=True)
-                finishers.append(partial(self.nodes[task_id].finish, result))
-        for finisher in finishers:
-            self.resource.post(finisher)
+                post(partial(self.nodes[task_id].finish, result))
         for task_id in self.pipeline.graph.roots:
             if task_id not in self.reuse:
-                self._ready(self.nodes[task_id], {})
+                post(partial(self._ready, self.nodes[task_id], {}))
         if self._open == 0:
             self._end()
 
@@ -374,8 +250,14 @@ class PipelineRun:
     def done(self) -> bool:
         return self._done.is_set()
 
+    @property
+    def queued(self) -> int:
+        """Tasks waiting for a worker (the queue depth)."""
+        return self._queue.qsize()
+
     async def cancel(self, reason: str = "cancelled") -> bool:
-        """Stop the run: running attempts are cancelled, tasks not finished become cancelled."""
+        """Stop the run: running attempts are cancelled (a thread is abandoned, a worker
+        process killed), tasks not finished become cancelled."""
         if self._done.is_set():
             return False
         self._cancelling = True
@@ -394,206 +276,202 @@ class PipelineRun:
     # -- called from the FIFO (task nodes) ---------------------------------------------------
 
     def _ready(self, node: TaskNode, values: dict[str, object]) -> None:
+        if self._cancelling or self._done.is_set():
+            return
         if node.extras:
             self._ready_extras(node, values)
             return
+        self._go(node, values)
+
+    def _go(self, node: TaskNode, values: dict[str, object]) -> None:
+        """Run a ready task: inline here, or through a worker."""
+        if node.shape.mode == INLINE and self.executor is None:
+            self._inline(node, values)
+            return
         node.status = TaskStatus.QUEUED
         self.states[node.rt__name].status = TaskStatus.QUEUED
-        self._queue.put_nowait((node, values))
+        self._dispatch((node, values, 0, None))
 
-    def _ready_extras(self, node: TaskNode, values: dict[str, object]) -> None:
-        """A ready task with extras: parameters in, condition checked, map or pool slot."""
+    def _inline(self, node: TaskNode, values: dict[str, object]) -> None:
+        """The first attempt of an inline operation, here in the FIFO (module docstring)."""
         plan = node.plan
-        if plan.uses_params:
-            values[PARAMS_ROOT] = self.parameters
-        if plan.when is not None:
-            try:
-                holds = plan.when.holds(values)
-            except ConditionError as error:
-                self._fail_now(node, f"when {plan.when.text!r}: {error}")
-                return
-            if not holds:
-                seen = plan.when.explain(values)
-                reason = f"condition not met: {plan.when.text}" + (f" ({seen})" if seen else "")
-                self._skip(node, reason, failed=False)
-                return
-        if plan.for_each is not None:
-            from .mapping import MapTask
-
-            node.status = TaskStatus.RUNNING
-            MapTask(self, node, values).start()
+        task_id = plan.id
+        node.status = TaskStatus.RUNNING
+        clock = self.clock
+        context = self._context(plan, 1)
+        token = set_current(context)
+        started = clock.monotonic_ns()
+        try:
+            params = plan.params(values)
+            if node.secrets:
+                self._resolve_secrets(params, node.secrets)
+            shape = node.shape
+            op = self._inline_ops.get(shape)
+            if op is None:
+                op = self._inline_ops[shape] = shape.build(task_id, params)
+            else:
+                shape.reuse(op, task_id, params)
+            node.adopt(op)
+            op.execute()  # type: ignore[attr-defined]
+            result = shape.result(op)
+        except Exception as error:
+            context.closed = True
+            reset_current(token)
+            self._set(task_id, TaskStatus.RUNNING, attempt=1)
+            delay = self._attempt_failed(node, 1, error, started, in_fifo=True)
+            if delay is not None:
+                self._dispatch((node, values, 1, delay))
             return
-        node.status = TaskStatus.QUEUED
-        self.states[node.rt__name].status = TaskStatus.QUEUED
-        self._enqueue(node, values, plan.pool)
-
-    def _enqueue(
-        self, work: TaskNode | MapItem, values: dict[str, object], pool_name: str | None
-    ) -> None:
-        """Queue a task or a map item for a worker, after its pool slot when it has a pool."""
-        if pool_name is None:
-            self._queue.put_nowait((work, values))
-            return
-        assert self.pools is not None
-        pool = self.pools.get(pool_name)
-
-        def grant() -> None:
-            self._pool_waits.pop(grant, None)
-            if self._done.is_set() or self._cancelling:
-                pool.release()
-                return
-            work.slot_held = True
-            self._queue.put_nowait((work, values))
-
-        self._pool_waits[grant] = pool_name
-        pool.request(grant)
-
-    def _drop_pool_claims(self) -> None:
-        """A cancelled run stops waiting for slots and gives back those granted but unused."""
-        if self.pools is None:
-            return
-        for grant, name in list(self._pool_waits.items()):
-            self.pools.get(name).withdraw(grant)
-        self._pool_waits.clear()
-        while not self._queue.empty():
-            item = self._queue.get_nowait()
-            if item is None or not item[0].slot_held:
-                continue
-            work = item[0]
-            work.slot_held = False
-            plan = work.plan if isinstance(work, TaskNode) else work.map.node.plan
-            if plan.pool is not None:
-                self.pools.get(plan.pool).release()
-
-    def _fail_now(self, node: TaskNode, message: str) -> None:
-        """Fail a task before any attempt (its condition or for_each could not be evaluated)."""
-        node.status = TaskStatus.FAILED
-        self._set(node.rt__name, TaskStatus.FAILED, error=message)
-        self.recorder.log(message, task_id=node.rt__name, level="ERROR")
-        self._ended_badly(node, failed=True)
-
-    def _skip(self, node: TaskNode, reason: str, *, failed: bool) -> None:
-        node.status = TaskStatus.SKIPPED
-        self._set(node.rt__name, TaskStatus.SKIPPED, reason=reason)
-        self._ended_badly(node, failed=failed)
-
-    def _ended_badly(self, ended: TaskNode, *, failed: bool) -> None:
-        """Tell the dependents of a task that ended without a result (see the docstring).
-
-        ``failed`` says how dependents count it: a failure (it failed, or was skipped because
-        something upstream failed) or a skip (a condition or rule said no). Dependents whose
-        rule is decided by it are skipped at once, and so on down the graph.
-        """
-        dependents = self.pipeline.graph.dependents
-        todo = [(ended, failed)]
-        while todo:
-            source, source_failed = todo.pop()
-            for task_id in dependents(source.rt__name):
-                node = self.nodes[task_id]
-                if node.status is not TaskStatus.PENDING:
-                    continue
-                node.arrived += 1
-                if source_failed:
-                    node.failed_in += 1
-                else:
-                    node.skipped_in += 1
-                verdict = self._verdict(node, source.rt__name, source_failed)
-                if verdict is None:
-                    continue
-                if verdict is True:
-                    self._ready(node, self._values_of(node))
-                    continue
-                reason, as_failure = verdict
-                node.status = TaskStatus.SKIPPED
-                self._set(task_id, TaskStatus.SKIPPED, reason=reason)
-                todo.append((node, as_failure))
-
-    def _decide(self, node: TaskNode) -> None:
-        """A dependency of a node with a trigger rule succeeded: run, skip, or wait."""
-        verdict = self._verdict(node, None, False)
-        if verdict is True:
-            self._ready(node, self._values_of(node))
-        elif verdict is not None:
-            self._skip(node, verdict[0], failed=verdict[1])
-
-    def _values_of(self, node: TaskNode) -> dict[str, object]:
-        # Read from the states, not the latched inputs: on this path the last arrival may not
-        # have been a START event (a failure or a skip is told directly).
-        states = self.states
-        return {
-            task: states[task].result if states[task].status is TaskStatus.SUCCEEDED else None
-            for task in node.sources
-        }
-
-    def _verdict(
-        self, node: TaskNode, source: str | None, source_failed: bool
-    ) -> tuple[str, bool] | Literal[True] | None:
-        return verdict(
-            node.rule or "all_success",
-            arrived=node.arrived,
-            needed=node.needed,
-            failed=node.failed_in,
-            skipped=node.skipped_in,
-            source=source,
-        )
+        context.closed = True
+        reset_current(token)
+        ended = clock.monotonic_ns()
+        state = self.states[task_id]
+        state.attempt = 1
+        state.started_ns = started
+        state.ended_ns = ended
+        state.status = TaskStatus.SUCCEEDED
+        state.result = result
+        node.status = TaskStatus.SUCCEEDED
+        self.recorder.succeeded(task_id, jsonable(result), ended - started)
+        for listener in self._listeners:
+            listener(task_id, state)
+        self._open -= 1
+        node.finish(result)
+        if self._open == 0 and not self._cancelling:
+            self._end()
 
     # -- workers -----------------------------------------------------------------------------
+
+    def _dispatch(self, item: _Item) -> None:
+        self._queue.put_nowait(item)
+        if self._idle_workers == 0 and len(self._workers) < self.max_parallel:
+            self._workers.append(asyncio.get_running_loop().create_task(self._worker()))
 
     async def _worker(self) -> None:
         queue = self._queue
         while True:
-            item = await queue.get()
+            self._idle_workers += 1
+            try:
+                item = await queue.get()
+            finally:
+                self._idle_workers -= 1
             if item is None:
                 return
-            node, values = item
+            node, values, attempts, delay = item
             if not isinstance(node, TaskNode):
-                await node.execute()  # a map item: it handles its own errors
+                await node.execute()  # a map item (mapping.py): it handles its own errors
                 continue
             try:
-                await self._execute(node, values)
+                await self._execute(node, values, attempts, delay)
             except Exception as error:  # a bug outside the attempt must not hang the run
                 node.status = TaskStatus.FAILED
                 self._set(node.rt__name, TaskStatus.FAILED, error=describe_error(error))
                 self.resource.post(node.fail)
 
-    async def _execute(self, node: TaskNode, values: dict[str, object]) -> None:
+    async def _pause(self, delay: float) -> None:
+        if delay > 0:
+            await self.clock.sleep(round(delay * _NS))
+        else:
+            await asyncio.sleep(0)  # a retry storm must still let the server breathe
+
+    async def _execute(
+        self, node: TaskNode, values: dict[str, object], attempt: int, delay: float | None
+    ) -> None:
         plan = node.plan
         task_id = plan.id
-        attempt = 0
+        if delay is not None:
+            await self._pause(delay)
         while True:
             attempt += 1
             self._set(task_id, TaskStatus.RUNNING, attempt=attempt)
+            started = self.clock.monotonic_ns()
             try:
                 result = await self._attempt(node, plan, values, attempt)
             except asyncio.CancelledError:
                 raise
             except Exception as error:
-                message = describe_error(error)
-                retry = should_retry(plan.retry, attempt, error)
-                self.recorder.log(
-                    f"attempt {attempt} failed: {message}",
-                    task_id=task_id,
-                    level="WARNING" if retry else "ERROR",
-                )
-                if not retry:
-                    node.status = TaskStatus.FAILED
-                    self._set(task_id, TaskStatus.FAILED, error=message)
-                    self.resource.post(node.fail)
+                retry_delay = self._attempt_failed(node, attempt, error, started)
+                if retry_delay is None:
                     return
-                delay = delay_for_attempt(plan.retry, attempt, self.rng)
-                self._set(task_id, TaskStatus.RETRYING, error=message)
-                self.recorder.log(
-                    f"retrying in {delay:g} s (attempt {attempt + 1} of "
-                    f"{plan.retry.max_retries + 1})",
-                    task_id=task_id,
-                )
-                if delay > 0:
-                    await self.clock.sleep(round(delay * _NS))
+                await self._pause(retry_delay)
                 continue
+            self.recorder.attempt(
+                task_id, attempt, "succeeded", self.clock.monotonic_ns() - started
+            )
             node.status = TaskStatus.SUCCEEDED
             self._set(task_id, TaskStatus.SUCCEEDED, result=result)
             self.resource.post(partial(node.finish, result))
             return
+
+    def _attempt_failed(
+        self,
+        node: TaskNode,
+        attempt: int,
+        error: Exception,
+        started_ns: int,
+        *,
+        in_fifo: bool = False,
+    ) -> float | None:
+        """Record a failed attempt; the delay before the next one, or None: the task failed."""
+        plan = node.plan
+        task_id = plan.id
+        message = describe_error(error)
+        if self.redactor is not None:
+            message = self.redactor.text(message)
+        retry = should_retry(plan.retry, attempt, error)
+        self.recorder.attempt(
+            task_id,
+            attempt,
+            "failed",
+            self.clock.monotonic_ns() - started_ns,
+            error=message,
+            kind=error_kind(error),
+            trace=traceback_text(error),
+        )
+        self.recorder.log(
+            f"attempt {attempt} failed: {message}",
+            task_id=task_id,
+            level="WARNING" if retry else "ERROR",
+        )
+        if not retry:
+            node.status = TaskStatus.FAILED
+            self._set(task_id, TaskStatus.FAILED, error=message)
+            if in_fifo:
+                node.fail()
+            else:
+                self.resource.post(node.fail)
+            return None
+        delay = delay_for_attempt(plan.retry, attempt, self.rng)
+        node.status = TaskStatus.QUEUED
+        self._set(task_id, TaskStatus.RETRYING, error=message)
+        self.recorder.log(
+            f"retrying in {delay:g} s (attempt {attempt + 1} of {plan.retry.max_retries + 1})",
+            task_id=task_id,
+        )
+        return delay
+
+    def _context(self, plan: TaskPlan, attempt: int, item: MapItem | None = None) -> TaskContext:
+        return TaskContext(
+            dag_id=self.pipeline.dag_id,
+            run_id=self.run_id,
+            task_id=plan.id if item is None else item.label,
+            attempt=attempt,
+            run_dir=self.run_dir,
+            services=self.services,
+            log=partial(self._task_log, plan.id)
+            if item is None
+            else partial(self._item_log, plan.id, item.index),
+        )
+
+    def _resolve_secrets(
+        self, params: dict[str, object], secrets: tuple[tuple[str, str], ...]
+    ) -> None:
+        for param, name in secrets:
+            value = self.secrets.get(name) if self.secrets is not None else None
+            if value is None:
+                where = self.secrets.where(name) if self.secrets is not None else "no secrets"
+                raise OperationError(f"secret {name!r} is not set ({where})", kind="secret.missing")
+            params[param] = value
 
     async def _attempt(
         self,
@@ -605,62 +483,27 @@ class PipelineRun:
         item: MapItem | None = None,
     ) -> object:
         pool = None if plan.pool is None else await self._slot(plan.pool, node, item)
+        context = self._context(plan, attempt, item)
+        context.bind_loop(asyncio.get_running_loop())
         try:
-            context = TaskContext(
-                dag_id=self.pipeline.dag_id,
-                run_id=self.run_id,
-                task_id=plan.id if item is None else item.label,
-                attempt=attempt,
-                run_dir=self.run_dir,
-                services=self.services,
-                log=partial(self._task_log, plan.id)
-                if item is None
-                else partial(self._item_log, plan.id, item.index),
-            )
             async with TaskScope(context, self.clock, plan.timeout):
                 params = plan.params(values)
-                # A nested pipeline.run needs this process's service: never sent to a cluster.
+                if node.secrets:
+                    self._resolve_secrets(params, node.secrets)
+                # A Dask cluster (executors.py); a nested pipeline.run needs this process's
+                # service, so it is never sent there.
                 if self.executor is not None and plan.operation != NESTED_OPERATION:
                     return await self.executor.run(plan, params, context)
-                op = self.operations.fbtype(plan.operation).create(plan.id)
-                op.rt__parent = node
-                op.rt__resource = self.resource
-                interface = op.rt__type.interface
-                for name, value in params.items():
-                    port = interface.data_port(name)
-                    if port is None:
-                        continue
-                    try:
-                        setattr(op, name, port.type.coerce(value))
-                    except (IecError, TypeError, ValueError) as error:
-                        raise ParamTypeError(plan.id, name, str(error)) from None
-                outcome = op.rt__handler("REQ")()
-                if asyncio.iscoroutine(outcome):
-                    await outcome
-                outputs = interface.data_outputs
-                if len(outputs) == 1:
-                    return getattr(op, outputs[0].name)
-                return {port.name: getattr(op, port.name) for port in outputs}
+                return await run_attempt(
+                    node.shape, plan.id, params, context, self.executors, node.adopt
+                )
         finally:
+            context.closed = True
             if pool is not None:
                 pool.release()
 
-    async def _slot(self, name: str, node: TaskNode, item: MapItem | None) -> Pool:
-        """The pool slot for one attempt: granted before it was queued, or (a retry) now."""
-        assert self.pools is not None
-        pool = self.pools.get(name)
-        holder: TaskNode | MapItem = node if item is None else item
-        if holder.slot_held:
-            holder.slot_held = False
-        else:
-            await pool.acquire()
-        return pool
-
     def _task_log(self, task_id: str, message: str, level: str) -> None:
         self.recorder.log(message, task_id=task_id, level=level)
-
-    def _item_log(self, task_id: str, index: int, message: str, level: str) -> None:
-        self.recorder.log(f"item {index}: {message}", task_id=task_id, level=level)
 
     # -- bookkeeping -------------------------------------------------------------------------
 

@@ -16,9 +16,16 @@ and the Telegram bot (:mod:`.telegram_bot`) all go through it, so a run started 
 them is the same thing. Runs go to the store as they happen (:mod:`.recording`); when a run ends
 its folder is zipped next to it (:mod:`.archive`).
 
+After a crash, :meth:`PipelineService.start` marks the runs that were in progress interrupted
+and archives each with what it had written (:mod:`.upkeep`); :meth:`PipelineService.resume`
+(CLI, API, page, bot) starts a new run of the same pipeline that reuses the results of the
+tasks that had finished and runs the rest. The same module removes runs older than the
+retention setting. Secrets (:mod:`.secrets`) are looked up when a task runs and redacted from
+everything the service shows (:meth:`config_view`, :meth:`run_view`).
+
 The service also holds what runs share: the pools (:mod:`.pools`), the operations, rebuilt when
 a Loader's folder changes (:mod:`.plugins`), and the nested runs that ``pipeline.run`` tasks
-start (:mod:`.nested`: ``run_child``, the parent/child links, the cycle checks).
+start (:mod:`.nested`: :meth:`run_child`, the parent/child links, the cycle checks).
 """
 
 from __future__ import annotations
@@ -38,15 +45,24 @@ from fbruntime.store import NotFound, Run, RunDetail, Schedule, Store
 from .archive import archive_file, run_folder, write_archive
 from .configs import ConfigFolder, StoredConfig
 from .loading import parse_config_json
-from .nested import MAX_DEPTH, RunPipeline, attach, call_problems, detach
-from .operation import OperationError, OperationRegistry, Services, TaskContext
+from .metrics import PipelineMetrics
+from .nested import NestedRuns, RunPipeline, call_problems
+from .offload import Executors
+from .operation import OperationRegistry, Services, TaskContext
 from .plan import Pipeline
 from .plugins import OperationSource
 from .pools import PoolRegistry
 from .problems import PipelineError, Problem
 from .recording import StoreRecorder, wall_time
 from .runner import PipelineRun, jsonable
+from .secrets import (
+    SecretStore,
+    redact_params,
+)
+from .settings import PipelineSettings
+from .upkeep import Upkeep
 from .validation import validate_pipeline
+from .views import ServiceViews
 
 __all__ = ["POOLS_SETTING", "PipelineInfo", "PipelineService", "RunFinished"]
 
@@ -96,7 +112,7 @@ def _info(pipeline: Pipeline, file_name: str) -> PipelineInfo:
     return PipelineInfo(pipeline.dag_id, file_name, len(pipeline.graph), operations, parameters)
 
 
-class PipelineService:
+class PipelineService(ServiceViews):
     def __init__(
         self,
         store: Store,
@@ -107,16 +123,32 @@ class PipelineService:
         services: Services | None = None,
         max_parallel: int = 16,
         rng: Any = None,
-        pools: Mapping[str, int] | None = None,
+        settings: PipelineSettings | None = None,
+        secrets: SecretStore | None = None,
         executor: Any = None,
+        pools: Mapping[str, int] | None = None,
     ) -> None:
         self.store = store
         self.data_dir = Path(data_dir)
         self._operations = OperationSource(operations, builtins=(RunPipeline,))
         self._operations_version = self._operations.version
         self.clock: Clock = clock or RealClock()
-        self.services = services or Services()
-        self.pools = PoolRegistry(pools)
+        self.settings = settings or PipelineSettings()
+        self.pools = PoolRegistry({**self.settings.pools, **(pools or {})})
+        if services is None:
+            services = Services(
+                telegram_api_url=self.settings.telegram_api_url,
+                telegram_token=self.settings.telegram_token,
+            )
+        if services.chats is None:
+            services.chats = store.chats
+        self.services = services
+        self.secrets = secrets or SecretStore(self.settings.secrets_file)
+        if self.services.telegram_token:
+            self.secrets.extra.add(self.services.telegram_token)
+        self.executors = Executors(self.settings.threads, self.settings.processes)
+        self.metrics = PipelineMetrics()
+        self.upkeep = Upkeep(self)
         self.max_parallel = max_parallel
         self.rng = rng
         self.executor = executor  # where attempts run (None: in this process); executors.py
@@ -124,7 +156,7 @@ class PipelineService:
         self._pipelines: dict[str, tuple[Pipeline, str]] = {}
         self._runs: dict[str, tuple[PipelineRun, asyncio.Task[str]]] = {}
         self._listeners: list[Listener] = []
-        self._lineage: dict[str, tuple[str, str | None]] = {}  # run -> (dag_id, parent run)
+        self.nested = NestedRuns(self)
         self.load_errors: dict[str, str] = {}
         self.interrupted: list[str] = []
         self.scheduler: Any = None
@@ -133,8 +165,9 @@ class PipelineService:
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self, *, scheduler: bool = True) -> None:
-        """Mark runs a crash left unfinished, load the stored configs, start the scheduler."""
-        self.interrupted = await self.store.runs.mark_interrupted()
+        """Mark runs a crash left unfinished (and archive them), load the stored configs, start
+        the scheduler, the bot and the retention clean-up."""
+        self.interrupted = await self.upkeep.recover()
         stored_pools = await self.store.settings.get(POOLS_SETTING, {})
         for name, size in (stored_pools or {}).items():
             self.pools.set_size(name, int(size))
@@ -144,6 +177,7 @@ class PipelineService:
 
             self.scheduler = CronScheduler(self)
             self.scheduler.start()
+            self.upkeep.start()
         if self.bot is not None:
             await self.bot.start()
 
@@ -151,11 +185,13 @@ class PipelineService:
         """Stop the scheduler and the bot, cancel what is still running, record it all."""
         if self.scheduler is not None:
             await self.scheduler.stop()
+        await self.upkeep.stop()
         if self.bot is not None:
             await self.bot.stop()
         for run_id in list(self._runs):
             await self.cancel(run_id, reason="the service stopped")
         await self.store.flush()
+        self.executors.close()
 
     @property
     def operations(self) -> OperationRegistry:
@@ -200,9 +236,11 @@ class PipelineService:
 
     def _validate(self, data: bytes | str, source: str) -> Pipeline:
         config = parse_config_json(data, source=source)
-        return validate_pipeline(
+        pipeline = validate_pipeline(
             config, self._operations.current(), source=source, pools=self.pools.names()
         )
+        self._check_secrets(pipeline, source)
+        return pipeline
 
     def _check_calls(self, pipeline: Pipeline, source: str) -> None:
         others = {d: p for d, (p, _) in self._pipelines.items() if d != pipeline.dag_id}
@@ -217,11 +255,31 @@ class PipelineService:
         self._check_calls(pipeline, file_name)
         return pipeline
 
-    def upload(self, file_name: str, content: bytes | str) -> PipelineInfo:
-        """Validate and keep a config in its dag_id's folder; it becomes the active one."""
+    def validate_data(self, data: object, file_name: str = "<upload>") -> Pipeline:
+        """Like :meth:`validate`, for a config already decoded from JSON."""
+        from .config import parse_config
+
+        pipeline = validate_pipeline(
+            parse_config(data, source=file_name),
+            self.operations,
+            source=file_name,
+            pools=self.pools.names(),
+        )
+        self._check_secrets(pipeline, file_name)
+        self._check_calls(pipeline, file_name)
+        return pipeline
+
+    def upload(
+        self, file_name: str, content: bytes | str, *, validated: Pipeline | None = None
+    ) -> PipelineInfo:
+        """Validate and keep a config in its dag_id's folder; it becomes the active one.
+
+        ``validated`` is the pipeline ``content`` already gave (the API validates large bodies
+        on a thread), so it is not validated twice."""
         data = content.encode() if isinstance(content, str) else content
-        self.refresh_operations()
-        pipeline = self._validate(data, file_name)
+        if validated is None:
+            self.refresh_operations()
+        pipeline = validated or self._validate(data, file_name)
         self._check_calls(pipeline, file_name)
         try:
             stored: StoredConfig = self.configs.save(pipeline.dag_id, file_name, data)
@@ -240,6 +298,10 @@ class PipelineService:
     def pipeline(self, dag_id: str) -> Pipeline:
         found = self._pipelines.get(dag_id)
         if found is None:
+            if dag_id in self.load_errors:
+                raise NotFound(
+                    f"pipeline {dag_id!r} could not be loaded: {self.load_errors[dag_id]}"
+                )
             known = ", ".join(sorted(self._pipelines)) or "none uploaded"
             raise NotFound(f"pipeline {dag_id!r} does not exist (known: {known})")
         return found[0]
@@ -309,7 +371,7 @@ class PipelineService:
         resolved = pipeline.resolve_parameters(parameters)
         run_id = uuid.uuid4().hex
         folder = run_folder(self.data_dir, dag_id, run_id)
-        folder.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
         await self.store.runs.create(
             dag_id,
             run_id=run_id,
@@ -321,7 +383,15 @@ class PipelineService:
             parent_run_id=parent[0] if parent else None,
             parent_task_id=parent[1] if parent else None,
         )
-        recorder = StoreRecorder(self.store, run_id, self.clock)
+        redactor = self.redactor_for(pipeline, params, resolved)
+        recorder = StoreRecorder(
+            self.store,
+            run_id,
+            self.clock,
+            redactor=redactor,
+            dag_id=dag_id,
+            metrics=self.metrics,
+        )
         run = PipelineRun(
             pipeline,
             operations,
@@ -333,15 +403,19 @@ class PipelineService:
             max_parallel=max_parallel or pipeline.max_parallel or self.max_parallel,
             reuse=_reuse,
             rng=self.rng,
+            executors=self.executors,
+            secrets=self.secrets,
+            redactor=redactor,
+            executor=self.executor,
             parameters=resolved,
             pools=self.pools,
-            executor=self.executor,
         )
-        self._lineage[run_id] = (dag_id, parent[0] if parent else None)
-        attach(run_id, self)
+        self.nested.started(run_id, dag_id, parent[0] if parent else None)
         recorder.log(f"run started ({trigger})")
         if resolved:
-            recorder.log("parameters: " + ", ".join(f"{k}={v!r}" for k, v in resolved.items()))
+            shown = redact_params(resolved)
+            recorder.log("parameters: " + ", ".join(f"{k}={v!r}" for k, v in shown.items()))
+        self.metrics.run_started()
         run.start()
         supervisor = asyncio.get_running_loop().create_task(self._supervise(run, recorder, trigger))
         self._runs[run_id] = (run, supervisor)
@@ -350,29 +424,28 @@ class PipelineService:
     async def _supervise(self, run: PipelineRun, recorder: StoreRecorder, trigger: str) -> str:
         try:
             status = await run.wait()
+            self.metrics.run_ended(status.value, run.elapsed_s())
             runs = self.store.runs
             recorder.log(
                 f"run {status.value}" + (f": {run.error}" if run.error else ""),
                 level="INFO" if status.value == "succeeded" else "ERROR",
             )
             recorder.flush()
-            await self.store.flush()
-            await runs.finish(
-                run.run_id, status.value, error=run.error, result=jsonable(run.result)
+            dag_id = run.pipeline.dag_id
+            target = archive_file(self.data_dir, dag_id, run.run_id)
+            # The writer keeps order: the end is committed after every row recorded before it.
+            ended = await runs.finish(
+                run.run_id,
+                status.value,
+                error=run.error,
+                archive_path=str(target),
+                result=jsonable(run.result),
             )
-            try:
-                detail = await runs.require(run.run_id)
-                children = await runs.children(run.run_id)
-                target = archive_file(self.data_dir, run.pipeline.dag_id, run.run_id)
-                await asyncio.to_thread(write_archive, run.run_dir, target, detail, children)
-                await runs.update(run.run_id, archive_path=str(target))
-            except OSError as error:
-                log.exception("run %s: archive failed", run.run_id)
-                await runs.log(run.run_id, f"archive failed: {error}", level="ERROR")
+            detail = recorder.detail(ended, run.pipeline.graph.ids)
+            await self.write_archive(run.run_id, detail)
         finally:
             self._runs.pop(run.run_id, None)
-            self._lineage.pop(run.run_id, None)
-            detach(run.run_id)
+            self.nested.ended(run.run_id)
         event = RunFinished(run.run_id, run.pipeline.dag_id, status.value, run.error, trigger)
         for listener in list(self._listeners):
             try:
@@ -423,55 +496,8 @@ class PipelineService:
         inherit: bool = False,
     ) -> object:
         """Run ``dag_id`` for a ``pipeline.run`` task and return its result (see
-        :mod:`.nested`); refuses a pipeline already running up the chain."""
-        chain = [context.dag_id]
-        parent = self._lineage.get(context.run_id)
-        while parent is not None and parent[1] is not None:
-            parent = self._lineage.get(parent[1])
-            if parent is not None:
-                chain.append(parent[0])
-        if dag_id in chain:
-            path = " -> ".join([*reversed(chain), dag_id])
-            raise OperationError(
-                f"pipeline {dag_id!r} is already running further up: {path}",
-                kind="pipeline.cycle",
-            )
-        if len(chain) >= MAX_DEPTH:
-            raise OperationError(
-                f"nested pipelines go deeper than {MAX_DEPTH} levels: "
-                + " -> ".join([*reversed(chain), dag_id]),
-                kind="pipeline.depth",
-            )
-        if inherit:
-            handle = self.run_handle(context.run_id)
-            declared = self._pipelines[dag_id][0].parameters if dag_id in self._pipelines else {}
-            inherited = {
-                k: v for k, v in (handle.parameters if handle else {}).items() if k in declared
-            }
-            parameters = {**inherited, **(parameters or {})}
-        try:
-            child = await self.start_run(
-                dag_id,
-                parameters=parameters,
-                trigger=f"pipeline:{context.dag_id}",
-                parent=(context.run_id, context.task_id),
-            )
-        except (NotFound, PipelineError) as error:
-            raise OperationError(str(error), kind="pipeline.invalid") from None
-        context.log(f"started run {child} of {dag_id}")
-        try:
-            status = await self.wait(child)
-        except asyncio.CancelledError:
-            await self.cancel(child, reason="the parent task was cancelled")
-            raise
-        found = await self.store.runs.get(child, with_logs=False)
-        if status != "succeeded" or found is None:
-            why = found.run.error if found is not None else None
-            raise OperationError(
-                f"run {child} of {dag_id} {status}" + (f": {why}" if why else ""),
-                kind=f"pipeline.{status}",
-            )
-        return found.run.result
+        :class:`~.nested.NestedRuns`)."""
+        return await self.nested.run_child(context, dag_id, parameters, inherit=inherit)
 
     async def cancel(self, run_id: str, *, reason: str = "cancelled by request") -> bool:
         """Cancel a running run; ``False`` if it is not running (``NotFound`` if unknown)."""
@@ -486,7 +512,37 @@ class PipelineService:
         await asyncio.shield(supervisor)
         return cancelled
 
-    async def rerun_failed(self, run_id: str) -> str:
+    async def write_archive(self, run_id: str, detail: RunDetail | None = None) -> Path | None:
+        """Zip the run's folder with its record (``run.json``, ``log.txt``); the ZIP's path.
+
+        ``detail`` is the run as its recorder kept it (a run that just ended); without it the
+        run is read from the store (a run archived after a crash, or on demand)."""
+        runs = self.store.runs
+        try:
+            recorded = detail is not None
+            if detail is None:
+                detail = await runs.require(run_id)
+            target = archive_file(self.data_dir, detail.run.pipeline, run_id)
+            folder = run_folder(self.data_dir, detail.run.pipeline, run_id)
+            children = await runs.children(run_id)
+            view = self.run_view(detail, children=children)
+            view["archive"] = True
+            await asyncio.to_thread(write_archive, folder, target, detail, view, children)
+            if not recorded or detail.run.archive_path != str(target):
+                await runs.update(run_id, archive_path=str(target))
+            return target
+        except OSError as error:
+            log.exception("run %s: archive failed", run_id)
+            await runs.update(run_id, archive_path=None)
+            await runs.log(run_id, f"archive failed: {error}", level="ERROR")
+            return None
+
+    async def resume(self, run_id: str) -> str:
+        """Go on with an interrupted (or failed, or cancelled) run: a new run of the same
+        pipeline that reuses the results of the tasks that had finished and runs the rest."""
+        return await self.rerun_failed(run_id, trigger="resume")
+
+    async def rerun_failed(self, run_id: str, *, trigger: str = "rerun") -> str:
         """A new run of the same pipeline that reuses what succeeded and runs the rest.
 
         The tasks that did not succeed (failed, skipped, cancelled, interrupted) run again with
@@ -511,7 +567,7 @@ class PipelineService:
         return await self.start_run(
             dag_id,
             params or None,
-            trigger=f"rerun:{run_id}",
+            trigger=f"{trigger}:{run_id}",
             parameters=detail.run.parameters or None,
             _reuse=reuse,
         )
@@ -539,14 +595,17 @@ class PipelineService:
         return await self.store.runs.list(pipeline=dag_id, status=status, limit=limit)
 
     async def archive_path(self, run_id: str) -> Path | None:
-        """The run's ZIP archive, once the run has ended (``NotFound`` for an unknown run)."""
-        detail = await self.store.runs.get(run_id, with_logs=False)
+        """The run's ZIP archive, once the run has ended (``NotFound`` for an unknown run);
+        written now if an ended run has none (its archiving failed, or it predates it)."""
+        detail = await self.store.runs.get(run_id, with_logs=False, with_attempts=False)
         if detail is None:
             raise NotFound(f"run {run_id!r} does not exist")
         path = detail.run.archive_path
-        if path is None or not Path(path).is_file():
+        if path is not None and Path(path).is_file():
+            return Path(path)
+        if run_id in self._runs or detail.run.status in ("pending", "running"):
             return None
-        return Path(path)
+        return await self.write_archive(run_id)
 
     # -- schedules ---------------------------------------------------------------------------
 

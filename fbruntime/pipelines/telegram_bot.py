@@ -12,12 +12,18 @@ Commands (``/cmd@botname`` works too)::
     /run DAG JSON              start a run with overrides ({"task": {"param": value}})
     /status [RUN]              a run's status and tasks (a unique prefix of its id will do);
                                without RUN: the latest runs
+    /cancel RUN                cancel a run in progress
+    /rerun RUN                 run again what failed (the tasks that succeeded are reused)
+    /resume RUN                go on with an interrupted run (the finished tasks are reused)
     /schedule DAG [CRON]       show DAG's schedule, or set it ("/schedule weather 0 8 * * *")
     /unschedule DAG            clear DAG's schedule
     /help
 
 Only chats on the allow-list may command it; any other chat gets a refusal naming its id (so
-the owner can add it) and nothing else happens. When a run ends the bot tells the chat that
+the owner can add it) and nothing else happens. Everyone who writes to the bot in a private chat
+is recorded (``@username`` -> chat id, in the store), so ``telegram.send_message`` can send to
+``"@alice"`` once Alice has written to the bot. The ``getUpdates`` offset is kept in the store
+too, so a restarted server neither answers old commands again nor loses new ones. When a run ends the bot tells the chat that
 started it and every chat in ``notify_chats`` (the allow-list unless given), scheduled runs
 included.
 
@@ -61,6 +67,9 @@ HELP = """Commands:
 /run DAG [NAME=VALUE ...] - start a run with parameters, e.g. /run weather city=Paris
 /run DAG JSON - start a run with overrides ({"task": {"param": value}})
 /status [RUN] - a run's status (an id prefix will do); the latest runs without RUN
+/cancel RUN - cancel a run in progress
+/rerun RUN - run again what failed, reusing what succeeded
+/resume RUN - go on with an interrupted run, reusing the finished tasks
 /schedule DAG [CRON] - show or set DAG's cron schedule, e.g. /schedule weather 0 8 * * *
 /unschedule DAG - clear DAG's schedule"""
 
@@ -90,8 +99,12 @@ class TelegramBot:
         self.api_url = api_url.rstrip("/")
         self.poll_timeout = poll_timeout
         self.bot = Bot(token, base_url=f"{self.api_url}/bot")
+        self.bot_id = token.split(":", 1)[0]
         self.offset: int | None = None
         self.username: str | None = None
+        self._known: dict[str, int] = {}  # usernames recorded since start -> chat id
+        # Runs started by a command whose reply is not out yet: their end is told after it.
+        self._unreplied: dict[str, asyncio.Event] = {}
         self._requested: dict[str, int] = {}  # run id -> chat that started it
         self._task: asyncio.Task[None] | None = None
         self._initialized = False
@@ -99,19 +112,31 @@ class TelegramBot:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
+    @property
+    def _offset_key(self) -> str:
+        return f"telegram.offset.{self.bot_id}"
+
     async def initialize(self) -> None:
-        """Meet the API (``getMe``) and listen for the ends of runs; idempotent."""
+        """Meet the API (``getMe``), take up the stored offset and listen for the ends of runs;
+        idempotent."""
         if not self._initialized:
             await self.bot.initialize()
             self.username = self.bot.username
+            if self.offset is None:
+                stored = await self.service.store.settings.get(self._offset_key)
+                self.offset = stored if isinstance(stored, int) else None
             self._initialized = True
         if not self._listening:
             self.service.add_listener(self._run_finished)
             self._listening = True
 
     async def start(self) -> None:
-        """Initialize and start the long-polling loop (the service calls this)."""
-        await self.initialize()
+        """Start the long-polling loop (the service calls this). It meets the API first, and
+        keeps trying with back-off while the API cannot be reached: a Telegram outage must not
+        keep the server from starting."""
+        if not self._listening:
+            self.service.add_listener(self._run_finished)
+            self._listening = True
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._loop(), name="fbrt bot")
 
@@ -148,17 +173,43 @@ class TelegramBot:
         )
         for update in updates:
             self.offset = update.update_id + 1  # confirmed by the next getUpdates
-            await self._handle_update(update)
+            try:
+                await self._handle_update(update)
+            finally:
+                # Kept before the next update: a crash answers no command twice.
+                await self.service.store.settings.set(self._offset_key, self.offset)
         return len(updates)
+
+    async def _remember(self, update: Update) -> None:
+        """Record who wrote to the bot in a private chat (username -> chat id)."""
+        message = update.message
+        if message is None or message.chat.type != "private":
+            return
+        user = message.from_user
+        if user is None or not user.username:
+            return
+        name = user.username.lower()
+        if self._known.get(name) == message.chat.id:
+            return
+        await self.service.store.chats.remember(self.bot_id, name, message.chat.id, user.first_name)
+        self._known[name] = message.chat.id
 
     async def _handle_update(self, update: Update) -> None:
         message = update.message
-        if message is None or not message.text:
+        if message is None:
+            return
+        await self._remember(update)
+        if not message.text:
             return
         chat_id = message.chat.id
-        reply = await self.handle(chat_id, message.text)
-        if reply is not None:
-            await self._send(chat_id, reply)
+        try:
+            reply = await self.handle(chat_id, message.text)
+            if reply is not None:
+                await self._send(chat_id, reply)
+        finally:
+            for replied in self._unreplied.values():
+                replied.set()
+            self._unreplied.clear()
 
     async def handle(self, chat_id: int, text: str) -> str | None:
         """The reply to ``text`` from ``chat_id`` (None: not a command, nothing to say)."""
@@ -230,6 +281,7 @@ class TelegramBot:
             dag_id, params, trigger=f"telegram:{chat_id}", parameters=parameters or None
         )
         self._requested[run_id] = chat_id
+        self._unreplied[run_id] = asyncio.Event()
         given = (
             " with " + ", ".join(f"{k}={v}" for k, v in parameters.items()) if parameters else ""
         )
@@ -267,6 +319,38 @@ class TelegramBot:
         if len(found) > 1:
             raise CommandError(f"{len(found)} runs start with {prefix!r}; give more of the id.")
         return found.pop()
+
+    async def _cancel(self, chat_id: int, args: str) -> str:
+        if not args:
+            raise CommandError("Usage: /cancel RUN (an id prefix will do)")
+        run_id = await self._find_run(args.split()[0])
+        if await self.service.cancel(run_id, reason=f"cancelled from Telegram chat {chat_id}"):
+            return f"Cancelled run {run_id[:8]}."
+        return f"Run {run_id[:8]} is not running."
+
+    async def _again(self, chat_id: int, args: str, *, resume: bool) -> str:
+        word = "resume" if resume else "rerun"
+        if not args:
+            raise CommandError(f"Usage: /{word} RUN (an id prefix will do)")
+        run_id = await self._find_run(args.split()[0])
+        if resume:
+            new_id = await self.service.resume(run_id)
+        else:
+            new_id = await self.service.rerun_failed(run_id)
+        self._requested[new_id] = chat_id
+        self._unreplied[new_id] = asyncio.Event()
+        handle = self.service.run_handle(new_id)
+        reused = len(handle.reuse) if handle is not None else 0
+        return (
+            f"Started run {new_id[:8]} ({word} of {run_id[:8]}, {reused} finished tasks "
+            "reused). I will tell you when it ends."
+        )
+
+    async def _rerun(self, chat_id: int, args: str) -> str:
+        return await self._again(chat_id, args, resume=False)
+
+    async def _resume(self, chat_id: int, args: str) -> str:
+        return await self._again(chat_id, args, resume=True)
 
     async def _schedule(self, chat_id: int, args: str) -> str:
         dag_id, _, cron = args.partition(" ")
@@ -310,6 +394,9 @@ class TelegramBot:
             text += f": {event.error}"
         if event.trigger:
             text += f"\n(started by {event.trigger})"
+        replied = self._unreplied.get(event.run_id)
+        if replied is not None:
+            await replied.wait()
         for chat_id in sorted(chats):
             await self._send(chat_id, text)
 
@@ -334,6 +421,9 @@ _COMMANDS = {
     "list": TelegramBot._list,
     "run": TelegramBot._run,
     "status": TelegramBot._status,
+    "cancel": TelegramBot._cancel,
+    "rerun": TelegramBot._rerun,
+    "resume": TelegramBot._resume,
     "schedule": TelegramBot._schedule,
     "unschedule": TelegramBot._unschedule,
 }

@@ -11,7 +11,8 @@ each task's); :func:`validate_pipeline` raises them as one :class:`PipelineError
   upstream of this one (a dependency, or a dependency's dependency, and so on): only those are
   sure to have finished;
 * with a registry: the operation exists, params exist, required params are given, independent
-  params have the right type, and a template is not fed to a param that does not take strings;
+  params have the right type (a secret reference ``{"$secret": NAME}`` counts as text), and a
+  template is not fed to a param that does not take strings;
 * the merged retry settings are consistent (``max_delay`` not below ``retry_delay``);
 * the graph extras: declared ``parameters`` have known types and fitting defaults, and
   ``params.NAME`` names one of them; ``when`` parses (:mod:`.conditions`) and reads only
@@ -49,6 +50,7 @@ from .references import (
     parse_reference,
 )
 from .retry import RetryPolicy
+from .secrets import secret_name
 
 __all__ = ["check_pipeline", "validate_pipeline"]
 
@@ -315,7 +317,20 @@ class _Checker:
                 )
         for name, value in task.independent_params.items():
             param = declared.get(name)
-            if param is not None and not param.type.accepts(value):
+            if param is None:
+                continue
+            if secret_name(value) is not None:  # {"$secret": NAME}: text, known when it runs
+                if not param.type.accepts(""):
+                    problems.append(
+                        Problem(
+                            task.id,
+                            f"independent_params.{name}",
+                            f"a secret is text, but parameter {name!r} of operation "
+                            f"{spec.name!r} expects {param.type}",
+                        )
+                    )
+                continue
+            if not param.type.accepts(value):
                 problems.append(
                     Problem(task.id, f"independent_params.{name}", param.type.mismatch(value))
                 )

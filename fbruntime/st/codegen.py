@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import fbruntime.iec as iec
+from fbruntime.core.watchdog import CHECK_EVERY
 from fbruntime.iec.aggregates import ArrayType, StructType
 from fbruntime.iec.base import IecType
 from fbruntime.iec.elementary import ElementaryType, find_elementary
 
 from . import nodes as n
 from .errors import STError
+from .limits import MAX_EXPRESSION_DEPTH
 from .scope import CallableInterface, STScope, find_ci, find_qualified
 from .types import (
     BOOL,
@@ -142,6 +144,8 @@ class Emitter:
         self.cur_line = 0
         self.counter = 0
         self.loop_depth = 0
+        self.depth = 0  # of the expression being compiled, bounded by MAX_EXPRESSION_DEPTH
+        self.watchdog = False  # the body stamped its start: its loops check the budget
         self.post: list[str] = []  # statements to run after the current statement
         self.return_code = "return"
 
@@ -200,6 +204,8 @@ class Emitter:
             for value, repeat in e.items:
                 v = self.convert(self.init_value(value, t.element), t.element, value)
                 count = 1 if repeat is None else self.const_int(repeat)
+                if len(items) + count > t.length:
+                    raise self.fail(f"{len(items) + count:,} initial values for {t.name}", e)
                 items.extend([v] * count)
             if len(items) > t.length:
                 raise self.fail(f"{len(items)} initial values for {t.name}", e)
@@ -253,7 +259,7 @@ class Emitter:
         elif isinstance(s, n.While):
             c = self.condition(s.cond)
             self.emit(f"while {c}:", s)
-            self.loop_body(s.body)
+            self.loop_body(s.body, s)
         elif isinstance(s, n.Repeat):
             first = self.tmp("r")
             self.emit(f"{first} = True", s)
@@ -262,7 +268,7 @@ class Emitter:
             self.indent += 1
             self.emit(f"{first} = False", s)
             self.indent -= 1
-            self.loop_body(s.body)
+            self.loop_body(s.body, s)
         elif isinstance(s, n.Exit | n.Continue):
             if self.loop_depth == 0:
                 word = "EXIT" if isinstance(s, n.Exit) else "CONTINUE"
@@ -277,8 +283,20 @@ class Emitter:
                 self.emit(text, s)
             self.post.clear()
 
-    def loop_body(self, body: list[n.Stmt]) -> None:
+    def start_watchdog(self, stmts: list[n.Stmt]) -> None:
+        """At the top of a body with loops: stamp its start (see fbruntime.core.watchdog)."""
+        if _has_loop(stmts):
+            self.watchdog = True
+            self.emit("w__t = h__now()")
+            self.emit(f"w__n = {CHECK_EVERY}")
+
+    def loop_body(self, body: list[n.Stmt], loop: n.Stmt) -> None:
         self.indent += 1
+        if self.watchdog:
+            # a local countdown, and the clock every CHECK_EVERY iterations; first in the
+            # body so that CONTINUE cannot skip it
+            self.emit("w__n -= 1", loop)
+            self.emit("if not w__n: w__n = h__wd(w__t)", loop)
         self.loop_depth += 1
         self.block(body)
         self.loop_depth -= 1
@@ -362,7 +380,7 @@ class Emitter:
             else:
                 rng = f"{self.m.bind(_for_range, 'h')}({start.code}, {stop.code}, {step.code})"
         self.emit(f"for {target.code} in {rng}:", s)
-        self.loop_body(s.body)
+        self.loop_body(s.body, s)
 
     def assign(self, s: n.Assign) -> None:
         value = self.expr(s.value)
@@ -470,6 +488,21 @@ class Emitter:
     # --- expressions -------------------------------------------------------------------------
 
     def expr(self, e: n.Expr) -> Val:
+        # Long operator chains (``1 + 1 + ... + 1``) are parsed without recursion but nest in
+        # the tree; bounding the depth here keeps this recursion and the Python it writes small.
+        self.depth += 1
+        try:
+            if self.depth > MAX_EXPRESSION_DEPTH:
+                raise self.fail(
+                    f"expression too large: more than {MAX_EXPRESSION_DEPTH} operators or calls deep "
+                    "(split it with temporary variables)",
+                    e,
+                )
+            return self._expr(e)
+        finally:
+            self.depth -= 1
+
+    def _expr(self, e: n.Expr) -> Val:
         if isinstance(e, n.Name):
             return self.name(e)
         if isinstance(e, n.Literal):
@@ -620,6 +653,23 @@ class Emitter:
 _PART_BITS = {"X": 1, "B": 8, "W": 16, "D": 32, "L": 64}
 _PART_NAMES = {"X": "bit", "B": "byte", "W": "word", "D": "double word", "L": "long word"}
 _PART_TYPES = {"B": "BYTE", "W": "WORD", "D": "DWORD", "L": "LWORD"}
+
+
+def _has_loop(stmts: list[n.Stmt]) -> bool:
+    for s in stmts:
+        if isinstance(s, n.For | n.While | n.Repeat):
+            return True
+        if isinstance(s, n.If):
+            bodies = [body for _, body in s.branches]
+        elif isinstance(s, n.Case):
+            bodies = [c.body for c in s.clauses]
+        else:
+            continue
+        if s.orelse is not None:
+            bodies.append(s.orelse)
+        if any(_has_loop(body) for body in bodies):
+            return True
+    return False
 
 
 def _parse_int(text: str) -> int:

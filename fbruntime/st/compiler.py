@@ -16,10 +16,12 @@ from types import TracebackType
 from typing import Any
 
 import fbruntime.iec as iec
+from fbruntime.core import watchdog
+from fbruntime.core.watchdog import WatchdogExpired
 
 from . import nodes as n
 from .codegen import Emitter, Module, Sym, attr_code, resolve_type
-from .errors import STError, STFault, STRuntimeError
+from .errors import STError, STFault, STRuntimeError, WatchdogTrip
 from .parser import Parser
 from .runtime import HELPERS
 from .scope import CompiledFunction, STScope
@@ -38,13 +40,14 @@ def _symbols(scope: STScope) -> dict[str, Sym]:
 class _Reporter:
     """Turns an exception escaping generated code into an STRuntimeError with the ST line."""
 
-    def __init__(self, module: Module, filename: str) -> None:
+    def __init__(self, module: Module, filename: str, unit: str) -> None:
         self.filename = filename
+        self.unit = unit
         self.st_lines = module.st_lines
         self.st_algos = module.st_algos
         self.origin = module.origin
 
-    def __call__(self, exc: BaseException) -> STRuntimeError:
+    def __call__(self, exc: BaseException) -> Exception:
         line = 0
         algo = ""
         tb: TracebackType | None = exc.__traceback__
@@ -55,6 +58,11 @@ class _Reporter:
                     line = self.st_lines[index]
                     algo = self.st_algos[index]
             tb = tb.tb_next
+        if isinstance(exc, WatchdogTrip):
+            return WatchdogExpired(
+                f"{self.origin or '<st>'}: watchdog: ran over {watchdog.budget_ms()} ms "
+                f"in {self.unit} {algo}, line {line}"
+            )
         if isinstance(exc, STFault):
             message = str(exc)
         elif isinstance(exc, ZeroDivisionError):
@@ -69,14 +77,28 @@ class _Reporter:
         return err
 
 
-def _finish(module: Module, label: str) -> dict[str, Any]:
+def _finish(module: Module, label: str, unit: str = "algorithm") -> dict[str, Any]:
     filename = f"<st {label} #{next(_serial)}>"
     source = "\n".join(module.lines) + "\n"
-    code = compile(source, filename, "exec")
+    try:
+        code = compile(source, filename, "exec")
+    except (SyntaxError, RecursionError, MemoryError) as exc:
+        # The limits in .limits keep generated code inside Python's own; should a construct
+        # still exceed them, the user sees the ST place, not Python's.
+        index = (getattr(exc, "lineno", None) or 1) - 1
+        inside = 0 <= index < len(module.st_lines)
+        raise STError(
+            f"too complex for the compiler ({type(exc).__name__}: {exc}); "
+            "split it with temporary variables",
+            origin=module.origin,
+            line=module.st_lines[index] if inside else 0,
+            algorithm=module.st_algos[index] if inside else "",
+        ) from None
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace: dict[str, Any] = {**HELPERS, **module.namespace}
-    namespace["h__st"] = STRuntimeError
-    namespace["h__report"] = _Reporter(module, filename)
+    # faults that already name their place pass through the wrappers of calling algorithms
+    namespace["h__st"] = (STRuntimeError, WatchdogExpired)
+    namespace["h__report"] = _Reporter(module, filename, unit)
     namespace["__builtins__"] = __builtins__
     exec(code, namespace)
     return namespace
@@ -128,6 +150,7 @@ def compile_algorithms(
 
         def run(em: Emitter = em, body: n.Body = body) -> None:
             em.declare_locals(body.decls)
+            em.start_watchdog(body.statements)
             em.block(body.statements)
 
         _guarded(em, run)
@@ -226,13 +249,14 @@ def compile_function(
 
     def run() -> None:
         em.declare_locals(locals_)
+        em.start_watchdog(unit.statements)
         em.block(unit.statements)
 
     _guarded(em, run, tail)
     for name in [*inputs, *outputs, *inouts]:
         if keyword.iskeyword("v_" + name):  # pragma: no cover - v_ prefix prevents this
             raise STError(f"bad parameter name {name}", origin=origin)
-    namespace = _finish(module, origin or unit.name)
+    namespace = _finish(module, origin or unit.name, "function")
     return CompiledFunction(
         name=unit.name,
         return_type=ret_type,

@@ -52,3 +52,8 @@ class STRuntimeError(Exception):
 
 class STFault(Exception):
     """Raised by runtime helpers; the algorithm wrapper turns it into an STRuntimeError with a line."""
+
+
+class WatchdogTrip(STFault):
+    """Raised by a loop's watchdog check; the algorithm wrapper turns it into the engine's
+    ``WatchdogExpired`` naming the file, the algorithm and the loop's ST line."""

@@ -100,7 +100,9 @@ def binary(em: Emitter, e: n.Binary) -> Val:
 
 
 def _pow(x: Any, y: Any) -> Any:
-    return float(x) ** y
+    from .runtime import expt
+
+    return expt(x, y)
 
 
 _ARITH: dict[str, Any] = {

@@ -10,13 +10,24 @@ from __future__ import annotations
 from . import nodes as n
 from .errors import STError
 from .lexer import Token, tokenize
+from .limits import MAX_NESTING
 
 _SECTIONS = frozenset({"VAR", "VAR_TEMP", "VAR_INPUT", "VAR_OUTPUT", "VAR_IN_OUT"})
-_BINARY_LEVELS: tuple[tuple[frozenset[str], ...], ...] = ()
-_COMPARE = frozenset({"<", ">", "<=", ">="})
-_EQUALITY = frozenset({"=", "<>"})
-_ADD = frozenset({"+", "-"})
-_MUL = frozenset({"*", "/", "MOD"})
+# (token kind, text) -> binding level, loosest first: OR, XOR, AND/&, = <>, < > <= >=, + -,
+# * / MOD, **.
+_LEVEL_OF: dict[tuple[str, str], int] = {
+    ("kw", "OR"): 0,
+    ("kw", "XOR"): 1,
+    ("kw", "AND"): 2,
+    ("op", "&"): 2,
+    **{("op", op): 3 for op in ("=", "<>")},
+    **{("op", op): 4 for op in ("<", ">", "<=", ">=")},
+    **{("op", op): 5 for op in ("+", "-")},
+    ("op", "*"): 6,
+    ("op", "/"): 6,
+    ("kw", "MOD"): 6,
+    ("op", "**"): 7,
+}
 _STMT_END = frozenset(
     {"END_IF", "ELSIF", "ELSE", "END_CASE", "END_FOR", "END_WHILE", "UNTIL", "END_REPEAT"}
 )
@@ -29,6 +40,7 @@ class Parser:
         self.algorithm = algorithm
         self.tokens = tokenize(text, origin=origin, line_offset=line_offset, algorithm=algorithm)
         self.pos = 0
+        self.depth = 0  # nesting of statements and sub-expressions, bounded by MAX_NESTING
 
     # --- token helpers ---------------------------------------------------------------------
 
@@ -217,6 +229,13 @@ class Parser:
     # --- statements ------------------------------------------------------------------------
 
     def parse_statements(self) -> list[n.Stmt]:
+        self._enter(self.tok)
+        try:
+            return self._statements()
+        finally:
+            self.depth -= 1
+
+    def _statements(self) -> list[n.Stmt]:
         out: list[n.Stmt] = []
         while True:
             t = self.tok
@@ -343,6 +362,13 @@ class Parser:
 
     def parse_case_body(self) -> list[n.Stmt]:
         """Statements up to the next label (``expr [, expr] :``), ELSE or END_CASE."""
+        self._enter(self.tok)
+        try:
+            return self._case_body()
+        finally:
+            self.depth -= 1
+
+    def _case_body(self) -> list[n.Stmt]:
         out: list[n.Stmt] = []
         while True:
             t = self.tok
@@ -408,66 +434,44 @@ class Parser:
     # --- expressions -----------------------------------------------------------------------
 
     def parse_expr(self) -> n.Expr:
-        left = self.parse_xor()
-        while self.at_kw("OR"):
-            t = self.advance()
-            left = n.Binary(t.line, t.col, "OR", left, self.parse_xor())
-        return left
+        """An expression, by precedence climbing: one Python frame per nesting level, not one
+        per precedence level, so the nesting limit below is what bounds the recursion."""
+        self._enter(self.tok)
+        try:
+            return self._binary(0)
+        finally:
+            self.depth -= 1
 
-    def parse_xor(self) -> n.Expr:
-        left = self.parse_and()
-        while self.at_kw("XOR"):
-            t = self.advance()
-            left = n.Binary(t.line, t.col, "XOR", left, self.parse_and())
-        return left
-
-    def parse_and(self) -> n.Expr:
-        left = self.parse_equality()
-        while self.at_kw("AND") or self.at_op("&"):
-            t = self.advance()
-            left = n.Binary(t.line, t.col, "AND", left, self.parse_equality())
-        return left
-
-    def parse_equality(self) -> n.Expr:
-        left = self.parse_compare()
-        while self.tok.kind == "op" and self.tok.value in _EQUALITY:
-            t = self.advance()
-            left = n.Binary(t.line, t.col, t.value, left, self.parse_compare())
-        return left
-
-    def parse_compare(self) -> n.Expr:
-        left = self.parse_add()
-        while self.tok.kind == "op" and self.tok.value in _COMPARE:
-            t = self.advance()
-            left = n.Binary(t.line, t.col, t.value, left, self.parse_add())
-        return left
-
-    def parse_add(self) -> n.Expr:
-        left = self.parse_mul()
-        while self.tok.kind == "op" and self.tok.value in _ADD:
-            t = self.advance()
-            left = n.Binary(t.line, t.col, t.value, left, self.parse_mul())
-        return left
-
-    def parse_mul(self) -> n.Expr:
-        left = self.parse_power()
-        while (self.tok.kind == "op" and self.tok.value in ("*", "/")) or self.at_kw("MOD"):
-            t = self.advance()
-            left = n.Binary(t.line, t.col, t.value, left, self.parse_power())
-        return left
-
-    def parse_power(self) -> n.Expr:
+    def _binary(self, min_level: int) -> n.Expr:
         left = self.parse_unary()
-        while self.at_op("**"):
-            t = self.advance()
-            left = n.Binary(t.line, t.col, "**", left, self.parse_unary())
-        return left
+        while True:
+            t = self.tok
+            level = _LEVEL_OF.get((t.kind, t.value), -1)
+            if level < min_level:
+                return left
+            self.advance()
+            op = "AND" if t.value == "&" else t.value
+            # every binary operator of ST is left-associative: the right operand binds tighter
+            left = n.Binary(t.line, t.col, op, left, self._binary(level + 1))
+
+    def _enter(self, tok: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.error(
+                f"statements and expressions nested too deeply: more than {MAX_NESTING} levels "
+                "(split the code with temporary variables)",
+                tok,
+            )
 
     def parse_unary(self) -> n.Expr:
         t = self.tok
         if self.at_op("-", "+") or self.at_kw("NOT"):
             self.advance()
-            operand = self.parse_unary()
+            self._enter(t)
+            try:
+                operand = self.parse_unary()
+            finally:
+                self.depth -= 1
             op = t.value
             if op == "-" and isinstance(operand, n.Literal) and operand.kind in ("int", "real"):
                 return n.Literal(t.line, t.col, operand.kind, "-" + operand.text)

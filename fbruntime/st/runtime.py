@@ -9,11 +9,14 @@ wrapper adds the algorithm name and ST line.
 from __future__ import annotations
 
 import math
+import time
 from typing import Any, NoReturn
 
+from fbruntime.core import watchdog
+from fbruntime.iec.limits import MAX_STRING_LENGTH
 from fbruntime.iec.numeric import to_real32
 
-from .errors import STFault
+from .errors import STFault, WatchdogTrip
 
 __all__ = ["HELPERS"]
 
@@ -45,6 +48,13 @@ def div_real(a: float, b: float) -> float:
 
 def index_fault(index: int, lower: int, upper: int) -> NoReturn:
     raise STFault(f"array index {index} is out of bounds [{lower}..{upper}]")
+
+
+def watchdog_check(started: float) -> int:
+    """Called by compiled loops every ``CHECK_EVERY`` iterations; returns the next count."""
+    if watchdog.expired(started):
+        raise WatchdogTrip("watchdog")
+    return watchdog.CHECK_EVERY
 
 
 def sqrt(x: float) -> float:
@@ -89,13 +99,15 @@ def safe_trig(fn: Any) -> Any:
 
 
 def expt(a: float, b: float) -> float:
+    """``**`` and EXPT: computed in double precision, as FORTE's ``pow`` (never as Python's exact
+    integer power, which makes ``10 ** 10_000_000`` a multi-second, megabyte-sized stall)."""
     try:
-        r = a**b
+        r = float(a) ** b
     except ZeroDivisionError:
         return math.inf
     except OverflowError:
-        return math.inf
-    return math.nan if isinstance(r, complex) else float(r)
+        return math.inf if a > 0 or b % 2 == 0 else -math.inf
+    return math.nan if isinstance(r, complex) else r
 
 
 def trunc(x: float) -> int:
@@ -150,7 +162,7 @@ def s_mid(s: str, n: int, p: int) -> str:
 def s_insert(s1: str, s2: str, p: int) -> str:
     if p < 0 or p > len(s1):
         raise STFault(f"INSERT position {p} is outside 0..{len(s1)}")
-    return s1[:p] + s2 + s1[p:]
+    return (s1[:p] + s2 + s1[p:])[:MAX_STRING_LENGTH]
 
 
 def s_delete(s: str, n: int, p: int) -> str:
@@ -162,7 +174,7 @@ def s_delete(s: str, n: int, p: int) -> str:
 def s_replace(s1: str, s2: str, n: int, p: int) -> str:
     if p < 1:
         raise STFault(f"REPLACE position {p} is below 1")
-    return s1[: p - 1] + s2 + s1[p - 1 + max(n, 0) :]
+    return (s1[: p - 1] + s2 + s1[p - 1 + max(n, 0) :])[:MAX_STRING_LENGTH]
 
 
 def s_find(s1: str, s2: str) -> int:
@@ -226,4 +238,6 @@ HELPERS: dict[str, Any] = {
     "h__replace": s_replace,
     "h__find": s_find,
     "h__fault": STFault,
+    "h__now": time.perf_counter,
+    "h__wd": watchdog_check,
 }

@@ -17,6 +17,7 @@ import fbruntime.iec as iec
 from fbruntime.iec.aggregates import ArrayType
 from fbruntime.iec.base import IecType
 from fbruntime.iec.elementary import ElementaryType, find_elementary
+from fbruntime.iec.limits import MAX_STRING_LENGTH
 
 from . import nodes as n
 from .operators import binary, time_arith
@@ -215,7 +216,8 @@ def _strings(kind: str) -> Handler:
             for v in args:
                 if _kind(v.type) not in ("string", "char"):
                     raise em.fail(f"CONCAT needs STRINGs, not {v.type.name}", c)
-            return Val("(" + " + ".join(codes) + ")", st, fresh=True)
+            # FORTE's STRING stops at 65,534 characters; so does a CONCAT here
+            return Val("(" + " + ".join(codes) + f")[:{MAX_STRING_LENGTH}]", st, fresh=True)
         return Val(f"h__{kind.lower()}({', '.join(codes)})", st)
 
     return handler

@@ -7,11 +7,13 @@ Alembic migrations ship in ``migrations/`` and run from :meth:`Database.migrate`
 
 Modules: ``models`` (tables), ``db`` (engine, URL, migrations), ``writer`` (the single batching
 writer), one repository module per table group (``typelib``, ``applications``, ``deployments``,
-``runs``, ``schedules``, ``settings``), ``journal`` (the deployment journal's own connection, for
-commits a reply waits on), and ``store`` (the facade holding them all).
+``runs`` with ``run_records`` and ``run_writes``, ``schedules``, ``settings``, ``chats``),
+``journal`` (the deployment journal's own connection, for commits a reply waits on), and ``store``
+(the facade holding them all).
 """
 
 from fbruntime.store.applications import Application, ApplicationRepository
+from fbruntime.store.chats import ChatRepository, KnownChat
 from fbruntime.store.db import Database, default_url, resolve_url
 from fbruntime.store.deployments import (
     DEVICE,
@@ -23,12 +25,21 @@ from fbruntime.store.errors import (
     Conflict,
     NotFound,
     StoreError,
+    StoreUnavailable,
     StoreWriteError,
     WriteFailure,
     WriterClosed,
 )
 from fbruntime.store.repository import UNSET
-from fbruntime.store.runs import INTERRUPTED, LogLine, Run, RunDetail, RunRepository, TaskRun
+from fbruntime.store.runs import (
+    INTERRUPTED,
+    Attempt,
+    LogLine,
+    Run,
+    RunDetail,
+    RunRepository,
+    TaskRun,
+)
 from fbruntime.store.schedules import Schedule, ScheduleRepository
 from fbruntime.store.settings import SettingsRepository
 from fbruntime.store.store import Store
@@ -41,10 +52,13 @@ __all__ = [
     "UNSET",
     "Application",
     "ApplicationRepository",
+    "Attempt",
+    "ChatRepository",
     "Conflict",
     "Database",
     "DeploymentRepository",
     "JournalEntry",
+    "KnownChat",
     "LogLine",
     "NotFound",
     "ResourceDeployment",
@@ -56,6 +70,7 @@ __all__ = [
     "SettingsRepository",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "StoreWriteError",
     "StoredType",
     "TaskRun",

@@ -100,6 +100,13 @@ class Database:
     def __repr__(self) -> str:
         return f"Database({self.url.render_as_string(hide_password=True)!r})"
 
+    @property
+    def where(self) -> str:
+        """The file (SQLite) or the URL without its password, for messages."""
+        if self.is_sqlite and self.url.database not in (None, "", ":memory:"):
+            return str(self.url.database)
+        return self.url.render_as_string(hide_password=True)
+
     async def migrate(self, revision: str = "head") -> None:
         """Bring the schema up to ``revision`` (Alembic ``upgrade``); safe to call on every start."""
         async with self.engine.begin() as connection:

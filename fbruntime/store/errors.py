@@ -40,3 +40,8 @@ class StoreWriteError(StoreError):
 
 class WriterClosed(StoreError, RuntimeError):
     """A write was submitted after the writer shut down."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be opened: the data directory is a file or unreadable, the file is
+    not a database, the server refuses. The message names the place and the reason."""

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -204,6 +205,39 @@ class TaskLogRow(Base):
     ts: Mapped[datetime]
     level: Mapped[str] = mapped_column(String(16))
     message: Mapped[str] = mapped_column(Text)
+
+
+class AttemptRow(Base):
+    """One attempt of one task: how it ended, its error and traceback, and how long it took."""
+
+    __tablename__ = "task_attempts"
+    __table_args__ = (Index("ix_task_attempts_run_id_task_id", "run_id", "task_id", "attempt"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    run_id: Mapped[str] = mapped_column(String(64), ForeignKey("runs.id", ondelete="CASCADE"))
+    task_id: Mapped[str] = mapped_column(String(255))
+    attempt: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    error_kind: Mapped[str | None] = mapped_column(String(255))
+    traceback: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime]
+    duration_ms: Mapped[float] = mapped_column(Float)
+
+
+class TelegramChatRow(Base):
+    """Someone who has talked to a bot: their @username (lower case) and their private chat."""
+
+    __tablename__ = "telegram_chats"
+
+    bot_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    first_name: Mapped[str | None] = mapped_column(String(255))
+    updated_at: Mapped[datetime]
 
 
 class ScheduleRow(Base):

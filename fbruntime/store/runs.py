@@ -1,363 +1,92 @@
-"""Pipeline runs: each run, the state of each of its tasks, and its log lines.
+"""Pipeline runs: each run, the state of each of its tasks, its attempts and its log lines.
 
 The pipeline executor reports progress with the ``*_nowait`` methods, which never wait for the
 disk; the timestamps are taken when the call is made, not when the row is written. After a crash,
 :meth:`RunRepository.mark_interrupted` (called once at startup, before new runs start) turns every
 run still pending or running into ``interrupted``, along with its unfinished tasks, and keeps
-everything recorded so far.
+everything recorded so far. :meth:`RunRepository.delete_ended_before` is the retention setting's
+clean-up. The write operations are in :mod:`fbruntime.store.run_writes`, the records given back
+in :mod:`fbruntime.store.run_records`.
 """
 
 from __future__ import annotations
 
 import builtins
-import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fbruntime.store.errors import Conflict, NotFound
-from fbruntime.store.models import JsonValue, RunRow, TaskLogRow, TaskRunRow
-from fbruntime.store.repository import UNSET, Repository, Unset, assign_given
-
-PENDING = "pending"
-RUNNING = "running"
-INTERRUPTED = "interrupted"
-UNFINISHED = (PENDING, RUNNING)
-"""Statuses that mean "not over yet"; the pipeline executor may use any others for the end."""
-
-
-@dataclass(frozen=True)
-class Run:
-    id: str
-    pipeline: str
-    status: str
-    trigger: str | None
-    params: dict[str, Any]
-    error: str | None
-    archive_path: str | None
-    interrupted: bool
-    created_at: datetime
-    started_at: datetime | None
-    ended_at: datetime | None
-    parameters: dict[str, Any] = field(default_factory=dict)
-    result: JsonValue = None
-    parent_run_id: str | None = None
-    parent_task_id: str | None = None
-
-
-@dataclass(frozen=True)
-class TaskRun:
-    run_id: str
-    task_id: str
-    status: str
-    attempt: int
-    error: str | None
-    output: JsonValue
-    started_at: datetime | None
-    ended_at: datetime | None
-    updated_at: datetime
-    detail: JsonValue = None
-
-
-@dataclass(frozen=True)
-class LogLine:
-    id: int
-    run_id: str
-    task_id: str | None
-    ts: datetime
-    level: str
-    message: str
-
-
-@dataclass(frozen=True)
-class RunDetail:
-    run: Run
-    tasks: list[TaskRun]
-    logs: list[LogLine]
-
-
-def _run(row: RunRow) -> Run:
-    return Run(
-        row.id,
-        row.pipeline,
-        row.status,
-        row.trigger,
-        dict(row.params),
-        row.error,
-        row.archive_path,
-        row.interrupted,
-        row.created_at,
-        row.started_at,
-        row.ended_at,
-        dict(row.parameters or {}),
-        row.result,
-        row.parent_run_id,
-        row.parent_task_id,
-    )
-
-
-def _task(row: TaskRunRow) -> TaskRun:
-    return TaskRun(
-        row.run_id,
-        row.task_id,
-        row.status,
-        row.attempt,
-        row.error,
-        row.output,
-        row.started_at,
-        row.ended_at,
-        row.updated_at,
-        row.detail,
-    )
-
-
-def _child_order(run: Run) -> tuple[datetime, str, int, str]:
-    task = run.parent_task_id or ""
-    base, bracket, rest = task.partition("[")
-    index = int(rest.rstrip("]")) if bracket and rest.rstrip("]").isdigit() else -1
-    return (run.created_at, base, index, run.id)
-
-
-def _line(row: TaskLogRow) -> LogLine:
-    return LogLine(row.id, row.run_id, row.task_id, row.ts, row.level, row.message)
-
-
-async def _run_row(session: AsyncSession, run_id: str) -> RunRow:
-    row = await session.get(RunRow, run_id)
-    if row is None:
-        raise NotFound(f"run {run_id!r} does not exist")
-    return row
-
-
-@dataclass(frozen=True)
-class _CreateRun:
-    run_id: str
-    pipeline: str
-    status: str
-    trigger: str | None
-    params: dict[str, Any]
-    archive_path: str | None
-    tasks: tuple[str, ...]
-    at: datetime
-    started_at: datetime | None
-    parameters: dict[str, Any] | None = None
-    parent_run_id: str | None = None
-    parent_task_id: str | None = None
-
-    async def __call__(self, session: AsyncSession) -> Run:
-        if await session.get(RunRow, self.run_id) is not None:
-            raise Conflict(f"run {self.run_id!r} already exists")
-        row = RunRow(
-            id=self.run_id,
-            pipeline=self.pipeline,
-            status=self.status,
-            trigger=self.trigger,
-            params=self.params,
-            error=None,
-            archive_path=self.archive_path,
-            interrupted=False,
-            created_at=self.at,
-            started_at=self.started_at,
-            ended_at=None,
-            parameters=self.parameters,
-            parent_run_id=self.parent_run_id,
-            parent_task_id=self.parent_task_id,
-        )
-        session.add(row)
-        for task_id in self.tasks:
-            session.add(
-                TaskRunRow(
-                    run_id=self.run_id,
-                    task_id=task_id,
-                    status=PENDING,
-                    attempt=0,
-                    error=None,
-                    output=None,
-                    updated_at=self.at,
-                )
-            )
-        await session.flush()
-        return _run(row)
-
-
-@dataclass(frozen=True)
-class _UpdateRun:
-    run_id: str
-    status: str | Unset
-    error: str | Unset | None
-    archive_path: str | Unset | None
-    started_at: datetime | Unset | None
-    ended_at: datetime | Unset | None
-    result: JsonValue | Unset = UNSET
-
-    async def __call__(self, session: AsyncSession) -> Run:
-        row = await _run_row(session, self.run_id)
-        assign_given(
-            row,
-            status=self.status,
-            error=self.error,
-            archive_path=self.archive_path,
-            started_at=self.started_at,
-            ended_at=self.ended_at,
-            result=self.result,
-        )
-        await session.flush()
-        return _run(row)
-
-
-@dataclass(frozen=True)
-class _SetTask:
-    run_id: str
-    task_id: str
-    status: str
-    attempt: int | Unset
-    error: str | Unset | None
-    output: JsonValue | Unset
-    started_at: datetime | Unset | None
-    ended_at: datetime | Unset | None
-    at: datetime
-
-    async def __call__(self, session: AsyncSession) -> TaskRun:
-        row = await session.get(TaskRunRow, (self.run_id, self.task_id))
-        if row is None:
-            await _run_row(session, self.run_id)  # a clear error rather than a foreign-key one
-            row = TaskRunRow(run_id=self.run_id, task_id=self.task_id, attempt=0)
-            session.add(row)
-        row.status = self.status
-        assign_given(
-            row,
-            attempt=self.attempt,
-            error=self.error,
-            output=self.output,
-            started_at=self.started_at,
-            ended_at=self.ended_at,
-        )
-        row.updated_at = self.at
-        await session.flush()
-        return _task(row)
-
-
-@dataclass(frozen=True)
-class _Log:
-    run_id: str
-    task_id: str | None
-    level: str
-    message: str
-    ts: datetime
-
-    async def __call__(self, session: AsyncSession) -> None:
-        session.add(
-            TaskLogRow(
-                run_id=self.run_id,
-                task_id=self.task_id,
-                ts=self.ts,
-                level=self.level,
-                message=self.message,
-            )
-        )
-
-
-TASK_FIELDS = (
-    "status",
-    "attempt",
-    "error",
-    "output",
-    "started_at",
-    "ended_at",
-    "updated_at",
-    "detail",
+from fbruntime.store.errors import NotFound
+from fbruntime.store.models import AttemptRow, JsonValue, RunRow, TaskLogRow, TaskRunRow
+from fbruntime.store.repository import UNSET, Repository, Unset
+from fbruntime.store.run_records import (
+    INTERRUPTED,
+    PENDING,
+    RUNNING,
+    UNFINISHED,
+    Attempt,
+    LogLine,
+    Run,
+    RunDetail,
+    TaskRun,
+    aware,
+    child_order,
+    line_of,
+    run_of,
 )
-"""What one row of :meth:`RunRepository.set_tasks_nowait` holds, besides its ``task_id``."""
-
-_TASKS: Any = TaskRunRow.__table__
-_BULK_UPDATE = (
-    update(_TASKS)
-    .where(_TASKS.c.run_id == bindparam("b_run_id"), _TASKS.c.task_id == bindparam("b_task_id"))
-    .values({name: bindparam(name) for name in TASK_FIELDS})
-)
-_SQLITE_BULK_UPDATE = (
-    "UPDATE task_runs SET status = ?, attempt = ?, error = ?, output = ?, started_at = ?, "
-    "ended_at = ?, updated_at = ?, detail = ? WHERE run_id = ? AND task_id = ?"
+from fbruntime.store.run_writes import (
+    TASK_FIELDS,
+    Attempts,
+    CreateRun,
+    Log,
+    Logs,
+    SetTask,
+    SetTasks,
+    UpdateRun,
 )
 
+__all__ = [
+    "INTERRUPTED",
+    "PENDING",
+    "RUNNING",
+    "TASK_FIELDS",
+    "UNFINISHED",
+    "Attempt",
+    "LogLine",
+    "Run",
+    "RunDetail",
+    "RunRepository",
+    "TaskRun",
+]
 
-def _sqlite_time(value: datetime | None) -> str | None:
-    """A timestamp as SQLAlchemy's SQLite DATETIME stores it (UTC, naive, microseconds)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError(f"naive datetime {value!r} given to the store; pass an aware UTC time")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-@dataclass(frozen=True)
-class _SetTasks:
-    """Many task rows replaced at once: one executemany.
-
-    On SQLite the parameters go to the driver as it stores them (text timestamps, JSON text),
-    skipping SQLAlchemy's per-value bind processing, which costs about 15 us a row, five times
-    the UPDATE itself. Other databases take the Core statement.
-    """
-
-    run_id: str
-    rows: tuple[Mapping[str, Any], ...]
-
-    async def __call__(self, session: AsyncSession) -> None:
-        if session.get_bind().dialect.name == "sqlite":
-            connection = await session.connection()
-            await connection.exec_driver_sql(
-                _SQLITE_BULK_UPDATE,
-                [
-                    (
-                        row["status"],
-                        row["attempt"],
-                        row["error"],
-                        json.dumps(row["output"]),
-                        _sqlite_time(row["started_at"]),
-                        _sqlite_time(row["ended_at"]),
-                        _sqlite_time(row["updated_at"]),
-                        None if row.get("detail") is None else json.dumps(row["detail"]),
-                        self.run_id,
-                        row["task_id"],
-                    )
-                    for row in self.rows
-                ],
-            )
-            return
-        await session.execute(
-            _BULK_UPDATE,
-            [
-                {"b_run_id": self.run_id, "b_task_id": row["task_id"]}
-                | {name: row.get(name) for name in TASK_FIELDS}
-                for row in self.rows
-            ],
-        )
-
-
-@dataclass(frozen=True)
-class _Logs:
-    run_id: str
-    lines: tuple[Mapping[str, Any], ...]
-
-    async def __call__(self, session: AsyncSession) -> None:
-        await session.execute(
-            insert(TaskLogRow),
-            [
-                {
-                    "run_id": self.run_id,
-                    "task_id": line.get("task_id"),
-                    "ts": line["ts"],
-                    "level": line.get("level", "INFO"),
-                    "message": line["message"],
-                }
-                for line in self.lines
-            ],
-        )
+_TASK_COLUMNS = (
+    TaskRunRow.run_id,
+    TaskRunRow.task_id,
+    TaskRunRow.status,
+    TaskRunRow.attempt,
+    TaskRunRow.error,
+    TaskRunRow.output,
+    TaskRunRow.started_at,
+    TaskRunRow.ended_at,
+    TaskRunRow.updated_at,
+    TaskRunRow.detail,
+)
+_ATTEMPT_COLUMNS = (
+    AttemptRow.run_id,
+    AttemptRow.task_id,
+    AttemptRow.attempt,
+    AttemptRow.status,
+    AttemptRow.error,
+    AttemptRow.error_kind,
+    AttemptRow.traceback,
+    AttemptRow.started_at,
+    AttemptRow.ended_at,
+    AttemptRow.duration_ms,
+)
 
 
 class RunRepository(Repository):
@@ -374,11 +103,11 @@ class RunRepository(Repository):
         parameters: dict[str, Any] | None = None,
         parent_run_id: str | None = None,
         parent_task_id: str | None = None,
-    ) -> _CreateRun:
+    ) -> CreateRun:
         now = self._now()
         if started_at is None and status == RUNNING:
             started_at = now
-        return _CreateRun(
+        return CreateRun(
             run_id or uuid.uuid4().hex,
             pipeline,
             status,
@@ -460,7 +189,7 @@ class RunRepository(Repository):
         result: JsonValue | Unset = UNSET,
     ) -> Run:
         return await self._writer.execute(
-            _UpdateRun(run_id, status, error, archive_path, started_at, ended_at, result)
+            UpdateRun(run_id, status, error, archive_path, started_at, ended_at, result)
         )
 
     def update_nowait(
@@ -473,7 +202,7 @@ class RunRepository(Repository):
         started_at: datetime | Unset | None = UNSET,
         ended_at: datetime | Unset | None = UNSET,
     ) -> None:
-        self._writer.submit(_UpdateRun(run_id, status, error, archive_path, started_at, ended_at))
+        self._writer.submit(UpdateRun(run_id, status, error, archive_path, started_at, ended_at))
 
     async def finish(
         self,
@@ -520,7 +249,7 @@ class RunRepository(Repository):
     ) -> TaskRun:
         """Record a task's state; fields not given keep their value."""
         return await self._writer.execute(
-            _SetTask(
+            SetTask(
                 run_id, task_id, status, attempt, error, output, started_at, ended_at, self._now()
             )
         )
@@ -538,7 +267,7 @@ class RunRepository(Repository):
         ended_at: datetime | Unset | None = UNSET,
     ) -> None:
         self._writer.submit(
-            _SetTask(
+            SetTask(
                 run_id, task_id, status, attempt, error, output, started_at, ended_at, self._now()
             )
         )
@@ -551,42 +280,65 @@ class RunRepository(Repository):
         nothing. The rows are copied, so the caller may go on changing its dicts.
         """
         if rows:
-            self._writer.submit(_SetTasks(run_id, tuple(dict(row) for row in rows)))
+            self._writer.submit(SetTasks(run_id, tuple(dict(row) for row in rows)))
 
     def logs_nowait(self, run_id: str, lines: Sequence[Mapping[str, Any]]) -> None:
         """Append many log lines in one write: ``message``, ``ts`` (aware), optional
         ``task_id`` and ``level`` (INFO)."""
         if lines:
-            self._writer.submit(_Logs(run_id, tuple(lines)))
+            self._writer.submit(Logs(run_id, tuple(lines)))
 
     async def log(
         self, run_id: str, message: str, *, task_id: str | None = None, level: str = "INFO"
     ) -> None:
-        await self._writer.execute(_Log(run_id, task_id, level, message, self._now()))
+        await self._writer.execute(Log(run_id, task_id, level, message, self._now()))
 
     def log_nowait(
         self, run_id: str, message: str, *, task_id: str | None = None, level: str = "INFO"
     ) -> None:
-        self._writer.submit(_Log(run_id, task_id, level, message, self._now()))
+        self._writer.submit(Log(run_id, task_id, level, message, self._now()))
 
-    async def get(self, run_id: str, *, with_logs: bool = True) -> RunDetail | None:
-        """A run with its tasks (by start, then id) and, unless ``with_logs`` is off, its logs."""
+    async def get(
+        self, run_id: str, *, with_logs: bool = True, with_attempts: bool = True
+    ) -> RunDetail | None:
+        """A run with its tasks (by start, then id), its attempts and, unless ``with_logs`` is
+        off, its logs. Tasks and attempts are read as plain rows (a run may have thousands)."""
 
         async def query(session: AsyncSession) -> RunDetail | None:
             row = await session.get(RunRow, run_id)
             if row is None:
                 return None
-            tasks = await session.scalars(
-                select(TaskRunRow).where(TaskRunRow.run_id == run_id).order_by(TaskRunRow.task_id)
+            result = await session.execute(
+                select(*_TASK_COLUMNS)
+                .where(TaskRunRow.run_id == run_id)
+                .order_by(TaskRunRow.task_id)
             )
-            ordered = sorted(
-                (_task(t) for t in tasks),
-                key=lambda t: (t.started_at is None, t.started_at or t.updated_at, t.task_id),
+            tasks = [
+                TaskRun(r, t, st, n, e, o, aware(a), aware(b), aware(u), d)  # type: ignore[arg-type]
+                for r, t, st, n, e, o, a, b, u, d in result
+            ]
+            tasks.sort(
+                key=lambda t: (t.started_at is None, t.started_at or t.updated_at, t.task_id)
             )
             lines = await _logs(session, run_id, None, 0, None) if with_logs else []
-            return RunDetail(_run(row), ordered, lines)
+            attempts = await _attempts(session, run_id) if with_attempts else []
+            return RunDetail(run_of(row), tasks, lines, attempts)
 
         return await self._read(query)
+
+    async def attempts(self, run_id: str, task_id: str | None = None) -> builtins.list[Attempt]:
+        """The attempts of a run (or of one of its tasks), by task then attempt number."""
+
+        async def query(session: AsyncSession) -> builtins.list[Attempt]:
+            return await _attempts(session, run_id, task_id)
+
+        return await self._read(query)
+
+    def attempts_nowait(self, run_id: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Append attempt rows in one write; each (task_id, attempt, status, error, error_kind,
+        traceback, started_at, ended_at, duration_ms), timestamps aware."""
+        if rows:
+            self._writer.submit(Attempts(run_id, tuple(rows)))
 
     async def require(self, run_id: str, *, with_logs: bool = True) -> RunDetail:
         detail = await self.get(run_id, with_logs=with_logs)
@@ -611,7 +363,7 @@ class RunRepository(Repository):
             if status is not None:
                 statement = statement.where(RunRow.status == status)
             rows = await session.scalars(statement.limit(limit).offset(offset))
-            return [_run(row) for row in rows]
+            return [run_of(row) for row in rows]
 
         return await self._read(query)
 
@@ -621,7 +373,7 @@ class RunRepository(Repository):
 
         async def query(session: AsyncSession) -> builtins.list[Run]:
             rows = await session.scalars(select(RunRow).where(RunRow.parent_run_id == run_id))
-            return sorted((_run(row) for row in rows), key=_child_order)
+            return sorted((run_of(row) for row in rows), key=child_order)
 
         return await self._read(query)
 
@@ -674,16 +426,60 @@ class RunRepository(Repository):
 
         return await self._writer.execute(op)
 
+    async def delete_ended_before(
+        self, cutoff: datetime, *, limit: int = 500
+    ) -> builtins.list[Run]:
+        """Remove up to ``limit`` runs that ended before ``cutoff`` (oldest first) with their
+        tasks, attempts and logs; the runs removed (their folders are the caller's to remove).
+        Runs not over yet are never removed."""
+
+        async def op(session: AsyncSession) -> builtins.list[Run]:
+            rows = builtins.list(
+                await session.scalars(
+                    select(RunRow)
+                    .where(RunRow.ended_at.is_not(None), RunRow.ended_at < cutoff)
+                    .where(RunRow.status.not_in(UNFINISHED))
+                    .order_by(RunRow.ended_at)
+                    .limit(limit)
+                )
+            )
+            if not rows:
+                return []
+            ids = [row.id for row in rows]
+            gone = [run_of(row) for row in rows]
+            for table in (TaskLogRow, AttemptRow, TaskRunRow):
+                await session.execute(delete(table).where(table.run_id.in_(ids)))
+            await session.execute(delete(RunRow).where(RunRow.id.in_(ids)))
+            return gone
+
+        return await self._writer.execute(op)
+
     async def delete(self, run_id: str) -> bool:
         """Remove a run with its tasks and logs."""
 
         async def op(session: AsyncSession) -> bool:
             await session.execute(delete(TaskLogRow).where(TaskLogRow.run_id == run_id))
+            await session.execute(delete(AttemptRow).where(AttemptRow.run_id == run_id))
             await session.execute(delete(TaskRunRow).where(TaskRunRow.run_id == run_id))
             result = await session.execute(delete(RunRow).where(RunRow.id == run_id))
             return bool(getattr(result, "rowcount", 0))
 
         return await self._writer.execute(op)
+
+
+async def _attempts(
+    session: AsyncSession, run_id: str, task_id: str | None = None
+) -> list[Attempt]:
+    statement = select(*_ATTEMPT_COLUMNS).where(AttemptRow.run_id == run_id)
+    if task_id is not None:
+        statement = statement.where(AttemptRow.task_id == task_id)
+    result = await session.execute(
+        statement.order_by(AttemptRow.task_id, AttemptRow.attempt, AttemptRow.id)
+    )
+    return [
+        Attempt(r, t, n, st, e, k, tb, aware(a), aware(b), ms)  # type: ignore[arg-type]
+        for r, t, n, st, e, k, tb, a, b, ms in result
+    ]
 
 
 async def _logs(
@@ -698,4 +494,4 @@ async def _logs(
         statement = statement.where(TaskLogRow.task_id == task_id)
     if limit is not None:
         statement = statement.limit(limit)
-    return [_line(row) for row in await session.scalars(statement)]
+    return [line_of(row) for row in await session.scalars(statement)]

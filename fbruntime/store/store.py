@@ -13,9 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from fbruntime.store.applications import ApplicationRepository
+from fbruntime.store.chats import ChatRepository
 from fbruntime.store.db import Database
 from fbruntime.store.deployments import DeploymentRepository
+from fbruntime.store.errors import StoreUnavailable
 from fbruntime.store.repository import Clock, utcnow
 from fbruntime.store.runs import RunRepository
 from fbruntime.store.schedules import ScheduleRepository
@@ -34,6 +38,7 @@ class Store:
         self.runs = RunRepository(db.sessions, writer, clock)
         self.schedules = ScheduleRepository(db.sessions, writer, clock)
         self.settings = SettingsRepository(db.sessions, writer, clock)
+        self.chats = ChatRepository(db.sessions, writer, clock)
 
     @classmethod
     async def open(
@@ -47,11 +52,18 @@ class Store:
         max_delay: float = 0.05,
     ) -> Store:
         """Connect (see :func:`~fbruntime.store.db.resolve_url`), migrate, and start the writer."""
-        db = Database(url, data_dir=data_dir)
+        try:
+            db = Database(url, data_dir=data_dir)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot use the data directory: {exc}") from exc
         try:
             writer = Writer(db.sessions, max_batch=max_batch, max_delay=max_delay)
             if migrate:
                 await db.migrate()
+        except (OSError, SQLAlchemyError) as exc:
+            await db.close()
+            reason = getattr(exc, "orig", None) or exc
+            raise StoreUnavailable(f"cannot open the database {db.where}: {reason}") from exc
         except BaseException:
             await db.close()
             raise

@@ -8,7 +8,7 @@ the pipeline service.
   event counters and block states, throttled (see :mod:`.live`);
 * ``GET /api/web/runs/{id}`` and ``/stream``: a run's DAG, task states and log lines;
   ``POST /api/web/pipelines/{dag_id}/runs``, ``POST /api/web/runs/{id}/cancel`` and
-  ``/rerun-failed``; ``GET /api/web/runs/{id}/archive``.
+  ``/rerun-failed``, ``/resume``; ``GET /api/web/runs/{id}/archive``.
 
 Reads follow the control API's rule (token needed beyond loopback), changes always need it.
 Streams are read with ``fetch`` by the page so the token travels in the header, not the URL.
@@ -300,6 +300,14 @@ def api_extras_router(
     async def rerun_failed(ctx: Writer, run_id: str) -> JSONResponse:
         try:
             new_id = await need_service().rerun_failed(run_id)
+        except ValueError as exc:
+            raise ApiError(409, "wrong_state", str(exc)) from None
+        return JSONResponse({"run_id": new_id, "url": f"/web/runs/{new_id}"}, status_code=201)
+
+    @router.post("/runs/{run_id}/resume", status_code=201)
+    async def resume(ctx: Writer, run_id: str) -> JSONResponse:
+        try:
+            new_id = await need_service().resume(run_id)
         except ValueError as exc:
             raise ApiError(409, "wrong_state", str(exc)) from None
         return JSONResponse({"run_id": new_id, "url": f"/web/runs/{new_id}"}, status_code=201)

@@ -165,6 +165,7 @@ def _run_page(run_id: str) -> str:
   <div class="actions" role="group" aria-label="Run actions">
     <button type="button" data-action="cancel">Cancel run</button>
     <button type="button" data-action="rerun">Rerun failed tasks</button>
+    <button type="button" data-action="resume" hidden>Resume interrupted run</button>
     <button type="button" data-action="again">Start a new run</button>
     <a id="archive" class="button" hidden>Download archive (ZIP)</a>
   </div>

@@ -157,7 +157,7 @@ async def run_view(service: Any, run_id: str) -> dict[str, Any] | None:
         "status": run.status,
         "trigger": run.trigger,
         "error": run.error,
-        "params": run.params,
+        "params": service.redact_run_params(run.pipeline, run.params),
         "interrupted": run.interrupted,
         "archive": run.archive_path is not None,
         "active": handle is not None,
@@ -326,8 +326,13 @@ async def task_detail(service: Any, run_id: str, task_id: str) -> dict[str, Any]
     independent = dict(config.independent_params) if config is not None else {}
     if isinstance(overrides, dict):
         independent.update(overrides)
+    redact = getattr(service, "redact_run_params", None)
+    if redact is not None:  # secret params shown as ***
+        independent = redact(run.pipeline, {task_id: independent}).get(task_id, independent)
     lines = [line for line in detail.logs if line.task_id == task_id]
     stored = getattr(task, "attempts", None)  # one row per attempt, where the store keeps them
+    if stored is None and getattr(detail, "attempts", None) is not None:
+        stored = [a for a in detail.attempts if a.task_id == task_id]
     if isinstance(stored, list | tuple):
         attempts = [_attempt_dict(a) for a in stored]
     else:
@@ -361,6 +366,8 @@ def _attempt_dict(a: Any) -> dict[str, Any]:
         "status": get("status"),
         "error": get("error"),
         "traceback": get("traceback"),
+        "error_kind": get("error_kind"),
+        "duration_ms": get("duration_ms"),
         "started_at": started if isinstance(started, str | None) else _time(started),
         "ended_at": ended if isinstance(ended, str | None) else _time(ended),
     }

@@ -91,16 +91,14 @@ async def test_an_uploaded_system_becomes_a_running_app(
     )
     assert r.status_code == 201, r.text
     assert r.json()["state"] == "running"
-    assert {b["path"] for b in r.json()["blocks"]} == {"R.START", "R.App.count"}
-    assert await value_after_settling(client, orch, "/api/apps/plant/values/R.App.count.CV") == 3
-    r = await client.put(
-        "/api/apps/plant/values/R.App.count.STEP", json={"value": 10}, headers=AUTH
-    )
+    assert {b["path"] for b in r.json()["blocks"]} == {"START", "App.count"}  # one name each
+    assert await value_after_settling(client, orch, "/api/apps/plant/values/App.count.CV") == 3
+    r = await client.put("/api/apps/plant/values/App.count.STEP", json={"value": 10}, headers=AUTH)
     assert r.status_code == 200, r.text
     assert (
-        await client.post("/api/apps/plant/events/R.App.count.CU", headers=AUTH)
+        await client.post("/api/apps/plant/events/App.count.CU", headers=AUTH)
     ).status_code == 202
-    assert await value_after_settling(client, orch, "/api/apps/plant/values/R.App.count.CV") == 13
+    assert await value_after_settling(client, orch, "/api/apps/plant/values/App.count.CV") == 13
 
 
 @pytest.mark.parametrize(
@@ -111,7 +109,7 @@ async def test_a_system_from_the_4diac_folders(
 ) -> None:
     r = await client.post(f"/api/apps/system?name=p&start=true&{query}", headers=AUTH)
     assert r.status_code == 201, r.text
-    assert await value_after_settling(client, orch, "/api/apps/p/values/R.App.count.CV") == 4
+    assert await value_after_settling(client, orch, "/api/apps/p/values/App.count.CV") == 4
 
 
 @pytest.mark.parametrize(

@@ -71,7 +71,8 @@ async def test_serve_restart_and_restore(tmp_path: Path, monkeypatch: object) ->
 
     out2 = io.StringIO()
     task, handle = await run_server(settings, out2)
-    assert "token" not in out2.getvalue()  # printed once, at the first start only
+    assert token not in out2.getvalue()  # printed once, at the first start only
+    assert "to get a new one: fbrt serve --new-token" in out2.getvalue()
     try:
         async with httpx.AsyncClient(base_url=base) as c:
             state = (await c.get("/api/apps/c")).json()

@@ -30,13 +30,14 @@ def source_of(type_name: str, value: Any) -> type[Block]:
 @pytest.mark.parametrize(
     ("type_name", "value", "printed"),
     [
+        # typed literals, as FORTE's OUT_ANY_CONSOLE prints its ANY input (seen on the binary)
         ("TIME", 1_500_000_000, "T#1s500ms"),
-        ("BOOL", True, "TRUE"),
-        ("INT", -5, "-5"),
-        ("UDINT", 7, "7"),
-        ("REAL", 1.5, "1.5"),
-        ("STRING", "it's", "it's"),  # strings print bare, as FORTE's console block does
-        ("WSTRING", "wide", "wide"),
+        ("BOOL", True, "BOOL#TRUE"),
+        ("INT", -5, "INT#-5"),
+        ("UDINT", 7, "UDINT#7"),
+        ("REAL", 1.5, "REAL#1.5"),
+        ("STRING", "it's", "STRING#'it$'s'"),
+        ("WSTRING", "wide", 'WSTRING#"wide"'),
     ],
 )
 async def test_prints_label_and_the_value_as_its_connected_type(
@@ -73,7 +74,7 @@ async def test_unconnected_in_prints_its_parameter(
     rig.add("OUT", "OUT_ANY_CONSOLE", QI=True, LABEL="x", IN=42)
     rig.start()
     await rig.fire("OUT.REQ")
-    assert capsys.readouterr().out == "x = 42\n"
+    assert capsys.readouterr().out == "x = LINT#42\n"  # a Python int: the widest integer
 
 
 async def test_qi_false_prints_nothing_but_confirms_with_qo_false(

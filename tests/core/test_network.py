@@ -52,8 +52,9 @@ def test_bad_connection_is_refused_naming_both_ends(
     assert res.network.event_connections == [] and res.network.data_connections == []
 
 
-def test_second_source_on_a_data_input_is_refused() -> None:
+def test_second_source_on_a_data_input_is_refused_under_forte_rules() -> None:
     res = build()
+    res.network.data_fan_in = False  # as the 4diac importer builds it (Python allows fan-in)
     res.connect("SRC.OUT", "R.IN")
     res.add("SRC2", Source)
     with pytest.raises(ConnectionError_) as err:

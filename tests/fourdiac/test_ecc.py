@@ -193,11 +193,12 @@ async def test_a_runtime_fault_names_the_algorithm_and_st_line_and_the_resource_
     fault = res.find("F")[0].rt__fault
     assert fault is not None
     assert "CALC" in fault.message and "division by zero" in fault.message
-    assert "DIV.fbt:" in fault.message
-    # the ECC stays in the state where the fault happened: the next event leaves it
+    assert "DIV.fbt:" in fault.message and fault.event == "EI"
+    # the fault ended the event's run and put the ECC back in S0: no later event is lost
+    assert res.find("F")[0].rt__state_name() == "S0"  # type: ignore[attr-defined]
     res.write("F.D", 2)
     await run(res, "F.EI", "F.EI")
-    assert res.read("F.Q") == 5 and trace.events() == ["F.EO"]
+    assert res.read("F.Q") == 5 and trace.events() == ["F.EO", "F.EO"]
 
 
 @pytest.mark.parametrize(

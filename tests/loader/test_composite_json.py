@@ -119,3 +119,35 @@ def test_a_builder_composite_converts_to_a_definition_and_back(write_file: Write
     assert again == definition
     assert again.interface.data_inputs[0].initial == "5"
     assert again.blocks[0].params == {"IN": 3}
+
+
+async def test_a_json_composite_may_feed_one_input_from_several_outputs(
+    write_file: Writer,
+) -> None:
+    write_file("AddOne.py", block_source())
+    either = twice_definition(
+        name="Either",
+        interface={
+            "event_inputs": [{"name": "REQ", "with": ["X"]}, {"name": "DIRECT", "with": ["X"]}],
+            "event_outputs": [{"name": "CNF", "with": ["Y"]}],
+            "data_inputs": [{"name": "X", "type": "INT"}],
+            "data_outputs": [{"name": "Y", "type": "INT"}],
+        },
+        connections=[
+            ["REQ", "A.REQ"],
+            ["X", "A.IN"],
+            ["A.CNF", "B.REQ"],
+            ["DIRECT", "B.REQ"],
+            ["A.OUT", "B.IN"],  # B.IN has two sources: A's output and the composite's X
+            ["X", "B.IN"],
+            ["B.CNF", "CNF"],
+            ["B.OUT", "Y"],
+        ],
+    )
+    write_file("Either.json", json.dumps(either))
+    loader = Loader([write_file("x", "").parent], include_library=False, rescan_interval=0)
+    res = Resource()
+    res.add("E", loader.get("Either"))
+    res.start()
+    assert (await res.call("E.REQ", X=10)).values == {"Y": 12}  # through A: 10 + 1 + 1
+    assert (await res.call("E.DIRECT", X=10)).values == {"Y": 11}  # X straight into B

@@ -183,3 +183,42 @@ async def test_systems_are_found_in_folders_and_the_database(lib: Path, store: S
     assert entry.source == "database" and path.read_text().startswith("<?xml")
     with pytest.raises(TypeNotFound, match="systems: Plant, Stored"):
         await loader.system_file("Nope")
+
+
+def test_4diac_networks_keep_forte_single_data_source(tmp_path: Path, lib: Path) -> None:
+    """Fan-in of data is for networks built in Python and JSON; an .fbt or a .sys that feeds
+    one input from two outputs is refused, as FORTE refuses it."""
+    doubled = xmldocs.twice("XDouble").replace(
+        '<DataConnections><Connection Source="C.CV" Destination="CV"/>',
+        '<DataConnections><Connection Source="C.CV" Destination="CV"/>'
+        '<Connection Source="C.CV" Destination="D.STEP"/>'
+        '<Connection Source="E.CV" Destination="D.STEP"/>',
+    )
+    doubled = doubled.replace(
+        '<FB Name="C" Type="XCounter">',
+        '<FB Name="D" Type="XCounter"/><FB Name="E" Type="XCounter"/><FB Name="C" Type="XCounter">',
+    )
+    (lib / "XDouble.fbt").write_text(doubled)
+    loader = Loader(fourdiac_folders=[lib], rescan_interval=0)
+    with pytest.raises(LoaderError, match=r"D\.STEP already has a source"):
+        loader.get("XDouble")
+
+
+def test_a_4diac_system_feeding_one_input_twice_is_refused(lib: Path) -> None:
+    from fbruntime import fourdiac
+
+    plant = xmldocs.system().replace(
+        '<FB Name="count" Type="XCounter"><Parameter Name="STEP" Value="3"/></FB>',
+        '<FB Name="count" Type="XCounter"/><FB Name="a" Type="XCounter"/>'
+        '<FB Name="b" Type="XCounter"/><DataConnections>'
+        '<Connection Source="a.CV" Destination="count.STEP"/>'
+        '<Connection Source="b.CV" Destination="count.STEP"/></DataConnections>',
+    )
+    plant = plant.replace(
+        '<Mapping From="App.count" To="D.R"/>',
+        '<Mapping From="App.count" To="D.R"/><Mapping From="App.a" To="D.R"/>'
+        '<Mapping From="App.b" To="D.R"/>',
+    )
+    (lib / "Plant.sys").write_text(plant)
+    with pytest.raises(fourdiac.LoadError, match=r"App\.count\.STEP already has a source"):
+        fourdiac.load_device(lib / "Plant.sys")

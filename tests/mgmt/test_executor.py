@@ -120,9 +120,10 @@ async def test_connections_are_listed_per_fb_events_before_data(
     await deploy(device_target)
     response = await device_target.execute("RES", QueryConnections())
     assert response.payload.connections == (  # type: ignore[union-attr]
-        ("START.COLD", "App.SPL.EI"),
-        ("App.SPL.EO1", "App.CTR.CU"),
-        ("App.CTR.Q", "App.SWI.G"),
+        # named from the resource down, except a source on START (FORTE's form)
+        ("START.COLD", "RES.App.SPL.EI"),
+        ("RES.App.SPL.EO1", "RES.App.CTR.CU"),
+        ("RES.App.CTR.Q", "RES.App.SWI.G"),
     )
 
 
@@ -165,7 +166,8 @@ async def test_writing_a_string_parameter_takes_the_iec_literal(
     await device_target.execute("RES", WriteParameter("STRING#'a$'b'", "OUT.LABEL"))
     assert device_target.device.resources["RES"].network.instances["OUT"].LABEL == "a'b"
     value = await device_target.execute("RES", ReadValue("OUT.LABEL"))
-    assert value.payload.text == "'a$'b'"  # type: ignore[union-attr]
+    # READ answers a STRING's bare text, as FORTE's READ does (a watch shows the literal)
+    assert value.payload.text == "a'b"  # type: ignore[union-attr]
 
 
 async def test_triggering_an_event_input_runs_the_block(device_target: DeviceTarget) -> None:
@@ -210,8 +212,9 @@ async def test_watches_report_values_forces_and_event_counts(
     table = _watch_table(await device_client.send("", ReadWatches()))
     assert table[("RES", "App.CTR", "CV")] == {"value": "2", "forced": "false"}
     assert table[("RES", "App.CTR", "PV")] == {"value": "7", "forced": "true"}
-    assert table[("RES", "App.CTR", "CU")]["value"] == "1"  # counted since the watch began
-    assert table[("RES", "App.CTR", "CUO")]["value"] == "1"
+    # counted since the FB's creation, as FORTE counts: START.COLD's and the trigger
+    assert table[("RES", "App.CTR", "CU")]["value"] == "2"
+    assert table[("RES", "App.CTR", "CUO")]["value"] == "2"
     assert table[("RES", "App.CTR", "CU")]["time"] == str(clock.monotonic_ns() // 1_000_000)
 
     await device_client.send("RES", ResetEventCount("App.CTR.CU"))
@@ -229,6 +232,7 @@ async def test_a_forced_input_wins_over_its_connection(device_target: DeviceTarg
     await device_target.execute("RES", ForceValue("TRUE", "App.SWI.G"))
     await device_target.execute("RES", CreateFB("C2", "E_CTU"))
     await device_target.execute("RES", CreateConnection("App.SWI.EO1", "C2.CU"))
+    await device_target.execute("RES", Start("C2", "E_CTU"))  # created in a running resource
     await device_target.execute("RES", TriggerEvent("App.SWI.EI"))
     await device_target.device.settle()
     assert device_target.device.resources["RES"].network.instances["C2"].CV == 1

@@ -42,10 +42,23 @@ async def test_a_boot_file_test_run_reports_conditions_and_exit_code(
     await target.device.settle()
     assert exits == [code]
     assert target.device.failed_conditions == failed
-    out = capsys.readouterr().out
-    assert "[TEST_CONDITION_PASSED] RES.Tests.OK passed\n" in out
-    verdict = "FAILED] RES.Tests.BAD failed" if failed else "PASSED] RES.Tests.BAD passed"
-    assert f"[TEST_CONDITION_{verdict}\n" in out
+    # FORTE's log lines, on standard error as FORTE writes them, timestamps aside
+    err = [line.partition(": ")[::2] for line in capsys.readouterr().err.splitlines()]
+    lines = [(level, text.partition(": ")[2]) for level, text in err]
+    passed = " ------------------------------ [TEST_CONDITION_PASSED] RES.Tests.{} passed"
+    failure = (
+        "------------------------------ [TEST_CONDITION_FAILED] RES.Tests.BAD failed "
+        "------------------------------"
+    )
+    assert lines[0] == ("INFO", passed.format("OK"))
+    assert lines[1] == (("ERROR", failure) if failed else ("INFO", passed.format("BAD")))
+    report = f" ------------------------ 2 tests executed, {len(failed)} failed {'-' * 23}"
+    assert lines[2:] == [
+        ("INFO", " " + "-" * 78),
+        ("INFO", " ------------------------ [TEST_CONDITION FINAL REPORT] -----------------------"),
+        ("ERROR" if failed else "INFO", report),
+        ("INFO", " " + "-" * 78),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -83,15 +83,18 @@ def test_reasons_are_spelled_as_forte_spells_them() -> None:
          '<Response ID="7">\n  <FBStatus Status="RUNNING" />\n</Response>'),
         (QueryFB("F"), replies.fb_type_of("F", "E_CTU"),
          '<Response ID="7">\n  <FB Name="F" Type="E_CTU" />\n</Response>'),
-        # QUERY connections: all of them bare, else in an EndpointList; FORTE breaks lines only
-        # between destinations of one source port
-        (QueryConnections(), replies.connection_list([("A.EO", "B.EI"), ("A.EO", "C.EI"), ("B.EO", "C.EI")]),
-         '<Response ID="7">\n  <Connection Source="A.EO" Destination="B.EI"/>\n'
-         '<Connection Source="A.EO" Destination="C.EI"/><Connection Source="B.EO" Destination="C.EI"/>'
-         "\n</Response>"),
-        (QueryConnections("A.EO", "*"), replies.connection_list([("A.EO", "B.EI")]),
-         '<Response ID="7">\n  <EndpointList>\n    <Connection Source="A.EO" Destination="B.EI"/>'
+        # QUERY connections: in an EndpointList, whatever the ends asked for (FORTE's binary does
+        # so for "*" too); bare only when both ends are empty. Line breaks only between
+        # destinations of one source port.
+        (QueryConnections(), replies.connection_list([("R.A.EO", "R.B.EI"), ("R.A.EO", "R.C.EI"), ("R.B.EO", "R.C.EI")]),
+         '<Response ID="7">\n  <EndpointList>\n    <Connection Source="R.A.EO" Destination="R.B.EI"/>\n'
+         '<Connection Source="R.A.EO" Destination="R.C.EI"/><Connection Source="R.B.EO" Destination="R.C.EI"/>'
          "\n  </EndpointList>\n</Response>"),
+        (QueryConnections("A.EO", "*"), replies.connection_list([("R.A.EO", "R.B.EI")]),
+         '<Response ID="7">\n  <EndpointList>\n    <Connection Source="R.A.EO" Destination="R.B.EI"/>'
+         "\n  </EndpointList>\n</Response>"),
+        (QueryConnections("", ""), replies.connection_list([("R.A.EO", "R.B.EI")]),
+         '<Response ID="7">\n  <Connection Source="R.A.EO" Destination="R.B.EI"/>\n</Response>'),
         (QueryConnections(), replies.connection_list([]), '<Response ID="7" />'),
         # type lists
         (QueryFBTypes(), replies.type_names(["E_CTU", "E_SPLIT", "EMB_RES"]),

@@ -66,6 +66,9 @@ async def counter(device: Device, name: str) -> Node:
         ("RES", WriteParameter("INT#2", f"App.Sub.{name}Add.IN1")),
         ("RES", WriteParameter("INT#40", f"App.Sub.{name}Add.IN2")),
         ("RES", CreateConnection(f"{name}.CUO", f"App.Sub.{name}Add.REQ")),
+        # created in a running resource, they wait in IDLE until started (as in FORTE)
+        ("RES", Start(name, "E_CTU")),
+        ("RES", Start(f"App.Sub.{name}Add", "F_ADD")),
     )
     res = await child(client.nodes.objects, "DEV", "RES")
     await eventually(lambda: _children_include(res, name))

@@ -13,7 +13,7 @@ from fbruntime.orchestrator import BadDefinition, Orchestrator
 from fbruntime.store import Store
 from tests.loader import xmldocs
 
-CV = "R.App.count.CV"
+CV = "App.count.CV"
 
 
 @pytest.fixture
@@ -54,11 +54,14 @@ async def test_an_uploaded_system_runs_its_mapped_resource(orch: Orchestrator) -
     app = await orch.create_system("plant", xml=xmldocs.system(), filename="Plant.sys", start=True)
     await settled(orch, "plant")
     assert orch.read("plant", CV).value == 3  # START.COLD counted once with STEP 3
-    orch.fire("plant", "R.App.count.CU")
+    orch.fire("plant", "App.count.CU")  # one name per pin: the resource is not part of it
     await settled(orch, "plant")
     assert orch.read("plant", CV).value == 6
+    orch.fire("plant", "R.App.count.CU")  # the resource-qualified form is still accepted
+    await settled(orch, "plant")
+    assert orch.read("plant", "App.count.CV").value == 9
     assert app.type_name == "Plant"
-    assert {b["path"] for b in app.blocks()} == {"R.START", "R.App.count"}
+    assert {b["path"] for b in app.blocks()} == {"START", "App.count"}
 
 
 async def test_a_system_on_disk_and_one_listed_by_name(orch: Orchestrator, lib: Path) -> None:
@@ -127,7 +130,8 @@ async def test_4diac_apps_are_restored_with_their_values(tmp_path: Path, lib: Pa
     data = tmp_path / "data"
     first = await open_with(data, lib)
     await first.create_system("plant", xml=xmldocs.system(), filename="Plant.sys", start=True)
-    await first.write("plant", "R.App.count.STEP", 10)
+    await first.write("plant", "R.App.count.STEP", 10)  # kept under the pin's one name
+    assert first.app("plant").values == {"App.count.STEP": 10}
     await first.loader.save_xml(xmldocs.counter("Stored", step=7).encode())
     await first.create("stored", "Stored", start=True)
     await first.create_system("fbt", xml=xmldocs.twice(), filename="XTwice.fbt")
@@ -142,10 +146,10 @@ async def test_4diac_apps_are_restored_with_their_values(tmp_path: Path, lib: Pa
             "stored": ("running", None),
         }
         await settled(second, "plant")
-        assert second.read("plant", "R.App.count.STEP").value == 10
+        assert second.read("plant", "App.count.STEP").value == 10
         before = second.read("plant", CV).value
         assert isinstance(before, int)
-        second.fire("plant", "R.App.count.CU")
+        second.fire("plant", "App.count.CU")
         second.fire("stored", "CU")
         await settled(second, "plant")
         await settled(second, "stored")

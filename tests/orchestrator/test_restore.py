@@ -54,3 +54,36 @@ async def test_an_app_whose_type_vanished_is_listed_as_failed(
         assert second.apps() == []
     finally:
         await second.close()
+
+
+async def test_a_forgotten_await_loses_no_write(tmp_path: Path, blocks_dir: Path) -> None:
+    data = tmp_path / "data"
+    first = await open_orchestrator(data, blocks_dir, TestClock())
+    await first.create("c", "Counter")
+    # Every action acts when called: the missing awaits lose neither the write nor the start.
+    first.write("c", "STEP", "9")
+    first.start("c")
+    await first.close()
+
+    second = await open_orchestrator(data, blocks_dir, TestClock())
+    try:
+        assert second.app("c").state == "running"
+        assert second.read("c", "STEP").value == 9
+    finally:
+        await second.close()
+
+
+async def test_an_action_that_fails_raises_when_awaited(tmp_path: Path, blocks_dir: Path) -> None:
+    import pytest
+
+    from fbruntime.orchestrator import BadValue
+
+    orch = await open_orchestrator(tmp_path / "data", blocks_dir, TestClock())
+    try:
+        await orch.create("c", "Counter")
+        pending = orch.write("c", "STEP", "lots")
+        with pytest.raises(BadValue, match="lots"):
+            await pending
+        assert orch.read("c", "STEP").value == 1
+    finally:
+        await orch.close()

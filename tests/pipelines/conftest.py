@@ -23,7 +23,11 @@ EXAMPLE_OPERATIONS = {
     ),
     "telegram.send_message": OperationSpec(
         "telegram.send_message",
-        [ParamSpec("token", "str"), ParamSpec("chat_id", "int|str"), ParamSpec("text", "str")],
+        [
+            ParamSpec("token", "str|null", default=None),
+            ParamSpec("chat_id", "int|str"),
+            ParamSpec("text", "str"),
+        ],
     ),
 }
 

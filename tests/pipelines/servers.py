@@ -165,15 +165,18 @@ class FakeTelegram:
     def api_url(self) -> str:
         return self.server.url
 
-    def push_message(self, chat_id: int, text: str) -> None:
+    def push_message(self, chat_id: int, text: str, username: str | None = None) -> None:
         asyncio.get_running_loop().create_task(self._notify())
         message_id = next(self._message_ids)
+        sender: dict[str, Any] = {"id": chat_id, "is_bot": False, "first_name": "User"}
+        if username is not None:
+            sender["username"] = username
         self.updates.append(
             {
                 "update_id": next(self._update_ids),
                 "message": {
                     "message_id": message_id,
-                    "from": {"id": chat_id, "is_bot": False, "first_name": "User"},
+                    "from": sender,
                     "chat": {"id": chat_id, "type": "private", "first_name": "User"},
                     "date": 1_700_000_000,
                     "text": text,
@@ -193,11 +196,26 @@ class FakeTelegram:
     def texts_to(self, chat_id: int) -> list[str]:
         return [m["text"] for m in self.sent if m["chat_id"] == chat_id]
 
+    def offsets(self) -> list[int | None]:
+        """The ``offset`` of every ``getUpdates`` call so far (None: none given)."""
+        found: list[int | None] = []
+        for request in self.server.requests:
+            if request.path.endswith("/getUpdates"):
+                offset = request.params().get("offset")
+                found.append(int(offset) if offset is not None else None)
+        return found
+
+    async def wait_for(self, test: Callable[[], bool]) -> None:
+        """Wait, without sleeping, until ``test()`` holds after some request."""
+        async with self._changed:
+            await self._changed.wait_for(test)
+
     async def _handle(self, request: Request) -> tuple[int, Any]:
         prefix, _, method = request.path.lstrip("/").partition("/")
         if not prefix.startswith("bot") or prefix[3:] != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         params = request.params()
+        await self._notify()
         if method == "getMe":
             return 200, {"ok": True, "result": self.bot_user}
         if method == "sendMessage":

@@ -84,7 +84,10 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 @pytest.fixture(scope="module")
 def scheduler(folders: list[Path]) -> Iterator[str]:
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",  # any free port
     )
     try:
         yield str(cluster.scheduler_address)
@@ -97,6 +100,14 @@ class Logs:
         self.lines: list[tuple[str | None, str]] = []
 
     def task(self, task_id: str, status: str, **fields: Any) -> None:
+        pass
+
+    def succeeded(self, task_id: str, output: object, duration_ns: int) -> None:
+        pass
+
+    def attempt(
+        self, task_id: str, attempt: int, status: str, duration_ns: int, **fields: Any
+    ) -> None:
         pass
 
     def log(self, message: str, *, task_id: str | None = None, level: str = "INFO") -> None:

@@ -21,6 +21,7 @@ from fbruntime.pipelines import (
     resolve,
     validate_pipeline,
 )
+from fbruntime.pipelines.secrets import secret_name
 
 from .conftest import EXAMPLE_OPERATIONS, example_config
 
@@ -60,9 +61,15 @@ def test_the_documented_examples_are_the_extras_shown() -> None:
 
 
 def test_template_example_parses() -> None:
-    (snippet,) = [b for b in blocks("json") if '"dag_name"' not in b]
+    (snippet,) = [b for b in blocks("json") if '"dag_name"' not in b and "${" in b]
     (value,) = json.loads(snippet).values()
     assert [str(r) for r in parse_template(value).references] == ["user.name", "inbox.count"]
+
+
+def test_secret_example_is_a_secret_reference() -> None:
+    (snippet,) = [b for b in blocks("json") if '"dag_name"' not in b and "$secret" in b]
+    (value,) = json.loads(snippet).values()
+    assert secret_name(value) == "weather_bot"
 
 
 def test_reference_table_entries_parse() -> None:

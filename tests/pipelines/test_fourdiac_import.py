@@ -162,8 +162,6 @@ def test_the_validators_findings_come_back_at_the_fbs_line(tmp_path: Path) -> No
     assert [str(p) for p in caught.value.problems] == [
         f"{path}:6: FB 'second', when: 'frist.x' refers to unknown task 'frist' (did you mean "
         "'first'?)",
-        f"{path}:9: FB 'third', params.token: missing required parameter 'token' of operation "
-        "'telegram.send_message'; set it in independent_params or dependent_params",
         f"{path}:9: FB 'third', params.chat_id: missing required parameter 'chat_id' of "
         "operation 'telegram.send_message'; set it in independent_params or dependent_params",
         f"{path}:9: FB 'third', params.text: missing required parameter 'text' of operation "

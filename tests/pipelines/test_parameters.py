@@ -181,7 +181,7 @@ async def test_the_api_lists_declared_parameters_and_starts_runs_with_them(
     ]
     refused = await client.post("/api/pipelines/greeting/runs", json={"parameters": {"name": 5}})
     assert refused.status_code == 422
-    assert refused.json()["detail"]["problems"] == [
+    assert refused.json()["problems"] == [
         {"task": None, "field": "parameters.name", "message": "expected str, got int 5"}
     ]
     started = await client.post(

@@ -120,7 +120,9 @@ async def test_problems_are_reported_as_422_with_each_problem(client: httpx.Asyn
     }
     answer = await client.post("/api/pipelines", json={"file_name": "bad", "config": config})
     assert answer.status_code == 422
-    problems = answer.json()["detail"]["problems"]
+    assert answer.json()["error"] == "invalid_pipeline"
+    assert answer.json()["detail"].startswith("pipeline 'bad' (bad) has 2 problems:")
+    problems = answer.json()["problems"]
     assert [(p["task"], p["field"]) for p in problems] == [
         ("a", "operation"),
         ("b", "dependencies[0]"),
@@ -156,3 +158,38 @@ async def test_schedules_are_set_listed_and_cleared(client: httpx.AsyncClient) -
     assert [s["cron"] for s in listed] == ["0 8 * * *"]
     cleared = await client.delete("/api/pipelines/weather_to_telegram/schedule")
     assert cleared.json() == {"removed": True}
+
+
+async def test_every_pipeline_and_run_read_needs_the_token_beyond_loopback(
+    tmp_path: Path,
+) -> None:
+    """The whole ``fbrt serve`` composition, listening on all addresses (not bound here)."""
+    from fbruntime.api import ApiSettings
+    from fbruntime.api.server import build_server
+    from fbruntime.cli.serve import compose
+
+    settings = ApiSettings(host="0.0.0.0", port=0, data_dir=tmp_path / "data", token="tok-1")
+    server, orch, cleanup = await build_server(
+        settings, out=io.StringIO(), log_level="warning", compose=compose
+    )
+    reads = [
+        ("GET", "/api/pipelines"),
+        ("GET", "/api/pipelines/x"),
+        ("GET", "/api/pipelines/x/schedule"),
+        ("GET", "/api/runs"),
+        ("GET", "/api/runs/x"),
+        ("GET", "/metrics"),
+        ("POST", "/api/pipelines/validate"),
+    ]
+    try:
+        transport = httpx.ASGITransport(app=server.config.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://fbrt.test") as c:
+            for method, path in reads:
+                answer = await c.request(method, path, json={"file_name": "x", "config": {}})
+                assert answer.status_code == 401, (method, path, answer.text)
+            auth = {"Authorization": "Bearer tok-1"}
+            assert (await c.get("/api/runs", headers=auth)).json() == []
+            assert (await c.get("/metrics", headers=auth)).status_code == 200
+    finally:
+        await cleanup()
+        await orch.close()

@@ -281,3 +281,38 @@ async def test_a_run_interrupted_by_a_crash_is_marked_on_restart(
         await restarted.close()
     finally:
         await reopened.close()
+
+
+async def test_retention_removes_runs_that_ended_long_ago_with_their_files(
+    store: Store, tmp_path: Path, clock: TestClock
+) -> None:
+    from fbruntime.pipelines.archive import archive_file, run_folder
+    from fbruntime.pipelines.settings import PipelineSettings
+
+    data = tmp_path / "data"
+    service = PipelineService(
+        store, data, shipped_operations(), clock, settings=PipelineSettings(retention_days=1)
+    )
+    await service.start(scheduler=False)
+    try:
+        config = {
+            "dag_name": "w",
+            "tasks": [
+                {
+                    "id": "a",
+                    "operation": "file.write",
+                    "independent_params": {"file": "a.txt", "content": "A"},
+                }
+            ],
+        }
+        service.upload("w.json", json.dumps(config))
+        old = (await service.run("w")).run.id
+        await clock.advance(2 * 86_400)
+        new = (await service.run("w")).run.id
+        assert await service.upkeep.sweep() == 1
+        assert [r.id for r in await service.list_runs("w")] == [new]
+        assert not run_folder(data, "w", old).exists()
+        assert not archive_file(data, "w", old).exists()
+        assert archive_file(data, "w", new).is_file()
+    finally:
+        await service.close()

@@ -89,7 +89,8 @@ async def test_list_shows_every_pipeline_with_its_schedule(
 async def test_run_starts_the_pipeline_and_the_end_is_notified(
     bot: TelegramBot, telegram: FakeTelegram, service: PipelineService
 ) -> None:
-    (reply,) = await say(bot, telegram, OWNER, "/run quick")
+    # The reply comes first; the notice of the end may already follow it.
+    reply = (await say(bot, telegram, OWNER, "/run quick"))[0]
     (run,) = await service.list_runs("quick")
     assert reply == f"Started run {run.id[:8]} of quick. I will tell you when it ends."
     assert run.trigger == f"telegram:{OWNER}"
@@ -314,3 +315,43 @@ async def test_the_bot_is_configured_from_the_environment(
         return
     assert made is not None
     assert (set(made.allowed_chats), set(made.notify_chats), made.api_url) == outcome
+
+
+async def test_the_bot_records_senders_and_keeps_its_offset_in_the_store(
+    bot: TelegramBot, telegram: FakeTelegram, service: PipelineService, store: Store
+) -> None:
+    telegram.push_message(STRANGER, "hello", username="Carol")
+    assert await bot.poll_once() == 1
+    assert await store.chats.lookup(bot.bot_id, "@CAROL") == STRANGER
+    assert await store.chats.lookup(bot.bot_id, "dave") is None
+    assert await store.settings.get(f"telegram.offset.{bot.bot_id}") == bot.offset
+    fresh = TelegramBot(service, telegram.token, allowed_chats={OWNER}, api_url=telegram.api_url)
+    try:
+        await fresh.initialize()
+        assert fresh.offset == bot.offset  # a restarted server confirms what was read
+    finally:
+        await fresh.stop()
+
+
+async def test_cancel_rerun_and_resume_from_the_chat(
+    bot: TelegramBot, telegram: FakeTelegram, service: PipelineService, store: Store
+) -> None:
+    # A run cut off by a crash: its first task had finished.
+    run = await store.runs.create("quick", tasks=["first", "second"])
+    await store.runs.set_task(run.id, "first", "succeeded", attempt=1, output=3)
+    assert await service.upkeep.recover() == [run.id]
+    reply = (await say(bot, telegram, OWNER, f"/resume {run.id[:8]}"))[0]
+    (new,) = [r for r in await service.list_runs("quick") if r.id != run.id]
+    assert reply == (
+        f"Started run {new.id[:8]} (resume of {run.id[:8]}, 1 finished tasks reused). "
+        "I will tell you when it ends."
+    )
+    assert await service.wait(new.id) == "succeeded"
+    detail = await service.get_run(new.id)
+    assert detail is not None
+    assert {t.task_id: t.output for t in detail.tasks} == {"first": 3, "second": 3}
+    assert await notices(telegram, 2)  # the notice of its end
+    (not_running,) = await say(bot, telegram, OWNER, f"/cancel {new.id[:8]}")
+    assert not_running == f"Run {new.id[:8]} is not running."
+    (nothing,) = await say(bot, telegram, OWNER, f"/rerun {new.id[:8]}")
+    assert nothing == f"run {new.id!r} has no failed tasks to run again"

@@ -231,8 +231,6 @@ def op_task(operation: str, **fields: Any) -> dict[str, Any]:
             {"operation": "telegram.send_message", "independent_params": {"chat_id": 1.5}},
             [
                 "task 't', independent_params.chat_id: expected int|str, got float 1.5",
-                "task 't', params.token: missing required parameter 'token' of operation "
-                "'telegram.send_message'; set it in independent_params or dependent_params",
                 "task 't', params.text: missing required parameter 'text' of operation "
                 "'telegram.send_message'; set it in independent_params or dependent_params",
             ],

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, inspect, text
 from fbruntime.store import Database, resolve_url
 from fbruntime.store.models import Base
 
-HEAD = "0003g"  # the newest migration in fbruntime/store/migrations/versions
+HEAD = "0004g"  # the newest migration in fbruntime/store/migrations/versions
 TABLES = {
     "alembic_version",
     "applications",
@@ -21,8 +21,10 @@ TABLES = {
     "runs",
     "schedules",
     "settings",
+    "task_attempts",
     "task_logs",
     "task_runs",
+    "telegram_chats",
     "types",
 }
 

@@ -102,15 +102,15 @@ async def test_the_orchestrator_creates_and_runs_the_project_from_its_path(
     clock = orch.clock
     assert isinstance(clock, TestClock)
     await clock.advance(1.0)
-    assert orch.read("blinker", f"BlinkRes.{COUNTER}.CV").value == 4
-    assert orch.read("blinker", f"BlinkRes.{TEXT}.TEXT").value == "OFF"
+    assert orch.read("blinker", f"{COUNTER}.CV").value == 4  # one name per pin (no resource)
+    assert orch.read("blinker", f"{TEXT}.TEXT").value == "OFF"
     await clock.advance(0.25)
-    assert orch.read("blinker", f"BlinkRes.{TEXT}.TEXT").value == "ON"
+    assert orch.read("blinker", f"BlinkRes.{TEXT}.TEXT").value == "ON"  # qualified: accepted
     assert app.type_name == "Blinker"
     assert {b["path"] for b in app.blocks()} == {
-        "BlinkRes.START",
-        "BlinkRes.BlinkApp.Pulse.Clock",
-        "BlinkRes.BlinkApp.Pulse.Toggle",
-        f"BlinkRes.{TEXT}",
-        f"BlinkRes.{COUNTER}",
+        "START",
+        "BlinkApp.Pulse.Clock",
+        "BlinkApp.Pulse.Toggle",
+        TEXT,
+        COUNTER,
     }

@@ -29,7 +29,7 @@ def test_blinker_runs_until_stest_end_with_trace_and_dump() -> None:
     events = [json.loads(line) for line in lines if line.startswith('{"block"')]
     labels = [e["values"]["OUT"] for e in events if e["block"] == "LABEL"]
     assert labels[:4] == ["ON", "OFF", "ON", "OFF"] and len(labels) == 10
-    assert "LED = ON" in lines
+    assert "LED = STRING#'ON'" in lines
 
 
 def test_run_triggers_an_event_and_stops_after_for() -> None:

@@ -65,3 +65,49 @@ def test_a_broken_4diac_file_is_reported_with_its_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["run", str(bad), "--for", "0.1"])
     assert result.exit_code != 0
     assert "Bad.sys" in result.output
+
+
+TWO_RESOURCES = """<?xml version="1.0" encoding="UTF-8"?>
+<System Name="Two">
+<Application Name="App"><SubAppNetwork>
+<FB Name="C" Type="iec61499::events::E_CTU"><Parameter Name="PV" Value="5"/></FB>
+</SubAppNetwork></Application>
+<Application Name="Side"><SubAppNetwork><FB Name="S" Type="iec61499::events::E_CTU"/>
+</SubAppNetwork></Application>
+<Device Name="PC" Type="iec61499::system::FORTE_PC">
+<Resource Name="R" Type="iec61499::system::EMB_RES"><FBNetwork><EventConnections>
+<Connection Source="START.COLD" Destination="Side.S.CU"/></EventConnections></FBNetwork>
+</Resource></Device>
+<Mapping From="Side.S" To="PC.R"/>
+</System>
+"""
+
+
+def test_each_pin_has_one_name_in_trigger_trace_and_dump(tmp_path: Path) -> None:
+    """App.C is mapped nowhere (it runs in the resource _default), Side.S runs in R: both are
+    named by their application path; only START, in both resources, needs its resource."""
+    sys_file = tmp_path / "Two.sys"
+    sys_file.write_text(TWO_RESOURCES)
+    result = runner.invoke(
+        app, ["run", str(sys_file), "--trigger", "App.C.CU", "--trace", "--dump", "--for", "0.1"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    blocks = {json.loads(x)["block"] for x in lines if x.startswith('{"block"')}
+    assert blocks == {"R.START", "_default.START", "Side.S", "App.C"}
+    assert last_json(result.output) == {
+        "App.C.CV": 1,
+        "App.C.Q": False,
+        "Side.S.CV": 1,
+        "Side.S.Q": True,  # PV 0
+    }
+
+
+def test_a_broken_python_system_is_one_line_naming_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("def build(device):\n    x = (\n")
+    result = runner.invoke(app, ["run", str(bad)])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"fbrt: {bad}:2: syntax error: '(' was never closed"
+    missing = runner.invoke(app, ["run", str(tmp_path / "nope.sys")])
+    assert missing.output.strip() == f"fbrt: {tmp_path / 'nope.sys'}: no such file or folder"

@@ -33,8 +33,8 @@ async def flat_plant(server: WebServer) -> str:
     """The 100-FB application drawn in one network; returns the page of that level."""
     assert server.folder is not None
     app = await system(server, "flat", plant_system(server.folder, flat=True))
-    assert sum(1 for b in app.blocks() if b["path"].startswith("_default.Plant.")) == 100
-    server.orch.fire("flat", "_default.Plant.Clock.START")
+    assert sum(1 for b in app.blocks() if b["path"].startswith("Plant.")) == 100  # one name
+    server.orch.fire("flat", "Plant.Clock.START")
     return server.url + "/web/apps/flat?level=_default.Plant"
 
 

@@ -1,9 +1,9 @@
 // A pipeline run: the task graph coloured by state (laid out from the pipeline's layers, so it
 // stays put while the run goes on and looks the same for a rerun), a Gantt of the task times,
 // the task detail (params, result, every attempt), the log following live, the archive link,
-// and cancel / rerun failed / start again. Graph extras: a skipped task says why, a mapped task
-// shows its items done / total, a task in a pool says so, a task that ran nested pipelines links
-// to their runs, and a nested run links back to its parent.
+// and cancel / rerun failed / resume an interrupted run / start again. Graph extras: a skipped
+// task says why, a mapped task shows its items done / total, a task in a pool says so, a task
+// that ran nested pipelines links to their runs, and a nested run links back to its parent.
 
 import { act, api, confirmAction, el, fmtDuration, fmtTime, follow, notice, pill, tokenState } from "./common.js";
 import { Canvas } from "./canvas.js";
@@ -211,6 +211,9 @@ function drawRun(run) {
   const rerun = document.querySelector('[data-action="rerun"]');
   rerun.disabled = run.active || !failed;
   rerun.title = run.active ? "the run is still in progress" : failed ? "" : "every task succeeded";
+  const resume = document.querySelector('[data-action="resume"]');
+  resume.hidden = !run.interrupted;
+  resume.disabled = run.active || !run.interrupted;
   drawDag(run);
   drawGantt(run);
   drawTable(run);
@@ -318,6 +321,10 @@ document.querySelector('[data-action="cancel"]').addEventListener("click", async
 });
 document.querySelector('[data-action="rerun"]').addEventListener("click", async () => {
   const out = await act("rerun failed tasks", () => api("POST", "/api/web/runs/" + enc(runId) + "/rerun-failed"));
+  if (out && out.url) location.href = out.url;
+});
+document.querySelector('[data-action="resume"]').addEventListener("click", async () => {
+  const out = await act("resume the run", () => api("POST", "/api/web/runs/" + enc(runId) + "/resume"));
   if (out && out.url) location.href = out.url;
 });
 document.querySelector('[data-action="again"]').addEventListener("click", async () => {

@@ -5,8 +5,8 @@ returned), ``runs.parent_run_id``/``parent_task_id`` (the run and task that star
 run, indexed to list a run's children) and ``task_runs.detail`` (a skip reason, a map's item
 counts). All nullable, so existing rows need nothing.
 
-Revision ID: 0003g
-Revises: 0002
+Revision ID: 0004g
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003g"
-down_revision: str | None = "0002"
+revision: str = "0004g"
+down_revision: str | None = "0003"
 branch_labels: str | None = None
 depends_on: str | None = None
 

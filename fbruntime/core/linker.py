@@ -145,20 +145,20 @@ class _NetIndex:
 
     def __init__(self, net: Network) -> None:
         self.net = net
-        self.events: dict[tuple[int, str], list[Connection]] = defaultdict(list)
-        self.events_into: dict[int, list[Connection]] = defaultdict(list)
-        self.data_out: dict[tuple[int, str], list[Connection]] = defaultdict(list)
+        self.events: dict[tuple[Any, str], list[Connection]] = defaultdict(list)
+        self.events_into: dict[Any, list[Connection]] = defaultdict(list)
+        self.data_out: dict[tuple[Any, str], list[Connection]] = defaultdict(list)
         for c in net.event_connections:
             self.add_event(c)
         for c in net.data_connections:
             self.add_data(c)
 
     def add_event(self, c: Connection) -> None:
-        self.events[(id(c.src_fb), c.src_pin)].append(c)
-        self.events_into[id(c.dst_fb)].append(c)
+        self.events[(c.src_fb, c.src_pin)].append(c)
+        self.events_into[c.dst_fb].append(c)
 
     def add_data(self, c: Connection) -> None:
-        self.data_out[(id(c.src_fb), c.src_pin)].append(c)
+        self.data_out[(c.src_fb, c.src_pin)].append(c)
 
 
 class LinkState:
@@ -275,7 +275,7 @@ def _triggered(
     fan = [v for v in with_ if v and net.is_fan_in(dst, v)]
     if not fan:
         return
-    for c in idx.events_into.get(id(dst), ()):
+    for c in idx.events_into.get(dst, ()):
         if c.dst_pin != event:
             continue
         sources: dict[str, Connection] = {}
@@ -305,7 +305,7 @@ def _cell_writes(
 ) -> list[tuple[Buffer, Any]]:
     """The fan-in cells ``var`` of ``src`` feeds, with each connection's conversion."""
     writes: list[tuple[Buffer, Any]] = []
-    for c in idx.data_out.get((id(src), var), ()):
+    for c in idx.data_out.get((src, var), ()):
         if net.is_fan_in(c.dst_fb, c.dst_pin):
             writes.append((_cell(net, c.dst_fb, c.dst_pin), c.convert))
     return writes
@@ -405,7 +405,7 @@ def link_additions(res: Resource) -> bool:
         if c.src_fb is not None:
             emitting[c.src_fb] = None
     for fb in rebuilt:
-        for c in index.events_into.get(id(fb), ()):
+        for c in index.events_into.get(fb, ()):
             if c.src_fb is not None:
                 emitting[c.src_fb] = None
     linker = _Linker(res, {id(net): index}, res.slot_map)
@@ -551,7 +551,7 @@ class _Linker:
                 # An unconnected output's C counter is folded in before its emitter is replaced.
                 totals[out_at] += counter_value(getattr(inst, ev.name, None))
                 dests: list[Entry] = []
-                for c in idx.events.get((id(inst), ev.name), ()):
+                for c in idx.events.get((inst, ev.name), ()):
                     # The first destination's arrivals are also the output's own count.
                     record = input_record(c) | (0 if dests else (out_at + 1) << 32)
                     dests.append(keyed(dest_entry(net, c), record))
@@ -559,7 +559,7 @@ class _Linker:
                 bufs: list[Buffer] = []
                 convs: list[Any] = []
                 for var in ev.with_:
-                    if not var or not idx.data_out.get((id(inst), var)):
+                    if not var or not idx.data_out.get((inst, var)):
                         continue
                     buf = _buffer(inst, var)
                     port = itf.data_port(var)
@@ -594,7 +594,7 @@ class _Linker:
                 for ev in itf.event_inputs:
                     inst.rt__inner_dests[ev.name][:] = [
                         keyed(dest_entry(inst.rt__network, c), input_record(c))
-                        for c in inner_idx.events.get((id(None), ev.name), ())
+                        for c in inner_idx.events.get((None, ev.name), ())
                     ]
         # Interface-side data from a composite's inputs needs no buffer: inner blocks read the
         # composite's latched input directly (FORTE's CInterface2InternalDataConnection).

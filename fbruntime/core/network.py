@@ -69,7 +69,7 @@ class Network:
         # The value most recently sent to each fan-in input: (its block or None, pin, cell).
         # Kept across relinks (the linker creates and prunes them) and set back on reset.
         self.fan_in_cells: dict[tuple[int, str], tuple[FBInstance | None, str, Buffer]] = {}
-        self._event_keys: set[tuple[int, str, int, str]] = set()
+        self._event_keys: set[tuple[Any, str, Any, str]] = set()
         self.version = 0
         # Told of every change, so the owning resource relinks before its next slice.
         self.listener: Callable[[], None] | None = None
@@ -104,7 +104,7 @@ class Network:
             c for c in self.event_connections if c.src_fb is not inst and c.dst_fb is not inst
         ]
         self._event_keys = {
-            (id(c.src_fb), c.src_pin, id(c.dst_fb), c.dst_pin) for c in self.event_connections
+            (c.src_fb, c.src_pin, c.dst_fb, c.dst_pin) for c in self.event_connections
         }
         keep = [c for c in self.data_connections if c.src_fb is not inst and c.dst_fb is not inst]
         self.data_connections = keep
@@ -170,7 +170,7 @@ class Network:
                 f"{dst_role[0]} pin"
             )
         if src_role[0] == "event":
-            key = (id(src_fb), src_pin, id(dst_fb), dst_pin)
+            key = (src_fb, src_pin, dst_fb, dst_pin)
             if key in self._event_keys:
                 raise ConnectionError_(f"{where}: that connection exists already")
             self._event_keys.add(key)
@@ -212,7 +212,7 @@ class Network:
                 if c.source == source and c.destination == destination:
                     lst.remove(c)
                     self._index_data()
-                    self._event_keys.discard((id(c.src_fb), c.src_pin, id(c.dst_fb), c.dst_pin))
+                    self._event_keys.discard((c.src_fb, c.src_pin, c.dst_fb, c.dst_pin))
                     self._changed()
                     return c
         raise NoSuchObject(f"{self._where()}: no connection from {source} to {destination}")

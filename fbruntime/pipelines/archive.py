@@ -53,27 +53,17 @@ def child_dict(run: Run) -> dict[str, Any]:
     }
 
 
-def _task_dict(task: Any, children: Sequence[Run]) -> dict[str, Any]:
-    detail = task.detail if isinstance(task.detail, dict) else {}
-    own = [
-        child.id
-        for child in children
-        if child.parent_task_id == task.task_id
-        or (child.parent_task_id or "").startswith(task.task_id + "[")
-    ]
-    return {
-        "id": task.task_id,
-        "status": task.status,
-        "attempts": task.attempt,
-        "error": task.error,
-        "reason": detail.get("reason"),
-        "map": detail.get("map"),
-        "failed_items": detail.get("failed_items", []),
-        "child_runs": own,
-        "output": task.output,
-        "started_at": _time(task.started_at),
-        "ended_at": _time(task.ended_at),
-    }
+def _task_extras(shown: dict[str, Any], task: Any, by_task: dict[str, list[str]]) -> None:
+    """Add what only the graph extras give a task, when it has any (most tasks have none)."""
+    detail = task.detail
+    if detail:
+        for key in ("reason", "map", "failed_items"):
+            if key in detail:
+                shown[key] = detail[key]
+    if by_task:
+        own = by_task.get(task.task_id)
+        if own:
+            shown["child_runs"] = own
 
 
 def detail_dict(
@@ -81,10 +71,14 @@ def detail_dict(
 ) -> dict[str, Any]:
     """A run with its tasks and logs as JSON-ready data (API, archive, CLI).
 
-    Each task says why it was skipped (``reason``), how its items went when it maps
-    (``map``: counts per state, ``failed_items``), and which nested runs it started
+    A task that has them also says why it was skipped (``reason``), how its items went when
+    it maps (``map``: counts per state, ``failed_items``) and which nested runs it started
     (``child_runs``); the run names its ``parent`` and lists its ``children``.
     """
+    by_task: dict[str, list[str]] = {}
+    for child in children:
+        task_id = (child.parent_task_id or "").split("[", 1)[0]
+        by_task.setdefault(task_id, []).append(child.id)
     run = detail.run
     result: dict[str, Any] = {
         "id": run.id,
@@ -106,7 +100,18 @@ def detail_dict(
             else None
         ),
         "children": [child_dict(child) for child in children],
-        "tasks": [_task_dict(t, children) for t in detail.tasks],
+        "tasks": [
+            {
+                "id": t.task_id,
+                "status": t.status,
+                "attempts": t.attempt,
+                "error": t.error,
+                "output": t.output,
+                "started_at": _time(t.started_at),
+                "ended_at": _time(t.ended_at),
+            }
+            for t in detail.tasks
+        ],
         "attempts": [
             {
                 "task": a.task_id,
@@ -122,6 +127,9 @@ def detail_dict(
             for a in detail.attempts
         ],
     }
+    if by_task or any(t.detail for t in detail.tasks):
+        for shown, task in zip(result["tasks"], detail.tasks, strict=True):
+            _task_extras(shown, task, by_task)
     if logs:
         result["logs"] = [
             {

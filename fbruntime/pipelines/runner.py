@@ -281,7 +281,13 @@ class PipelineRun(GraphFlow):
         if node.extras:
             self._ready_extras(node, values)
             return
-        self._go(node, values)
+        # The same as _go, written out: this is every plain task's way to its operation.
+        if node.shape.mode == INLINE and self.executor is None:
+            self._inline(node, values)
+            return
+        node.status = TaskStatus.QUEUED
+        self.states[node.rt__name].status = TaskStatus.QUEUED
+        self._dispatch((node, values, 0, None))
 
     def _go(self, node: TaskNode, values: dict[str, object]) -> None:
         """Run a ready task: inline here, or through a worker."""
@@ -450,17 +456,27 @@ class PipelineRun(GraphFlow):
         )
         return delay
 
-    def _context(self, plan: TaskPlan, attempt: int, item: MapItem | None = None) -> TaskContext:
+    def _context(self, plan: TaskPlan, attempt: int) -> TaskContext:
         return TaskContext(
             dag_id=self.pipeline.dag_id,
             run_id=self.run_id,
-            task_id=plan.id if item is None else item.label,
+            task_id=plan.id,
             attempt=attempt,
             run_dir=self.run_dir,
             services=self.services,
-            log=partial(self._task_log, plan.id)
-            if item is None
-            else partial(self._item_log, plan.id, item.index),
+            log=partial(self._task_log, plan.id),
+        )
+
+    def _item_context(self, plan: TaskPlan, attempt: int, item: MapItem) -> TaskContext:
+        """A map item's attempt: its own task id (``task[3]``), its log lines prefixed."""
+        return TaskContext(
+            dag_id=self.pipeline.dag_id,
+            run_id=self.run_id,
+            task_id=item.label,
+            attempt=attempt,
+            run_dir=self.run_dir,
+            services=self.services,
+            log=partial(self._item_log, plan.id, item.index),
         )
 
     def _resolve_secrets(
@@ -483,7 +499,11 @@ class PipelineRun(GraphFlow):
         item: MapItem | None = None,
     ) -> object:
         pool = None if plan.pool is None else await self._slot(plan.pool, node, item)
-        context = self._context(plan, attempt, item)
+        context = (
+            self._context(plan, attempt)
+            if item is None
+            else self._item_context(plan, attempt, item)
+        )
         context.bind_loop(asyncio.get_running_loop())
         try:
             async with TaskScope(context, self.clock, plan.timeout):

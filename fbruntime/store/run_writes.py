@@ -232,7 +232,17 @@ _BULK_UPDATE = (
 )
 _SQLITE_BULK_UPDATE = (
     "UPDATE task_runs SET status = ?, attempt = ?, error = ?, output = ?, started_at = ?, "
+    "ended_at = ?, updated_at = ? WHERE run_id = ? AND task_id = ?"
+)
+_SQLITE_BULK_UPDATE_DETAIL = (
+    "UPDATE task_runs SET status = ?, attempt = ?, error = ?, output = ?, started_at = ?, "
     "ended_at = ?, updated_at = ?, detail = ? WHERE run_id = ? AND task_id = ?"
+)
+_CORE_FIELDS = TASK_FIELDS[:-1]  # without "detail"
+_BULK_UPDATE_PLAIN = (
+    update(_TASKS)
+    .where(_TASKS.c.run_id == bindparam("b_run_id"), _TASKS.c.task_id == bindparam("b_task_id"))
+    .values({name: bindparam(name) for name in _CORE_FIELDS})
 )
 
 
@@ -249,9 +259,33 @@ class SetTasks:
     rows: tuple[Mapping[str, Any], ...]
 
     async def __call__(self, session: AsyncSession) -> None:
+        # A task's detail (a skip reason, a map's counts) is set once and never cleared, so a
+        # batch where no row has one leaves the column alone: plain runs write what they did
+        # before the graph extras.
+        detailed = any(row.get("detail") is not None for row in self.rows)
         if _is_sqlite(session):
             connection = await session.connection()
             stamp = _Stamps()
+            if detailed:
+                await connection.exec_driver_sql(
+                    _SQLITE_BULK_UPDATE_DETAIL,
+                    [
+                        (
+                            row["status"],
+                            row["attempt"],
+                            row["error"],
+                            json.dumps(row["output"]),
+                            stamp(row["started_at"]),
+                            stamp(row["ended_at"]),
+                            stamp(row["updated_at"]),
+                            None if row.get("detail") is None else json.dumps(row["detail"]),
+                            self.run_id,
+                            row["task_id"],
+                        )
+                        for row in self.rows
+                    ],
+                )
+                return
             await connection.exec_driver_sql(
                 _SQLITE_BULK_UPDATE,
                 [
@@ -263,7 +297,6 @@ class SetTasks:
                         stamp(row["started_at"]),
                         stamp(row["ended_at"]),
                         stamp(row["updated_at"]),
-                        None if row.get("detail") is None else json.dumps(row["detail"]),
                         self.run_id,
                         row["task_id"],
                     )
@@ -271,11 +304,12 @@ class SetTasks:
                 ],
             )
             return
+        fields = TASK_FIELDS if detailed else _CORE_FIELDS
         await session.execute(
-            _BULK_UPDATE,
+            _BULK_UPDATE if detailed else _BULK_UPDATE_PLAIN,
             [
                 {"b_run_id": self.run_id, "b_task_id": row["task_id"]}
-                | {name: row.get(name) for name in TASK_FIELDS}
+                | {name: row.get(name) for name in fields}
                 for row in self.rows
             ],
         )

@@ -46,6 +46,7 @@ from .archive import archive_file, run_folder, write_archive
 from .configs import ConfigFolder, StoredConfig
 from .loading import parse_config_json
 from .metrics import PipelineMetrics
+from .nested import OPERATION as NESTED_OPERATION
 from .nested import NestedRuns, RunPipeline, call_problems
 from .offload import Executors
 from .operation import OperationRegistry, Services, TaskContext
@@ -524,7 +525,7 @@ class PipelineService(ServiceViews):
                 detail = await runs.require(run_id)
             target = archive_file(self.data_dir, detail.run.pipeline, run_id)
             folder = run_folder(self.data_dir, detail.run.pipeline, run_id)
-            children = await runs.children(run_id)
+            children = await self.children(run_id, dag_id=detail.run.pipeline)
             view = self.run_view(detail, children=children)
             view["archive"] = True
             await asyncio.to_thread(write_archive, folder, target, detail, view, children)
@@ -575,8 +576,14 @@ class PipelineService(ServiceViews):
     async def get_run(self, run_id: str) -> RunDetail | None:
         return await self.store.runs.get(run_id)
 
-    async def children(self, run_id: str) -> builtins.list[Run]:
-        """The nested runs a run started."""
+    async def children(self, run_id: str, *, dag_id: str | None = None) -> builtins.list[Run]:
+        """The nested runs a run started (none, without asking the store, when ``dag_id`` is a
+        known pipeline that has no ``pipeline.run`` task)."""
+        known = self._pipelines.get(dag_id) if dag_id is not None else None
+        if known is not None and not any(
+            plan.operation == NESTED_OPERATION for plan in known[0].tasks.values()
+        ):
+            return []
         return await self.store.runs.children(run_id)
 
     # -- pools -------------------------------------------------------------------------------

@@ -114,3 +114,45 @@ async def test_log_lines_are_appended_in_bulk_in_order(store: Store) -> None:
         (None, "INFO", "run started"),
         ("a", "WARNING", "attempt 1 failed"),
     ]
+
+
+async def test_a_task_detail_is_written_in_bulk_and_kept_by_later_plain_rows(
+    store: Store, clock: FakeClock
+) -> None:
+    await store.runs.create("p", run_id="r1", tasks=["skipped", "mapped"])
+    at = clock.now
+    detail = {"map": {"total": 3, "succeeded": 2, "failed": 1}, "failed_items": [{"index": 1}]}
+    store.runs.set_tasks_nowait(
+        "r1",
+        [
+            {**full_row("skipped", None, at), "status": "skipped", "detail": {"reason": "no"}},
+            {**full_row("mapped", None, at), "status": "running", "detail": detail},
+        ],
+    )
+    # A later batch without details (rows the recorder made for other transitions) leaves them.
+    store.runs.set_tasks_nowait("r1", [full_row("mapped", [1, None, 3], at)])
+    await store.flush()
+    tasks = {t.task_id: t for t in (await store.runs.require("r1")).tasks}
+    assert tasks["skipped"].detail == {"reason": "no"}
+    assert (tasks["mapped"].status, tasks["mapped"].output) == ("succeeded", [1, None, 3])
+    assert tasks["mapped"].detail == detail
+
+
+async def test_nested_runs_are_found_by_their_parent_in_task_order(store: Store) -> None:
+    await store.runs.create("parent", run_id="p1", parameters={"n": 1})
+    for index in (10, 2, 0):
+        await store.runs.create(
+            "child", run_id=f"c{index}", parent_run_id="p1", parent_task_id=f"each[{index}]"
+        )
+    await store.runs.create("child", run_id="other")
+    children = await store.runs.children("p1")
+    assert [(c.id, c.parent_task_id) for c in children] == [
+        ("c0", "each[0]"),
+        ("c2", "each[2]"),
+        ("c10", "each[10]"),
+    ]
+    assert {c.parent_run_id for c in children} == {"p1"}
+    parent = await store.runs.require("p1")
+    assert parent.run.parameters == {"n": 1}
+    ended = await store.runs.finish("p1", "succeeded", result={"total": 3})
+    assert ended.result == {"total": 3}

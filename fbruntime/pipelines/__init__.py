@@ -23,6 +23,12 @@ the loop) inside a :class:`TaskScope`, and uses :func:`delay_for_attempt` and
 (:mod:`.limits`), metrics (:mod:`.metrics`), recovery and retention (:mod:`.upkeep`) behind one
 object for the API (:mod:`.routes`), the CLI, cron (:mod:`.cron`) and the bot
 (:mod:`.telegram_bot`).
+
+The graph extras (FORMAT.md): trigger parameters (:mod:`.parameters`), ``when`` conditions
+(:mod:`.conditions`) and trigger rules (:mod:`.branching`), run by :mod:`.flow`; maps
+(:mod:`.mapping`); pools (:mod:`.pools`); nested pipelines (:mod:`.nested`); operations from
+Loader folders (:mod:`.plugins`); 4diac XML in (:mod:`.fourdiac_import`) and out
+(:mod:`.fbt_export`).
 """
 
 from .config import PipelineConfig, TaskConfig, parse_config

@@ -31,9 +31,14 @@ class Buffer:
         return f"Buffer({self.v!r})"
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Connection:
-    """A checked connection. ``None`` as a block means the owning composite's own interface."""
+    """A checked connection. ``None`` as a block means the owning composite's own interface.
+
+    Read-only by convention, not frozen: a frozen dataclass sets each field through
+    ``object.__setattr__``, which made creating one 7 times slower (2.8 against 0.4 us), and a
+    pipeline run creates two connections per task.
+    """
 
     kind: str  # "event" or "data"
     source: str

@@ -156,45 +156,49 @@ class Network:
     def connect(self, source: str, destination: str) -> Connection:
         src_fb, src_pin, src_kind, src_port = self.endpoint(source)
         dst_fb, dst_pin, dst_kind, dst_port = self.endpoint(destination)
-        where = f"{self._where()}: cannot connect {source} to {destination}"
+
+        # Formatted only when refusing: a pipeline run makes thousands of connections.
+        def where() -> str:
+            return f"{self._where()}: cannot connect {source} to {destination}"
+
         # Inside a composite the interface's inputs are sources and its outputs destinations.
         src_role = _role(src_kind, src_fb is None)
         dst_role = _role(dst_kind, dst_fb is None)
         if src_role[1] != "out":
-            raise ConnectionError_(f"{where}: {source} is not a source ({src_kind})")
+            raise ConnectionError_(f"{where()}: {source} is not a source ({src_kind})")
         if dst_role[1] != "in":
-            raise ConnectionError_(f"{where}: {destination} is not a destination ({dst_kind})")
+            raise ConnectionError_(f"{where()}: {destination} is not a destination ({dst_kind})")
         if src_role[0] != dst_role[0]:
             raise ConnectionError_(
-                f"{where}: {source} is an {src_role[0]} pin but {destination} is a "
+                f"{where()}: {source} is an {src_role[0]} pin but {destination} is a "
                 f"{dst_role[0]} pin"
             )
         if src_role[0] == "event":
             key = (src_fb, src_pin, dst_fb, dst_pin)
             if key in self._event_keys:
-                raise ConnectionError_(f"{where}: that connection exists already")
+                raise ConnectionError_(f"{where()}: that connection exists already")
             self._event_keys.add(key)
             conn = Connection("event", source, destination, src_fb, src_pin, dst_fb, dst_pin)
             self.event_connections.append(conn)
             self._changed()
             return conn
         if src_role[0] == "adapter":
-            raise ConnectionError_(f"{where}: adapter connections are made by the importer")
+            raise ConnectionError_(f"{where()}: adapter connections are made by the importer")
         existing = self._data_sources.get((id(dst_fb), dst_pin))
         if existing is not None and not self.data_fan_in:
             raise ConnectionError_(
-                f"{where}: {destination} already has a source ({existing.source}); "
+                f"{where()}: {destination} already has a source ({existing.source}); "
                 "a data input takes one connection"
             )
         if existing is not None and any(
             c.src_fb is src_fb and c.src_pin == src_pin for c in self.data_sources(dst_fb, dst_pin)
         ):
-            raise ConnectionError_(f"{where}: that connection exists already")
+            raise ConnectionError_(f"{where()}: that connection exists already")
         try:
             convert = implicit_conversion(src_port.type, dst_port.type)
         except IecError as exc:
             raise ConnectionError_(
-                f"{where}: {source} is {src_port.type.name}, {destination} is "
+                f"{where()}: {source} is {src_port.type.name}, {destination} is "
                 f"{dst_port.type.name}: {exc}"
             ) from None
         conn = Connection("data", source, destination, src_fb, src_pin, dst_fb, dst_pin, convert)

@@ -20,8 +20,9 @@ from .operations import OperationSpec
 from .parameters import PARAMS_ROOT, ParameterSpec, resolve_parameters
 from .references import DependentValue, Reference, evaluate
 from .retry import RetryPolicy
+from .secrets import secret_name
 
-__all__ = ["ITEM_ROOT", "PARAMS_ROOT", "ParamTypeError", "Pipeline", "TaskPlan"]
+__all__ = ["ITEM_ROOT", "PARAMS_ROOT", "ParamTypeError", "Pipeline", "TaskLayout", "TaskPlan"]
 
 ITEM_ROOT = "item"
 """The reference root that names the current element inside a mapped task (``for_each``)."""
@@ -64,6 +65,11 @@ class TaskPlan:
     """The tasks whose results the task reads (``params`` and ``item`` are not tasks)."""
     plain: bool = field(init=False, default=True)
     """No extras: the runner's fast path (no condition, map, pool, rule or parameters)."""
+    secrets: tuple[tuple[str, str], ...] = field(init=False, default=(), repr=False, compare=False)
+    """(param, secret name) of each independent param that is a ``{"$secret": ...}``."""
+    fixed: Mapping[str, Any] = field(init=False, default_factory=dict, repr=False, compare=False)
+    """The operation's defaults overlaid with the independent params: the start of every
+    attempt's params, worked out once instead of per attempt."""
 
     def __post_init__(self) -> None:
         roots = {ref.task_id for ref in self.references} - RESERVED_ROOTS
@@ -76,6 +82,15 @@ class TaskPlan:
             and not self.uses_params
         )
         object.__setattr__(self, "plain", plain)
+        fixed: dict[str, object] = self.spec.defaults() if self.spec is not None else {}
+        fixed.update(self.independent_params)
+        object.__setattr__(self, "fixed", fixed)
+        secrets = tuple(
+            (param, name)
+            for param, value in self.independent_params.items()
+            if (name := secret_name(value)) is not None
+        )
+        object.__setattr__(self, "secrets", secrets)
 
     @property
     def references(self) -> tuple[Reference, ...]:
@@ -95,8 +110,7 @@ class TaskPlan:
         Raises :class:`~fbruntime.pipelines.references.ResolutionError` when a reference leads
         nowhere and :class:`ParamTypeError` when it leads to a value of the wrong type.
         """
-        values: dict[str, object] = self.spec.defaults() if self.spec is not None else {}
-        values.update(self.independent_params)
+        values = dict(self.fixed)
         declared = self.spec.params if self.spec is not None else {}
         for name, source in self.dependent_params.items():
             value = evaluate(source, results, task=self.id, param=name)
@@ -105,6 +119,20 @@ class TaskPlan:
                 raise ParamTypeError(self.id, name, param.type.mismatch(value))
             values[name] = value
         return values
+
+
+@dataclass(frozen=True, slots=True)
+class TaskLayout:
+    """One task's place in a run's engine resource, the same for every run of the pipeline:
+    the runner links it without sorting, formatting or looking anything up per run."""
+
+    plan: TaskPlan
+    sources: tuple[tuple[str, str], ...]
+    """(task whose result the task reads, the data input ``Dn`` that holds it), upstream first."""
+    events: tuple[tuple[str, str], ...]
+    """The event connections into the task: ``(dep.CNF, task.START)`` per dependency."""
+    data: tuple[tuple[str, str], ...]
+    """The data connections into the task: ``(source.RESULT, task.Dn)`` per source."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +146,28 @@ class Pipeline:
         default_factory=lambda: types.MappingProxyType({})
     )
     result: DependentValue | None = None
+    layout: tuple[TaskLayout, ...] = field(init=False, default=(), repr=False, compare=False)
+    """Every task in run order, as the runner links it (worked out once, here)."""
+
+    def __post_init__(self) -> None:
+        order = self.graph.order
+        position = {task: index for index, task in enumerate(order)}
+        layout = []
+        for task_id in order:
+            plan = self.tasks[task_id]
+            # The validator made sure every referenced task is upstream.
+            sources = sorted(plan.sources, key=position.__getitem__)
+            layout.append(
+                TaskLayout(
+                    plan,
+                    tuple((source, f"D{i}") for i, source in enumerate(sources)),
+                    tuple((f"{dep}.CNF", f"{task_id}.START") for dep in plan.dependencies),
+                    tuple(
+                        (f"{source}.RESULT", f"{task_id}.D{i}") for i, source in enumerate(sources)
+                    ),
+                )
+            )
+        object.__setattr__(self, "layout", tuple(layout))
 
     @property
     def dag_id(self) -> str:

@@ -84,7 +84,7 @@ from .progress import (
 )
 from .references import ResolutionError
 from .retry import delay_for_attempt, should_retry
-from .secrets import Redactor, SecretStore, secret_name
+from .secrets import Redactor, SecretStore
 
 if TYPE_CHECKING:
     from .mapping import MapItem
@@ -173,30 +173,39 @@ class PipelineRun(GraphFlow):
         self._froze = False
         self._listeners: list[Callable[[str, TaskState], None]] = []
         self._inline_ops: dict[OpShape, FBInstance] = {}
-        self._compile()
+        # Building a large run allocates some objects per task, all alive until the run ends:
+        # a collection meanwhile would only scan them (and the rest of the heap) for nothing.
+        # They are frozen with the run at start (see the module docstring).
+        pause_gc = len(self.states) >= GC_FREEZE_TASKS and gc.isenabled()
+        if pause_gc:
+            gc.disable()
+        try:
+            self._compile()
+        finally:
+            if pause_gc:
+                gc.enable()
 
     # -- building ----------------------------------------------------------------------------
 
     def _compile(self) -> None:
-        graph = self.pipeline.graph
         network = self.resource.network
-        position = {task: index for index, task in enumerate(graph.order)}
         operations = self.operations
-        for task_id in graph.order:
-            plan = self.pipeline.tasks[task_id]
-            # The validator made sure every referenced task is upstream.
-            sources = tuple(sorted(plan.sources, key=position.__getitem__))
-            node = network.add(task_id, node_type(len(sources)))
+        shapes: dict[str, OpShape] = {}
+        nodes = self.nodes
+        connect = network.connect
+        for layout in self.pipeline.layout:
+            plan = layout.plan
+            task_id = plan.id
+            node = network.add(task_id, node_type(len(layout.sources)))
             assert isinstance(node, TaskNode)
             node.run = self
             node.plan = plan
-            node.shape = shape_of(operations, plan.operation)
-            node.sources = tuple((source, f"D{i}") for i, source in enumerate(sources))
-            node.secrets = tuple(
-                (param, name)
-                for param, value in plan.independent_params.items()
-                if (name := secret_name(value)) is not None
-            )
+            shape = shapes.get(plan.operation)
+            if shape is None:
+                shape = shapes[plan.operation] = shape_of(operations, plan.operation)
+            node.shape = shape
+            node.sources = layout.sources
+            node.secrets = plan.secrets
             node.needed = len(plan.dependencies)
             node.arrived = 0
             node.status = TaskStatus.PENDING
@@ -209,11 +218,11 @@ class PipelineRun(GraphFlow):
                 )
                 if plan.trigger_rule != "all_success":
                     node.rule = plan.trigger_rule
-            self.nodes[task_id] = node
-            for dep in plan.dependencies:
-                network.connect(f"{dep}.CNF", f"{task_id}.START")
-            for index, source in enumerate(sources):
-                network.connect(f"{source}.RESULT", f"{task_id}.D{index}")
+            nodes[task_id] = node
+            for source, destination in layout.events:
+                connect(source, destination)
+            for source, destination in layout.data:
+                connect(source, destination)
 
     # -- lifecycle ---------------------------------------------------------------------------
 

@@ -146,6 +146,9 @@ def sqlite_time(value: datetime | None) -> str | None:
     """A timestamp as SQLAlchemy's SQLite DATETIME stores it (UTC, naive, microseconds)."""
     if value is None:
         return None
-    if value.tzinfo is None:
+    tz = value.tzinfo
+    if tz is UTC:  # what the store's callers pass: the text before "+00:00", one call
+        return value.isoformat(" ", "microseconds")[:-6]
+    if tz is None:
         raise ValueError(f"naive datetime {value!r} given to the store; pass an aware UTC time")
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")

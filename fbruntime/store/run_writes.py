@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from json.encoder import encode_basestring_ascii as _encode_str
 from typing import Any
 
 from sqlalchemy import bindparam, insert, update
@@ -52,6 +53,21 @@ class _Stamps:
         self._last = value
         self._text = sqlite_time(value)
         return self._text
+
+
+def json_text(value: Any) -> str:
+    """``json.dumps(value)``, with the scalars task outputs mostly are written out directly
+    (the same text; ``json.dumps`` costs about 1.5 us even for an int, per row of a batch)."""
+    kind = type(value)
+    if value is None:
+        return "null"
+    if kind is str:
+        return _encode_str(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is bool:
+        return "true" if value else "false"
+    return json.dumps(value)
 
 
 def _is_sqlite(session: AsyncSession) -> bool:
@@ -274,7 +290,7 @@ class SetTasks:
                             row["status"],
                             row["attempt"],
                             row["error"],
-                            json.dumps(row["output"]),
+                            json_text(row["output"]),
                             stamp(row["started_at"]),
                             stamp(row["ended_at"]),
                             stamp(row["updated_at"]),
@@ -293,7 +309,7 @@ class SetTasks:
                         row["status"],
                         row["attempt"],
                         row["error"],
-                        json.dumps(row["output"]),
+                        json_text(row["output"]),
                         stamp(row["started_at"]),
                         stamp(row["ended_at"]),
                         stamp(row["updated_at"]),

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
 from fbruntime.store import Store, StoreWriteError
+from fbruntime.store.run_records import sqlite_time
+from fbruntime.store.run_writes import json_text
 
 from .conftest import FakeClock
 
-OUTPUTS: list[Any] = [{"a": [1, 2.5, None]}, ["x", True], "text", 7, 0.25, None]
+OUTPUTS: list[Any] = [{"a": [1, 2.5, None]}, ["x", True], "text", 7, 0.25, None, True, 'é"\n', -3]
 
 
 def full_row(task_id: str, output: Any, at: datetime) -> dict[str, Any]:
@@ -156,3 +159,25 @@ async def test_nested_runs_are_found_by_their_parent_in_task_order(store: Store)
     assert parent.run.parameters == {"n": 1}
     ended = await store.runs.finish("p1", "succeeded", result={"total": 3})
     assert ended.result == {"total": 3}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, True, False, 0, -3, 10**30, 0.1, float("nan"), "", 'é"\n\u2028', [1, "a"], {"k": None}],
+)
+def test_bulk_rows_write_outputs_as_json_dumps_does(value: Any) -> None:
+    assert json_text(value) == json.dumps(value)
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        datetime(2026, 3, 1, 13, 14, 15, 123456, tzinfo=UTC),
+        datetime(2026, 3, 1, 13, 14, 15, tzinfo=UTC),
+        datetime(9, 1, 2, 3, 4, 5, 6, tzinfo=UTC),
+        datetime(2026, 3, 1, 13, 14, 15, 7, tzinfo=timezone(timedelta(hours=-5))),
+    ],
+)
+def test_timestamps_are_stored_as_utc_text_with_microseconds(at: datetime) -> None:
+    expected = at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    assert sqlite_time(at) == expected

@@ -39,7 +39,11 @@ __all__ = [
 
 
 class _Stamps:
-    """``sqlite_time`` remembered by object: a batch's rows share their timestamp objects."""
+    """``sqlite_time`` remembered by object: a batch's rows share their timestamp objects.
+
+    The texts of the last batches are remembered by value too (``_RECENT``): a task's row and
+    its attempt's row carry the same instant, and are written by two operations of one batch.
+    """
 
     __slots__ = ("_last", "_text")
 
@@ -51,8 +55,20 @@ class _Stamps:
         if value is self._last:
             return self._text
         self._last = value
-        self._text = sqlite_time(value)
-        return self._text
+        if value is None:
+            self._text = None
+            return None
+        text = _RECENT.get(value)
+        if text is None:
+            if len(_RECENT) >= _RECENT_MAX:
+                _RECENT.clear()
+            text = _RECENT[value] = sqlite_time(value)
+        self._text = text
+        return text
+
+
+_RECENT: dict[datetime, str | None] = {}
+_RECENT_MAX = 8192
 
 
 def json_text(value: Any) -> str:

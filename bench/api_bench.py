@@ -3,8 +3,8 @@
 The server (one process, uvloop + httptools, the real FastAPI app with its token) runs two
 applications: ``ring``, a composite of E_SPLIT -> E_CTUD_UDINT -> E_SWITCH stages closed in a
 loop with one event circulating for ever, and ``probe``, a single E_CTUD_UDINT. The load client is
-another process (the machine's second core): raw asyncio sockets, HTTP/1.1 keep-alive, 50
-connections opened before the clock starts, each sending its next request as soon as the
+another process (the machine's second core, ``httpload.py``): raw asyncio sockets, HTTP/1.1
+keep-alive, 50 connections opened before the clock starts, each sending its next request as soon as the
 previous response is in, for a fixed time. Every response is parsed (status line, headers,
 Content-Length body, JSON) and its status checked. Three phases: reading ``ring``'s ``C0.CV``
 (GET, no token needed on loopback), firing ``probe``'s ``CU`` (POST with the bearer token), and
@@ -35,8 +35,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
-import multiprocessing as mp
 import os
 import socket
 import statistics
@@ -48,6 +46,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpload  # bench/, beside this script
 
 CONCURRENCY = 50
 TOKEN = "bench-token"
@@ -84,18 +84,13 @@ def ring_definition() -> dict[str, Any]:
 
 # -- the load client (its own process) ----------------------------------------------------------
 
-_AUTH = b"Authorization: Bearer " + TOKEN.encode() + b"\r\n"
-
 
 def _get(path: str) -> bytes:
-    return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+    return httpload.get(path)
 
 
 def _send(method: str, path: str, body: bytes = b"") -> bytes:
-    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode() + _AUTH
-    if body:
-        head += b"Content-Type: application/json\r\n"
-    return head + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+    return httpload.send(method, path, body, TOKEN)
 
 
 # (label, request, expected status)
@@ -126,20 +121,7 @@ STREAMS = [
 ]
 
 
-async def _one(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    """One HTTP/1.1 response: (status, body); the connection stays open for the next."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    status = int(lines[0].split(b" ", 2)[1])
-    length = 0
-    for line in lines[1:]:
-        key, _, value = line.partition(b":")
-        if key.strip().lower() == b"content-length":
-            length = int(value.strip())
-        elif key.strip().lower() == b"transfer-encoding":
-            raise RuntimeError("chunked responses are not expected here")
-    body = await reader.readexactly(length) if length else b""
-    return status, body
+_one = httpload.response
 
 
 async def _stream(port: int, path: str, stop: asyncio.Event, frames: list[int]) -> None:
@@ -163,11 +145,7 @@ async def _stream(port: int, path: str, stop: asyncio.Event, frames: list[int]) 
 
 async def _load(port: int, kind: str, seconds: float) -> dict[str, Any]:
     requests = REQUESTS[kind]
-    conns = [await asyncio.open_connection("127.0.0.1", port) for _ in range(CONCURRENCY)]
-    for _, writer in conns:
-        writer.transport.get_extra_info("socket").setsockopt(
-            socket.IPPROTO_TCP, socket.TCP_NODELAY, 1
-        )
+    conns = await httpload.connect(port, CONCURRENCY)
     # every route once per connection first: all is warm before the clock starts
 
     async def warm(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -236,8 +214,7 @@ def free_port() -> int:
         return port
 
 
-def percentile(sorted_values: list[float], p: float) -> float:
-    return sorted_values[max(0, math.ceil(len(sorted_values) * p) - 1)]
+percentile = httpload.percentile
 
 
 class RingSampler:
@@ -263,20 +240,7 @@ class RingSampler:
 
 
 async def _client_run(port: int, kind: str, seconds: float) -> dict[str, Any]:
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_client, args=(port, kind, seconds, queue))
-    proc.start()
-    result: dict[str, Any] | None = None
-    while result is None:
-        await asyncio.sleep(0.05)
-        if not queue.empty():
-            result = queue.get()
-        elif not proc.is_alive() and queue.empty():
-            raise SystemExit(f"load client died (exit code {proc.exitcode})")
-    proc.join()
-    if "error" in result:
-        raise SystemExit(f"load client failed: {result['error']}")
+    result: dict[str, Any] = await httpload.in_process(_load, port, kind, seconds)
     return result
 
 

@@ -119,9 +119,13 @@ def main() -> None:
         count = chain_n if name == "chain" else wide_n
         print(
             f"pipeline task overhead on Dask, {name} of {count} (dask_bench): {remote:,.0f} us "
-            f"a task, in process {local:,.0f} us ({remote / local:.0f} x; median of 3)"
+            f"a task, in process {local:,.0f} us (target none, for scale; {remote / local:.0f} x; "
+            "median of 3)"
         )
-    print(f"bare Dask future round trip, same cluster: {bare:,.0f} us (median of 3)")
+    print(
+        f"bare Dask future round trip, same cluster: {bare:,.0f} us "
+        "(target none, the floor; median of 3)"
+    )
     print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 

@@ -97,8 +97,11 @@ def main() -> None:
     load = os.getloadavg()
     local = median_of_3("loc[bench]", count)
     udp = median_of_3(f"127.0.0.1:{free_udp()}", count)
-    print(f"round trip, in-process loc[] (mqtt_bench): {local:.0f} us (median of 3, {count} trips)")
-    print(f"round trip, FBDK over UDP 127.0.0.1: {udp:.0f} us")
+    print(
+        f"round trip, in-process loc[] (mqtt_bench): {local:.0f} us "
+        f"(target none, for scale; median of 3, {count} trips)"
+    )
+    print(f"round trip, FBDK over UDP 127.0.0.1: {udp:.0f} us (target none, for scale)")
     binary = mosquitto_binary()
     if binary is None:
         print("round trip, MQTT: not measured (mosquitto is not installed)")
@@ -111,7 +114,7 @@ def main() -> None:
             finally:
                 broker.stop()
         print(f"round trip, FBDK over MQTT (mosquitto on 127.0.0.1): {mqtt:.0f} us, "
-              f"{mqtt / local:.0f} x loc[] (no target)")  # fmt: skip
+              f"{mqtt / local:.0f} x loc[] (target none, for scale)")  # fmt: skip
     print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 

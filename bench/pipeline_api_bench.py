@@ -1,10 +1,14 @@
 """API latency of a real ``fbrt serve`` while pipeline operations block.
 
-A server is started as an operator starts it (``python -m fbruntime serve``, port 0, a plugin
-folder written here), and requests (``GET /api/health`` and ``GET /api/runs/{id}``, 8 at once)
-are timed from this process, three ways, in the same run:
+A server is started as an operator starts it (``python -m fbruntime serve``: uvicorn on an
+ephemeral port, a plugin folder written here). The timed client is another process
+(``httpload.py``): raw HTTP/1.1 keep-alive over sockets, 8 connections opened and warmed before
+the clock starts, each sending its next request as soon as the previous answer is in, cycling
+through three reads a page or a script makes: ``GET /api/health``, the run listing
+``GET /api/runs`` and one run's detail ``GET /api/runs/{id}`` (its tasks, attempts, logs and
+nested runs, read from the database). Four phases, in the same run:
 
-* ``idle``: no pipeline running;
+* ``idle``: no pipeline running (the detail read is of a run that ended);
 * ``blocking``: 8 tasks of a plugin whose plain ``execute`` calls ``time.sleep`` (as a
   careless synchronous plugin does): they run on threads and the event loop stays free;
 * ``spinning``: 2 tasks of a plugin that burns the CPU in pure Python on its threads, so the
@@ -12,9 +16,9 @@ are timed from this process, three ways, in the same run:
   and the reason CPU-heavy operations should say ``run_on = "process"``;
 * ``spinning in processes``: the same plugin with ``run_on = "process"``.
 
-Each figure is the median of 3 rounds of the p50 and p99 latency; the load average is printed
-beside them. The target is p99 < 50 ms while operations block. ``--quick`` times one round of
-fewer requests.
+Each figure is the median of 3 rounds of the p50 and p99 latency (the p99 of each route
+beside it); the load average is printed too. The target is p99 < 50 ms, idle and while
+operations block. ``--quick`` times one round of fewer requests.
 """
 
 from __future__ import annotations
@@ -29,11 +33,10 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpload  # bench/, beside this script
 
 TARGET_P99_MS = 50.0
 CONCURRENCY = 8
@@ -110,28 +113,45 @@ class Server:
         self.process.wait(30)
 
 
-async def timed(client: httpx.AsyncClient, count: int, paths: list[str]) -> list[float]:
-    latencies: list[float] = []
+class Api:
+    """Setting up and watching runs, from this process (untimed): a connection per call, as
+    the server closes idle ones while the timed client runs."""
 
-    async def worker(offset: int) -> None:
-        for i in range(offset, count, CONCURRENCY):
-            began = time.perf_counter()
-            answer = await client.get(paths[i % len(paths)])
-            latencies.append((time.perf_counter() - began) * 1e3)
-            assert answer.status_code == 200, answer.text
+    def __init__(self, port: int) -> None:
+        self.port = port
 
-    await asyncio.gather(*(worker(k) for k in range(CONCURRENCY)))
-    return latencies
+    async def _call(self, request: bytes, expected: int) -> Any:
+        (conn,) = await httpload.connect(self.port, 1)
+        try:
+            return await httpload.call_json(conn, request, expected)
+        finally:
+            conn[1].close()
 
+    async def cancel(self, run_id: str) -> None:
+        """Cancel a run (409 when it ended first: the spinning ones end on their own)."""
+        (conn,) = await httpload.connect(self.port, 1)
+        try:
+            request = httpload.send("POST", f"/api/runs/{run_id}/cancel", b"", TOKEN)
+            status, body = await httpload.call(conn, request)
+            if status not in (200, 409):
+                raise RuntimeError(f"cancel {run_id}: HTTP {status}: {body[:300]!r}")
+        finally:
+            conn[1].close()
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+    async def get(self, path: str) -> Any:
+        return await self._call(httpload.get(path, TOKEN), 200)
+
+    async def post(self, path: str, body: object, expected: int) -> Any:
+        return await self._call(
+            httpload.send("POST", path, json.dumps(body).encode(), TOKEN), expected
+        )
 
 
 async def start_run(
-    client: httpx.AsyncClient, operation: str, tasks: int, params: dict[str, Any]
+    api: Api, operation: str, tasks: int, params: dict[str, Any], *, until: str = "running"
 ) -> str:
+    """Upload a pipeline of ``tasks`` tasks of ``operation``, run it, and wait until every
+    task is ``until`` (inside its operation, or over)."""
     dag = operation.replace(".", "_")
     config = {
         "dag_name": dag,
@@ -140,69 +160,101 @@ async def start_run(
             for i in range(tasks)
         ],
     }
-    body = {"file_name": f"{dag}.json", "config": json.dumps(config)}
-    assert (await client.post("/api/pipelines", json=body)).status_code == 201
-    answer = await client.post(f"/api/pipelines/{dag}/runs", json={})
-    run_id: str = answer.json()["id"]
-    while True:  # until every task is inside its operation
-        run = (await client.get(f"/api/runs/{run_id}")).json()
-        if all(t["status"] == "running" for t in run["tasks"]):
+    await api.post(
+        "/api/pipelines", {"file_name": f"{dag}.json", "config": json.dumps(config)}, 201
+    )
+    run_id: str = (await api.post(f"/api/pipelines/{dag}/runs", {}, 201))["id"]
+    while True:
+        run = await api.get(f"/api/runs/{run_id}")
+        if all(t["status"] == until for t in run["tasks"]) and (
+            until == "running" or run["status"] == "succeeded"
+        ):
             return run_id
         await asyncio.sleep(0.01)
 
 
+def requests_for(run_id: str) -> list[httpload.Request]:
+    """What the timed client sends: reads a page or a script makes (with the token, as a
+    remote one would): health, the run listing, and one run's detail."""
+    return [
+        ("health", httpload.get("/api/health", TOKEN), 200),
+        ("runs", httpload.get("/api/runs", TOKEN), 200),
+        ("run", httpload.get(f"/api/runs/{run_id}", TOKEN), 200),
+    ]
+
+
+Figures = tuple[float, float, int, dict[str, float]]
+"""p50 ms, p99 ms, answers with an unexpected status, p99 ms by route."""
+
+
+async def measure(port: int, run_id: str, count: int) -> Figures:
+    result = await httpload.in_process(
+        httpload.timed, port, requests_for(run_id), CONCURRENCY, count
+    )
+    per_route: dict[str, list[float]] = result["latencies"]
+    latencies = sorted(x for values in per_route.values() for x in values)
+    return (
+        httpload.percentile(latencies, 0.5) * 1e3,
+        httpload.percentile(latencies, 0.99) * 1e3,
+        sum(result["bad"].values()),
+        {k: httpload.percentile(sorted(v), 0.99) * 1e3 for k, v in per_route.items() if v},
+    )
+
+
+PHASES = (
+    ("blocking", "bench.sleep", 8, {"seconds": 600}),
+    ("spinning", "bench.spin", 2, {}),
+    ("spinning_in_processes", "bench.spin_process", 2, {}),
+)
+
+
 async def main(quick: bool) -> None:
-    count = 200 if quick else 2000
+    count = 450 if quick else 3000
     rounds = 1 if quick else 3
-    results: dict[str, list[tuple[float, float]]] = {}
+    results: dict[str, list[Figures]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         stop = Path(tmp) / "stop"
         server = Server(Path(tmp))
+        port = int(server.url.rsplit(":", 1)[1])
         try:
-            auth = {"Authorization": f"Bearer {TOKEN}"}
-            async with httpx.AsyncClient(base_url=server.url, headers=auth, timeout=30) as c:
-                await timed(c, 50, ["/api/health"])  # warm up the connections
-                for _ in range(rounds):
-                    lat = await timed(c, count, ["/api/health"])
-                    results.setdefault("idle", []).append(
-                        (percentile(lat, 0.5), percentile(lat, 0.99))
-                    )
-                    for name, operation, tasks, params in (
-                        ("blocking", "bench.sleep", 8, {"seconds": 600}),
-                        ("spinning", "bench.spin", 2, {"stop": str(stop)}),
-                        ("spinning_in_processes", "bench.spin_process", 2, {"stop": str(stop)}),
-                    ):
-                        stop.unlink(missing_ok=True)
-                        run_id = await start_run(c, operation, tasks, params)
-                        paths = ["/api/health", f"/api/runs/{run_id}"]
-                        lat = await timed(
-                            c, max(50, count // 10) if "spin" in name else count, paths
-                        )
-                        results.setdefault(name, []).append(
-                            (percentile(lat, 0.5), percentile(lat, 0.99))
-                        )
-                        # The spinning threads end when they see the file; the sleeping
-                        # ones are abandoned by the cancel (they are daemon threads).
-                        stop.write_text("stop")
-                        await c.post(f"/api/runs/{run_id}/cancel")
+            api = Api(port)
+            # A finished run for the idle phase to read (from the database, as runs that ended are).
+            done = await start_run(api, "bench.sleep", 8, {"seconds": 0}, until="succeeded")
+            for _ in range(rounds):
+                results.setdefault("idle", []).append(await measure(port, done, count))
+                for name, operation, tasks, params in PHASES:
+                    stop.unlink(missing_ok=True)
+                    given = {"stop": str(stop)} if "spin" in name else params
+                    run_id = await start_run(api, operation, tasks, given)
+                    # CPU-burning threads make every request slow: fewer of them, for scale.
+                    n = max(150, count // 10) if "spin" in name else count
+                    results.setdefault(name, []).append(await measure(port, run_id, n))
+                    # The spinning threads end when they see the file; the sleeping
+                    # ones are abandoned by the cancel (they are daemon threads).
+                    stop.write_text("stop")
+                    await api.cancel(run_id)
         finally:
             server.stop()
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     for name, measured in results.items():
         p50 = statistics.median(r[0] for r in measured)
         p99 = statistics.median(r[1] for r in measured)
-        target = f"target p99 < {TARGET_P99_MS:g} ms" if name == "blocking" else "for scale"
-        print(
-            f"pipeline_api_{name}: p50 {p50:.1f} ms, p99 {p99:.1f} ms "
-            f"(median of {rounds} x {count} requests, {CONCURRENCY} at once; {target}; load {load})"
+        bad = sum(r[2] for r in measured)
+        routes = ", ".join(
+            f"{route} {statistics.median(r[3][route] for r in measured):.1f}"
+            for route in measured[0][3]
         )
-
-
-def _run(quick: bool) -> None:
-    asyncio.run(main(quick))
+        targeted = name in ("idle", "blocking")
+        target = f"target p99 < {TARGET_P99_MS:g} ms" if targeted else "for scale"
+        n = count if targeted else max(150, count // 10)
+        print(
+            f"pipeline_api_{name}: p50 {p50:.1f} ms, p99 {p99:.1f} ms ({target}; p99 by route: "
+            f"{routes} ms; median of {rounds} x {n} requests, {CONCURRENCY} at once, client in "
+            f"its own process; {bad} failed; load {load})"
+        )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer requests")
-    _run(parser.parse_args().quick)
+    asyncio.run(main(parser.parse_args().quick))

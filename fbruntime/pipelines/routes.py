@@ -219,10 +219,11 @@ def pipelines_router(
     router = APIRouter(tags=["pipelines"])
 
     async def run_or_404(run_id: str) -> dict[str, Any]:
-        detail = await service.get_run(run_id)
-        if detail is None:
+        found = await service.get_run_and_children(run_id)
+        if found is None:
             raise HTTPException(404, detail=f"run {run_id!r} does not exist")
-        return service.run_view(detail, children=await service.children(run_id))
+        detail, children = found
+        return service.run_view(detail, children=children)
 
     def checked(data: Any) -> tuple[str, Pipeline, bytes]:
         body = _model(UploadBody, data)

@@ -576,6 +576,12 @@ class PipelineService(ServiceViews):
     async def get_run(self, run_id: str) -> RunDetail | None:
         return await self.store.runs.get(run_id)
 
+    async def get_run_and_children(
+        self, run_id: str
+    ) -> tuple[RunDetail, builtins.list[Run]] | None:
+        """A run and the nested runs it started, in one read of the store (a run's page)."""
+        return await self.store.runs.get_with_children(run_id)
+
     async def children(self, run_id: str, *, dag_id: str | None = None) -> builtins.list[Run]:
         """The nested runs a run started (none, without asking the store, when ``dag_id`` is a
         known pipeline that has no ``pipeline.run`` task)."""

@@ -14,7 +14,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -23,6 +23,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import StaticPool
+
+from fbruntime.store.reads import ThreadReader
 
 URL_ENV = "FBRT_DATABASE_URL"
 DATA_DIR_ENV = "FBRT_DATA_DIR"
@@ -91,8 +93,11 @@ class Database:
         else:
             options["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(self.url, **options)
+        self.reader: ThreadReader | None = None
         if self.is_sqlite:
-            _tune_sqlite(self.engine)
+            tune_sqlite(self.engine.sync_engine)
+            if self.url.database not in (None, "", ":memory:"):
+                self.reader = ThreadReader(str(self.url.database))
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
@@ -118,7 +123,11 @@ class Database:
             return await connection.run_sync(_current_revision)
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        try:
+            if self.reader is not None:
+                self.reader.close()
+        finally:
+            await self.engine.dispose()
 
 
 def _upgrade(connection: Connection, revision: str) -> None:
@@ -131,14 +140,15 @@ def _current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
+def tune_sqlite(engine: Engine) -> None:
     """Apply the pragmas on every connection and let SQLAlchemy, not pysqlite, issue BEGIN.
 
     pysqlite's own transaction handling starts transactions late and never for DDL, which breaks
     transactional migrations and SAVEPOINTs; this is the recipe from the SQLAlchemy SQLite docs.
+    (Also for the reader threads' sync engine: their BEGIN gives a read one snapshot.)
     """
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -148,6 +158,6 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         finally:
             cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")

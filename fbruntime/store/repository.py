@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 from typing import Final, Literal, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
+from fbruntime.store.reads import ThreadReader
 from fbruntime.store.writer import Writer
 
 T = TypeVar("T")
@@ -44,11 +46,16 @@ def assign_given(row: object, **fields: object) -> None:
 
 class Repository:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], writer: Writer, clock: Clock = utcnow
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        writer: Writer,
+        clock: Clock = utcnow,
+        reader: ThreadReader | None = None,
     ) -> None:
         self._sessions = sessions
         self._writer = writer
         self._clock = clock
+        self._reader = reader
 
     def _now(self) -> datetime:
         now = self._clock()
@@ -59,3 +66,11 @@ class Repository:
     async def _read(self, query: Callable[[AsyncSession], Awaitable[T]]) -> T:
         async with self._sessions() as session:
             return await query(session)
+
+    async def _read_rows(self, query: Callable[[Session], T]) -> T:
+        """A read of many rows as a sync function of a session: on a SQLite file, one hand-over
+        to a reader thread (:mod:`fbruntime.store.reads`); elsewhere through ``run_sync``."""
+        if self._reader is not None:
+            return await self._reader.run(query)
+        async with self._sessions() as session:
+            return await session.run_sync(query)

@@ -15,10 +15,12 @@ import builtins
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from fbruntime.store.errors import NotFound
 from fbruntime.store.models import AttemptRow, JsonValue, RunRow, TaskLogRow, TaskRunRow
@@ -86,6 +88,24 @@ _ATTEMPT_COLUMNS = (
     AttemptRow.started_at,
     AttemptRow.ended_at,
     AttemptRow.duration_ms,
+)
+
+# A run's detail in statements built once (building one is most of a small read's cost):
+# the same as ``_attempts`` and ``_logs`` below give for a whole run.
+_TASKS_OF_RUN = (
+    select(*_TASK_COLUMNS)
+    .where(TaskRunRow.run_id == bindparam("run_id"))
+    .order_by(TaskRunRow.task_id)
+)
+_ATTEMPTS_OF_RUN = (
+    select(*_ATTEMPT_COLUMNS)
+    .where(AttemptRow.run_id == bindparam("run_id"))
+    .order_by(AttemptRow.task_id, AttemptRow.attempt, AttemptRow.id)
+)
+_LOGS_OF_RUN = (
+    select(TaskLogRow)
+    .where(TaskLogRow.run_id == bindparam("run_id"), TaskLogRow.id > 0)
+    .order_by(TaskLogRow.id)
 )
 
 
@@ -304,35 +324,25 @@ class RunRepository(Repository):
         """A run with its tasks (by start, then id), its attempts and, unless ``with_logs`` is
         off, its logs. Tasks and attempts are read as plain rows (a run may have thousands)."""
 
-        async def query(session: AsyncSession) -> RunDetail | None:
-            row = await session.get(RunRow, run_id)
-            if row is None:
-                return None
-            result = await session.execute(
-                select(*_TASK_COLUMNS)
-                .where(TaskRunRow.run_id == run_id)
-                .order_by(TaskRunRow.task_id)
-            )
-            tasks = [
-                TaskRun(r, t, st, n, e, o, aware(a), aware(b), aware(u), d)  # type: ignore[arg-type]
-                for r, t, st, n, e, o, a, b, u, d in result
-            ]
-            tasks.sort(
-                key=lambda t: (t.started_at is None, t.started_at or t.updated_at, t.task_id)
-            )
-            lines = await _logs(session, run_id, None, 0, None) if with_logs else []
-            attempts = await _attempts(session, run_id) if with_attempts else []
-            return RunDetail(run_of(row), tasks, lines, attempts)
+        # Many rows in several statements: one hand-over to a reader thread (store.reads).
+        return await self._read_rows(partial(_detail, run_id, with_logs, with_attempts))
 
-        return await self._read(query)
+    async def get_with_children(self, run_id: str) -> tuple[RunDetail, builtins.list[Run]] | None:
+        """:meth:`get` and :meth:`children` in one read (what a run's page shows)."""
+
+        def query(session: Session) -> tuple[RunDetail, builtins.list[Run]] | None:
+            detail = _detail(run_id, True, True, session)
+            return None if detail is None else (detail, _children(run_id, session))
+
+        return await self._read_rows(query)
 
     async def attempts(self, run_id: str, task_id: str | None = None) -> builtins.list[Attempt]:
         """The attempts of a run (or of one of its tasks), by task then attempt number."""
 
-        async def query(session: AsyncSession) -> builtins.list[Attempt]:
-            return await _attempts(session, run_id, task_id)
+        def query(session: Session) -> builtins.list[Attempt]:
+            return _attempts(session, run_id, task_id)
 
-        return await self._read(query)
+        return await self._read_rows(query)
 
     def attempts_nowait(self, run_id: str, rows: Sequence[tuple[Any, ...]]) -> None:
         """Append attempt rows in one write; each (task_id, attempt, status, error, error_kind,
@@ -356,26 +366,22 @@ class RunRepository(Repository):
     ) -> builtins.list[Run]:
         """Runs, newest first."""
 
-        async def query(session: AsyncSession) -> builtins.list[Run]:
+        def query(session: Session) -> builtins.list[Run]:
             statement = select(RunRow).order_by(RunRow.created_at.desc(), RunRow.id.desc())
             if pipeline is not None:
                 statement = statement.where(RunRow.pipeline == pipeline)
             if status is not None:
                 statement = statement.where(RunRow.status == status)
-            rows = await session.scalars(statement.limit(limit).offset(offset))
+            rows = session.scalars(statement.limit(limit).offset(offset))
             return [run_of(row) for row in rows]
 
-        return await self._read(query)
+        return await self._read_rows(query)
 
     async def children(self, run_id: str) -> builtins.list[Run]:
         """The runs a run started (nested pipelines), oldest first; runs started at the same
         moment in task order (``task[2]`` before ``task[10]``)."""
 
-        async def query(session: AsyncSession) -> builtins.list[Run]:
-            rows = await session.scalars(select(RunRow).where(RunRow.parent_run_id == run_id))
-            return sorted((run_of(row) for row in rows), key=child_order)
-
-        return await self._read(query)
+        return await self._read_rows(partial(_children, run_id))
 
     async def logs(
         self,
@@ -387,10 +393,10 @@ class RunRepository(Repository):
     ) -> builtins.list[LogLine]:
         """Log lines in the order written; ``after_id`` lets a follower fetch only new lines."""
 
-        async def query(session: AsyncSession) -> builtins.list[LogLine]:
-            return await _logs(session, run_id, task_id, after_id, limit)
+        def query(session: Session) -> builtins.list[LogLine]:
+            return _logs(session, run_id, task_id, after_id, limit)
 
-        return await self._read(query)
+        return await self._read_rows(query)
 
     async def mark_interrupted(self) -> builtins.list[str]:
         """Mark runs left unfinished by a crash as interrupted; returns their ids."""
@@ -467,13 +473,11 @@ class RunRepository(Repository):
         return await self._writer.execute(op)
 
 
-async def _attempts(
-    session: AsyncSession, run_id: str, task_id: str | None = None
-) -> list[Attempt]:
+def _attempts(session: Session, run_id: str, task_id: str | None = None) -> list[Attempt]:
     statement = select(*_ATTEMPT_COLUMNS).where(AttemptRow.run_id == run_id)
     if task_id is not None:
         statement = statement.where(AttemptRow.task_id == task_id)
-    result = await session.execute(
+    result = session.execute(
         statement.order_by(AttemptRow.task_id, AttemptRow.attempt, AttemptRow.id)
     )
     return [
@@ -482,8 +486,8 @@ async def _attempts(
     ]
 
 
-async def _logs(
-    session: AsyncSession, run_id: str, task_id: str | None, after_id: int, limit: int | None
+def _logs(
+    session: Session, run_id: str, task_id: str | None, after_id: int, limit: int | None
 ) -> list[LogLine]:
     statement = (
         select(TaskLogRow)
@@ -494,4 +498,38 @@ async def _logs(
         statement = statement.where(TaskLogRow.task_id == task_id)
     if limit is not None:
         statement = statement.limit(limit)
-    return [line_of(row) for row in await session.scalars(statement)]
+    return [line_of(row) for row in session.scalars(statement)]
+
+
+def _detail(
+    run_id: str, with_logs: bool, with_attempts: bool, session: Session
+) -> RunDetail | None:
+    """A run's detail (see :meth:`RunRepository.get`), or None."""
+    row = session.get(RunRow, run_id)
+    if row is None:
+        return None
+    result = session.execute(_TASKS_OF_RUN, {"run_id": run_id})
+    tasks = [
+        TaskRun(r, t, st, n, e, o, aware(a), aware(b), aware(u), d)  # type: ignore[arg-type]
+        for r, t, st, n, e, o, a, b, u, d in result
+    ]
+    tasks.sort(key=lambda t: (t.started_at is None, t.started_at or t.updated_at, t.task_id))
+    lines = (
+        [line_of(x) for x in session.scalars(_LOGS_OF_RUN, {"run_id": run_id})] if with_logs else []
+    )
+    attempts = (
+        [
+            Attempt(r, t, n, st, e, k, tb, aware(a), aware(b), ms)  # type: ignore[arg-type]
+            for r, t, n, st, e, k, tb, a, b, ms in session.execute(
+                _ATTEMPTS_OF_RUN, {"run_id": run_id}
+            )
+        ]
+        if with_attempts
+        else []
+    )
+    return RunDetail(run_of(row), tasks, lines, attempts)
+
+
+def _children(run_id: str, session: Session) -> builtins.list[Run]:
+    rows = session.scalars(select(RunRow).where(RunRow.parent_run_id == run_id))
+    return sorted((run_of(row) for row in rows), key=child_order)

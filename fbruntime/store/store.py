@@ -35,7 +35,7 @@ class Store:
         self.types = TypeRepository(db.sessions, writer, clock)
         self.applications = ApplicationRepository(db.sessions, writer, clock)
         self.deployments = DeploymentRepository(db.sessions, writer, clock)
-        self.runs = RunRepository(db.sessions, writer, clock)
+        self.runs = RunRepository(db.sessions, writer, clock, db.reader)
         self.schedules = ScheduleRepository(db.sessions, writer, clock)
         self.settings = SettingsRepository(db.sessions, writer, clock)
         self.chats = ChatRepository(db.sessions, writer, clock)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
 
 from fbruntime.store import INTERRUPTED, Conflict, NotFound, Store
@@ -158,3 +162,60 @@ async def test_deleting_a_run_removes_its_tasks_and_logs(store: Store) -> None:
     assert await store.runs.get("r1") is None
     assert await store.runs.logs("r1") == []
     assert await store.runs.delete("r1") is False
+
+
+AT = datetime(2026, 3, 1, 12, 0, 1, 250, tzinfo=UTC)
+
+
+async def _parent_with_a_child(store: Store) -> None:
+    await store.runs.create("p", run_id="parent", tasks=["a", "b"])
+    await store.runs.create(
+        "c", run_id="child", tasks=["x"], parent_run_id="parent", parent_task_id="a"
+    )
+    store.runs.log_nowait("parent", "started a child", task_id="a")
+    store.runs.attempts_nowait(
+        "parent",
+        [("a", 1, "failed", "boom", "E", "trace", AT, AT, 1.5)],
+    )
+    await store.flush()
+
+
+async def test_a_run_and_its_children_read_together_are_what_separate_reads_give(
+    store: Store,
+) -> None:
+    await _parent_with_a_child(store)
+    both = await store.runs.get_with_children("parent")
+    assert both is not None
+    detail, children = both
+    assert [line.message for line in detail.logs] == ["started a child"]
+    assert [(a.task_id, a.error) for a in detail.attempts] == [("a", "boom")]
+    assert [c.id for c in children] == ["child"]
+    assert both == (await store.runs.get("parent"), await store.runs.children("parent"))
+    assert await store.runs.get_with_children("nope") is None
+
+
+async def test_run_reads_of_a_sqlite_file_go_to_a_reader_thread_and_in_memory_they_do_not(
+    tmp_path: Path,
+) -> None:
+    on_file = await Store.open(data_dir=tmp_path)
+    in_memory = await Store.open("sqlite+aiosqlite:///:memory:")
+    try:
+        assert on_file.db.reader is not None and in_memory.db.reader is None
+        for store in (on_file, in_memory):
+            await _parent_with_a_child(store)
+
+        def readers() -> set[threading.Thread]:
+            return {t for t in threading.enumerate() if t.name.startswith("fbrt-store-read")}
+
+        before = readers()
+        file_read = await on_file.runs.get_with_children("parent")
+        after_file = readers()
+        memory_read = await in_memory.runs.get_with_children("parent")
+        assert after_file - before  # the file's read started its reader thread
+        assert readers() == after_file  # the in-memory one's did not start any
+        assert file_read is not None and memory_read is not None
+        assert [t.task_id for t in file_read[0].tasks] == [t.task_id for t in memory_read[0].tasks]
+        assert [c.id for c in memory_read[1]] == ["child"]
+    finally:
+        await on_file.close()
+        await in_memory.close()

@@ -8,8 +8,9 @@ Alembic migrations ship in ``migrations/`` and run from :meth:`Database.migrate`
 Modules: ``models`` (tables), ``db`` (engine, URL, migrations), ``writer`` (the single batching
 writer), one repository module per table group (``typelib``, ``applications``, ``deployments``,
 ``runs`` with ``run_records`` and ``run_writes``, ``schedules``, ``settings``, ``chats``),
-``journal`` (the deployment journal's own connection, for commits a reply waits on), and ``store``
-(the facade holding them all).
+``journal`` (the deployment journal's own connection, for commits a reply waits on), ``reads``
+(a SQLite file's reader threads, for reads of many rows in one hand-over), and ``store`` (the
+facade holding them all).
 """
 
 from fbruntime.store.applications import Application, ApplicationRepository

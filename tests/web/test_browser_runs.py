@@ -156,3 +156,57 @@ async def test_link_from_post_api_web_opens_the_run_page(server: WebServer, page
     await page.goto(link.json()["url"])
     await expect(page.locator("#run-title")).to_contain_text("nightly_report")
     await expect(page.locator('g.task[data-task="greeting"]')).to_be_visible()
+
+
+EACH = {
+    "dag_name": "read_each",
+    "max_retries": 1,
+    "retry_delay": 0,
+    "tasks": [
+        {
+            "id": "make",
+            "operation": "file.write",
+            "independent_params": {"file": "a.txt", "content": "A"},
+        },
+        {
+            "id": "names",
+            "operation": "value.pass",
+            "independent_params": {"value": ["a.txt", "missing.txt", "a.txt"]},
+        },
+        {
+            "id": "read",
+            "operation": "file.read",
+            "dependencies": ["make", "names"],
+            "for_each": "names",
+            "on_item_failure": "continue",
+            "dependent_params": {"file": "item"},
+        },
+    ],
+}
+
+
+async def test_task_detail_of_a_map_shows_each_items_attempts(server: WebServer, page: Any) -> None:
+    service = needs_service(server)
+    service.upload("each.json", json.dumps(EACH))
+    run_id = await service.start_run("read_each")
+    assert await service.wait(run_id) == "succeeded"  # on_item_failure: continue
+    await page.goto(server.url + f"/web/runs/{run_id}")
+    await page.locator('g.task[data-task="read"]').click()
+    items = page.locator("#items tbody[data-item]")
+    await expect(items).to_have_count(3)
+    await expect(page.locator("#items caption")).to_contain_text("Items (3 of 3 ended)")
+    ok, bad = page.locator('#items [data-item="0"]'), page.locator('#items [data-item="1"]')
+    await expect(ok).to_have_attribute("data-status", "succeeded")
+    await expect(ok.locator(".item-attempts")).to_have_text("1")
+    await expect(ok).to_contain_text("read[0]")
+    await expect(bad).to_have_attribute("data-status", "failed")
+    await expect(bad.locator(".item-attempts")).to_have_text("2")
+    await expect(bad).to_contain_text("file 'missing.txt' does not exist")
+    await expect(bad.locator(".item-took")).to_have_text(re.compile(r"^\d+(\.\d)? m?s$"))
+    await bad.get_by_text("each attempt of read[1]").click()
+    tries = bad.locator("li.attempt")
+    await expect(tries).to_have_count(2)
+    await expect(tries.nth(0)).to_have_attribute("data-status", "failed")
+    await expect(tries.nth(1)).to_contain_text("attempt 2")
+    await shot(page, "run-map-items")
+    assert page.js_errors == []

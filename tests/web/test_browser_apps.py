@@ -23,8 +23,11 @@ TIMES = "\u00d7"  # the counter prefix the page shows beside event pins
 
 
 async def blink_and_counter(server: WebServer) -> None:
+    """``blink`` toggles Q every 600 ms: longer than the page's sampling interval (250 ms, a
+    little more on a loaded machine), so every level of Q is sampled and shown. A blink faster
+    than the sampling can alias: sampled at a multiple of its period, Q looks constant."""
     orch = server.orch
-    await recreate(orch, "blink", "E_BLINK", parameters={"DT": "T#50ms"}, start=True)
+    await recreate(orch, "blink", "E_BLINK", parameters={"DT": "T#600ms"}, start=True)
     orch.fire("blink", "START")
     await recreate(orch, "count", "Counter", parameters={"STEP": 5}, start=True)
 

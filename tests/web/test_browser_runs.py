@@ -3,6 +3,7 @@ state, the log following live, the archive link, and rerunning the failed tasks.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
@@ -50,14 +51,56 @@ def needs_service(server: WebServer) -> Any:
     return server.service
 
 
+# The retry test's run waits at a pool's one slot, held by another run, until the page is open:
+# the retry's delay (a real clock's) then passes while the page is watching, however long the
+# browser took to load it on a busy machine.
+GATED = {
+    **FLAKY,
+    "dag_name": "gated_report",
+    "pools": {"gate": 1},
+    "tasks": [{**t, "pool": "gate"} if t["id"] == "load" else t for t in FLAKY["tasks"]],
+}
+HOLDER = {
+    "dag_name": "gate_holder",
+    "pools": {"gate": 1},
+    "tasks": [
+        {
+            "id": "hold",
+            "operation": "time.delay",
+            "independent_params": {"seconds": 60},
+            "pool": "gate",
+        }
+    ],
+}
+
+
+async def pool_in_use(server: WebServer, name: str, in_use: int) -> None:
+    """Wait (up to 10 s) until pool ``name`` has ``in_use`` slots taken, as the API reports."""
+    async with httpx.AsyncClient(base_url=server.url, headers=AUTH) as client:
+        for _ in range(1000):
+            pools = (await client.get("/api/pools")).json()
+            if any(p["name"] == name and p["in_use"] == in_use for p in pools):
+                return
+            await asyncio.sleep(0.01)
+    raise AssertionError(f"pool {name!r} never had {in_use} slots in use: {pools}")
+
+
 async def test_failing_task_is_retried_then_fails_and_downstream_is_skipped(
     server: WebServer, page: Any
 ) -> None:
     service = needs_service(server)
-    service.upload("nightly.json", json.dumps(FLAKY))
-    run_id = await service.start_run("nightly_report")
+    service.upload("gated.json", json.dumps(GATED))
+    service.upload("holder.json", json.dumps(HOLDER))
+    holder = await service.start_run("gate_holder")
+    await pool_in_use(server, "gate", 1)
+    run_id = await service.start_run("gated_report")
     await page.goto(server.url + f"/web/runs/{run_id}")
     load = page.locator('g.task[data-task="load"]')
+    await expect(load).to_have_attribute("data-status", "queued")
+    await expect(page.locator('g.task[data-task="greeting"]')).to_have_attribute(
+        "data-status", "succeeded"
+    )
+    await service.cancel(holder)  # the slot is free: load's first attempt runs and fails
     await expect(load).to_have_attribute("data-status", "retrying")
     await expect(page.locator("#logs")).to_contain_text("attempt 1 failed")
     await expect(page.get_by_role("button", name="Rerun failed tasks")).to_be_disabled()

@@ -21,10 +21,10 @@ README = ROOT / "README.md"
 FILE_CAPTION = re.compile(r"`([\w/]+\.py)`:\s*$")
 
 
-def tour() -> list[tuple[str, str, str]]:
-    """(language, code, the text just before it) of each fenced block in the tour."""
+def tour(heading: str = "## A five-minute tour") -> list[tuple[str, str, str]]:
+    """(language, code, the text just before it) of each fenced block in a README section."""
     text = README.read_text()
-    start = text.index("## A five-minute tour")
+    start = text.index(heading)
     section = text[start : text.index("\n## ", start)]
     blocks = []
     for match in re.finditer(r"```(\w+)\n(.*?)```", section, re.S):
@@ -111,3 +111,70 @@ def test_the_tour_runs_as_written(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
         assert result.stdout.splitlines() == expected
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def test_beyond_one_machine_runs_as_written(tmp_path: Path) -> None:
+    """Three devices deployed to, an OPC UA device, a pipeline on a Dask cluster: as pasted.
+
+    The liberty taken as in the tour: every fixed port (devices, OPC UA, the Dask scheduler, the
+    example's PUBLISH/SUBSCRIBE links) becomes a free one, in the commands and in a copy of the
+    example system.
+    """
+    shell = [code for language, code, _ in tour("## Beyond one machine") if language == "sh"]
+    commands = "\n".join(shell)
+    assert "fbrt deploy systems/distributed/Chain.sys" in commands and "dask://" in commands
+    assert commands.startswith(". .venv/bin/activate && pip install")
+    commands = commands.split("\n", 1)[1]  # the extras are installed (.[dev] has them)
+
+    systems = tmp_path / "systems"
+    (systems / "distributed").mkdir(parents=True)
+    (systems / "pipelines").symlink_to(ROOT / "systems" / "pipelines")
+    chain = (ROOT / "systems/distributed/Chain.sys").read_text()
+    dns = (ROOT / "systems/distributed/virtualDNS.dns").read_text()
+    for fixed in ("61499", "61500", "61501", "61502", "4840", "8786"):
+        port = str(free_port())
+        chain = chain.replace(f"localhost:{fixed}", f"localhost:{port}")
+        commands = commands.replace(f":{fixed}", f":{port}").replace(
+            f"--port {fixed}", f"--port {port}"
+        )
+    for fixed in ("61510", "61511"):
+        dns = dns.replace(f"127.0.0.1:{fixed}", f"127.0.0.1:{free_udp_port()}")
+    (systems / "distributed" / "Chain.sys").write_text(chain)
+    (systems / "distributed" / "virtualDNS.dns").write_text(dns)
+
+    env = fresh_shell_env(tmp_path)
+    proc = subprocess.Popen(
+        ["bash", "-e", "-c", ". .venv/bin/activate\n" + commands],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, _ = proc.communicate(timeout=240)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert proc.returncode == 0, out
+    for name, requests in (("Sensor", 15), ("Scaler", 20), ("Sink", 10)):
+        assert re.search(
+            rf"^{name} at localhost:\d+: 1 resource\(s\), {requests} requests OK", out, re.M
+        ), out
+    assert "replaced SinkRes" in out, out
+    assert sorted(p.name for p in (tmp_path / "boot").iterdir()) == [
+        "Scaler.fboot",
+        "Sensor.fboot",
+        "Sink.fboot",
+    ]
+    assert "run succeeded" in out, out

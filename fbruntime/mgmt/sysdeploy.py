@@ -8,6 +8,9 @@ one at a time, each waiting for its reply. The first request a device refuses en
 deployment (the IDE would log the reply and go on, leaving a half-wired network running); the
 error names the device, its address, the request as sent and the Reason. Devices are deployed
 concurrently and independently: one unreachable device does not stop the others.
+
+A refused connection is tried again until the timeout: devices are often started by the same
+script that deploys to them, and a device still loading its built-in types refuses for a moment.
 """
 
 from __future__ import annotations
@@ -72,10 +75,12 @@ async def deploy_device(
     def outcome(error: str | None = None) -> DeviceOutcome:
         return DeviceOutcome(plan, sent, tuple(replaced), time.perf_counter() - started, error)
 
+    refusals: list[OSError] = []
     try:
-        await asyncio.wait_for(client.connect(), timeout)
+        await asyncio.wait_for(_connect_when_listening(client, refusals), timeout)
     except TimeoutError:
-        return outcome(f"{where}: no connection within {timeout:g} s")
+        why = " (refused: is a device listening there?)" if refusals else ""
+        return outcome(f"{where}: no connection within {timeout:g} s{why}")
     except OSError as exc:
         return outcome(f"{where}: cannot connect: {exc.strerror or exc}")
     try:
@@ -99,6 +104,19 @@ async def deploy_device(
     finally:
         await client.close()
     return outcome()
+
+
+async def _connect_when_listening(client: ManagementClient, refusals: list[OSError]) -> None:
+    """Connect, trying again while the device refuses (the caller bounds the wait)."""
+    pause = 0.05
+    while True:
+        try:
+            await client.connect()
+            return
+        except ConnectionRefusedError as refused:
+            refusals.append(refused)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 async def _existing_resources(client: ManagementClient, where: str, timeout: float) -> set[str]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from pathlib import Path
 
 from fbruntime.fourdiac.deploy import resolve_system
 from fbruntime.fourdiac.library import TypeLibrary
-from fbruntime.mgmt import ManagementServer, Reason
+from fbruntime.mgmt import ManagementServer, Reason, serve
 from fbruntime.mgmt.commands import Command, CreateFB, DeleteFB, Kill, QueryFB
 from fbruntime.mgmt.replies import OK, Response, fb_list
 from fbruntime.mgmt.sysdeploy import deploy_device, deploy_devices
@@ -70,15 +71,37 @@ async def test_an_existing_resource_is_left_alone_unless_replace_is_asked(
     assert target.calls[3] == ("", CreateFB("SensorRes", "EMB_RES"))
 
 
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 async def test_an_unreachable_device_does_not_stop_the_others(
     target: RecordingTarget, server: ManagementServer
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
-    good, bad = sensor_plan(server.port), sensor_plan(closed_port)
-    outcomes = await deploy_devices([bad, good])
-    assert (outcomes[0].error or "").startswith(
-        f"device Sensor at 127.0.0.1:{closed_port}: cannot connect: "
+    port = closed_port()
+    good, bad = sensor_plan(server.port), sensor_plan(port)
+    outcomes = await deploy_devices([bad, good], timeout=0.5)
+    assert outcomes[0].error == (
+        f"device Sensor at 127.0.0.1:{port}: no connection within 0.5 s "
+        "(refused: is a device listening there?)"
     )
     assert outcomes[1].ok
+
+
+async def test_a_device_that_starts_listening_late_is_deployed(target: RecordingTarget) -> None:
+    """A script starts its devices and deploys at once: refusals are tried again."""
+    port = closed_port()
+    plan = sensor_plan(port)
+    deploying = asyncio.create_task(deploy_device(plan, timeout=10))
+    await asyncio.sleep(0.3)  # refused at least once meanwhile
+    assert not deploying.done()
+    late = await serve(target, port=port)
+    try:
+        outcome = await deploying
+    finally:
+        await late.close()
+    assert outcome.ok and outcome.sent == len(plan.requests)
+    assert target.calls[0] == ("", QueryFB())

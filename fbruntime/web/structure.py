@@ -399,6 +399,7 @@ def _flat_connections(level: Level) -> list[dict[str, Any]]:
             for name, inst in level.network.instances.items():
                 if name.startswith(level.prefix + head + "."):
                     group_of[id(inst)] = (gpath, level.prefix + head + ".")
+    group_paths = {gpath for _, gpath in level.groups}
     connections: list[dict[str, Any]] = []
     if level.network is None:
         return connections
@@ -408,7 +409,7 @@ def _flat_connections(level: Level) -> list[dict[str, Any]]:
         dst = _end(conn.dst_fb, conn.dst_pin, by_id, group_of, level)
         if src is None or dst is None:
             continue
-        if src[0] == dst[0] and any(src[0] == g for g, _ in group_of.values()):
+        if src[0] == dst[0] and src[0] in group_paths:
             continue  # inside one group: drawn when the group is opened
         key = (conn.kind, *src, *dst)
         if key in seen:

@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 from fbruntime.api import ApiSettings, create_app
-from fbruntime.orchestrator import Orchestrator
+from fbruntime.core import Device
+from fbruntime.orchestrator import Application, Orchestrator
 from fbruntime.web import STATIC_DIR, web_routers
-from tests.web.conftest import AUTH, TOKEN, spinning_app, system_app
+from tests.web.conftest import AUTH, TOKEN, Relay, spinning_app, system_app
 from tests.web.plant import plant_system
 
 
@@ -121,6 +122,26 @@ async def test_system_level_groups_flattened_subapps(
             ("RES", "RES"),
             ("Line", "Line"),
         ]
+
+
+async def test_an_application_over_two_resources_has_a_group_in_each_named_by_its_resource(
+    orch: Orchestrator, web: httpx.AsyncClient
+) -> None:
+    device = Device("spread", clock=orch.clock)
+    device.add_resource("RES1").add("App.A", Relay)
+    device.add_resource("RES2").add("App.B", Relay)
+    orch._apps["spread"] = Application("spread", "system", device, clock=orch.clock)
+    res1 = (await web.get("/api/web/apps/spread/network", params={"level": "RES1"})).json()
+    assert [(g["name"], g["path"]) for g in res1["groups"]] == [("App", "RES1.App")]
+    # The group is ambiguous, its blocks are not: App.A is RES1's alone.
+    inside = (await web.get("/api/web/apps/spread/network", params={"level": "RES1.App"})).json()
+    assert [b["path"] for b in inside["blocks"]] == ["App.A"]
+    assert [c["path"] for c in inside["crumbs"]] == ["", "RES1", "RES1.App"]
+    block = (await web.get("/api/web/apps/spread/network", params={"level": "App.B"})).json()
+    assert block["level"] == "App.B" and block["blocks"][0]["path"] == "App.B"
+    ambiguous = await web.get("/api/web/apps/spread/network", params={"level": "App"})
+    assert ambiguous.status_code == 404
+    assert "say RES1.App, RES2.App" in ambiguous.json()["detail"]
 
 
 async def test_unknown_level_is_not_found(orch: Orchestrator, web: httpx.AsyncClient) -> None:

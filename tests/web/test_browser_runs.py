@@ -22,7 +22,7 @@ def server(module_server: WebServer) -> WebServer:
     return module_server
 
 
-FLAKY = {
+FLAKY: dict[str, Any] = {
     "dag_name": "nightly_report",
     "max_retries": 1,
     "retry_delay": 1.5,

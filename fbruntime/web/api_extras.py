@@ -40,7 +40,7 @@ from fbruntime.web.runs import (
     run_view,
     task_detail,
 )
-from fbruntime.web.structure import app_path, describe_level
+from fbruntime.web.structure import describe_level
 
 __all__ = ["api_extras_router"]
 
@@ -88,7 +88,7 @@ def _apps(orch: Orchestrator) -> list[dict[str, Any]]:
                         faults += 1
                         at = getattr(fault, "at", 0.0) or 0.0
                         if latest is None or at >= latest[0]:
-                            latest = (at, app_path(app, res.name, inst.rt__path()), inst)
+                            latest = (at, app.pin_name(res, inst.rt__path()), inst)
         problem = None
         if latest is not None:
             inst = latest[2]

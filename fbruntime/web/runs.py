@@ -337,6 +337,8 @@ async def task_detail(service: Any, run_id: str, task_id: str) -> dict[str, Any]
         attempts = [_attempt_dict(a) for a in stored]
     else:
         attempts = _attempts_from_logs(task, lines) if task is not None else []
+    mapped = config is not None and getattr(config, "for_each", None) is not None
+    items = _map_items(task_id, getattr(detail, "attempts", None) or []) if mapped else None
     return {
         "run": run.id,
         "task": task_id,
@@ -352,10 +354,46 @@ async def task_detail(service: Any, run_id: str, task_id: str) -> dict[str, Any]
         "started_at": _time(task.started_at) if task is not None else None,
         "ended_at": _time(task.ended_at) if task is not None else None,
         "attempts": attempts,
+        **(items or {}),
         "logs": [
             {"time": _time(line.ts), "level": line.level, "message": line.message} for line in lines
         ],
     }
+
+
+MAX_ITEMS_SHOWN = 200
+"""How many items of a mapped task the detail lists (failed ones first; the counts cover all)."""
+
+
+def _map_items(task_id: str, stored: list[Any]) -> dict[str, Any]:
+    """The items of a mapped task as their attempts (recorded as ``task[N]`` when each ends)
+    tell them: per item its last state, how many attempts, the last error and the time all its
+    attempts took. An item still in its first attempt has no row yet: the task's ``map`` counts
+    (in the run view) cover those."""
+    label = re.compile(re.escape(task_id) + r"\[(\d+)\]")
+    by_item: dict[int, list[dict[str, Any]]] = {}
+    for a in stored:
+        m = label.fullmatch(str(getattr(a, "task_id", "")))
+        if m is not None:
+            by_item.setdefault(int(m.group(1)), []).append(_attempt_dict(a))
+    items = []
+    for index, tries in by_item.items():
+        tries.sort(key=lambda t: t["attempt"] or 0)
+        last = tries[-1]
+        items.append(
+            {
+                "index": index,
+                "status": last["status"],
+                "attempts": len(tries),
+                "error": last["error"] if last["status"] != "succeeded" else None,
+                "duration_ms": sum(t["duration_ms"] or 0.0 for t in tries),
+                "tries": tries,
+            }
+        )
+    items.sort(key=lambda i: (i["status"] == "succeeded", i["index"]))
+    shown = items[:MAX_ITEMS_SHOWN]
+    shown.sort(key=lambda i: i["index"])
+    return {"items": shown, "items_recorded": len(items)}
 
 
 def _attempt_dict(a: Any) -> dict[str, Any]:

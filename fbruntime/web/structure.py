@@ -2,9 +2,12 @@
 
 A *level* is a place the user can look into: the application's top (its one block, the inside of
 its composite, or the resources of a system), a resource's network, or the inside of a composite
-instance. Paths are the Application's own (``Filter.GAIN`` for an app made from a type,
-``RES.Block.PIN`` for a system), so every pin path here can be given straight back to the
-values and events routes of the control API.
+instance. Every block and pin path here is its one name (``fbruntime.core.device``): what REST,
+the event stream, logs and the CLI print (``Filter.GAIN`` for an app made from a type,
+``App.Block.PIN`` for a system, ``RES2.START.COLD`` only where another resource holds a block of
+that name), so the page shows the names the rest of fbrt uses and any of them can be given
+straight back to the values, events and forces routes. Levels are addressed by the same names
+(a resource's own level by the resource's name); the resource-qualified form is accepted too.
 
 Subapps of 4diac systems are flattened by the importer into dotted instance names
 (``App.Sub.FB``); a level groups such names by their next segment into *group* boxes that open
@@ -24,7 +27,6 @@ from fbruntime.web.faults import fault_dict
 
 __all__ = [
     "Level",
-    "app_path",
     "block_status",
     "describe_level",
     "interface_dict",
@@ -37,13 +39,43 @@ def join(*parts: str) -> str:
     return ".".join(p for p in parts if p)
 
 
-def app_path(app: Application, res_name: str, inst_path: str) -> str:
-    """An instance's path as the application's routes take it (``RES.FB``, ``Inner.FB``)."""
-    if app.root is None:
-        return join(res_name, inst_path)
-    if inst_path == app.root:
-        return ""
-    return inst_path.removeprefix(app.root + ".")
+def place_name(app: Application, res: Resource, inner: str) -> str:
+    """The one name of a place inside ``res`` (a system's): a block, as ``Device.name_of``
+    gives it, or a flattened subapp group, prefixed with the resource's name only when another
+    resource holds a group or block of that name (an application mapped to several resources
+    has a group in each). ``""`` is the resource itself."""
+    if not inner:
+        return res.name
+    if _top_block(res.network, inner) is not None:
+        return app.pin_name(res, inner)
+    device = _device(app)
+    if any(_holds(r, inner) for r in device.resources.values() if r is not res):
+        return f"{res.name}.{inner}"
+    return inner
+
+
+def _top_block(net: Network, path: str) -> str | None:
+    parts = path.split(".")
+    for n in range(len(parts), 0, -1):
+        if ".".join(parts[:n]) in net.instances:
+            return ".".join(parts[:n])
+    return None
+
+
+def _holds(res: Resource, inner: str) -> bool:
+    """Whether ``inner`` names a block (or a block inside a composite) or a group of ``res``."""
+    if _is_group_of(res.network, inner):
+        return True
+    try:
+        _, pin = res.find(inner)
+    except NoSuchObject:
+        return False
+    return pin is None
+
+
+def _is_group_of(net: Network, prefix: str) -> bool:
+    head = prefix + "."
+    return prefix not in net.instances and any(name.startswith(head) for name in net.instances)
 
 
 @dataclass
@@ -59,6 +91,7 @@ class Level:
     groups: list[tuple[str, str]]  # (name shown, level path) of flattened subapps
     resources: list[str]  # a system's top level lists its resources
     prefix: str  # the instance-name prefix of a flattened subapp level ("App.Sub.")
+    inner: str = ""  # a system's level: its path inside its resource (for the breadcrumbs)
 
 
 def _device(app: Application) -> Any:
@@ -79,27 +112,45 @@ def resolve_level(app: Application, path: str) -> Level:
             raise PinNotFound(f"application {app.name!r}: {exc}") from None
         if pin is not None:
             raise PinNotFound(f"application {app.name!r}: {path!r} is a pin, not a block")
-        return _inside(res, inst, path, app_prefix="")
+        return _inside(res, inst, path)
     if not path:
         return Level("", None, None, None, "", [], [], list(device.resources), "")
-    res_name, _, rest = path.partition(".")
-    res = device.resources.get(res_name)
-    if res is None:
-        raise PinNotFound(f"application {app.name!r}: no resource named {res_name!r}")
-    if not rest:
-        return _flat(res, res.network, res_name, "")
-    if any(name.startswith(rest + ".") for name in res.network.instances):
-        return _flat(res, res.network, path, rest + ".")
+    res, inner = _place(app, device, path)
+    if not inner:
+        return _flat(app, res, "", "")
+    name = place_name(app, res, inner)
+    if _is_group_of(res.network, inner):
+        return _flat(app, res, name, inner + ".")
     try:
-        inst, pin = res.find(rest)
+        inst, pin = res.find(inner)
     except NoSuchObject as exc:
         raise PinNotFound(f"application {app.name!r}: {exc}") from None
     if pin is not None:
         raise PinNotFound(f"application {app.name!r}: {path!r} is a pin, not a block")
-    return _inside(res, inst, path, app_prefix=res_name)
+    level = _inside(res, inst, name)
+    level.inner = inner
+    return level
 
 
-def _inside(res: Resource, inst: FBInstance, path: str, app_prefix: str) -> Level:
+def _place(app: Application, device: Any, path: str) -> tuple[Resource, str]:
+    """The resource a system's level path lies in and the path inside it: a resource's name
+    (``RES``), a resource-qualified path (``RES.App.FB``) or a one name (``App.FB``)."""
+    res_name, _, rest = path.partition(".")
+    res = device.resources.get(res_name)
+    if res is not None:
+        return res, rest
+    holders = [r for r in device.resources.values() if _holds(r, path)]
+    if len(holders) == 1:
+        return holders[0], path
+    if holders:
+        which = ", ".join(f"{r.name}.{path}" for r in holders)
+        raise PinNotFound(
+            f"application {app.name!r}: {path!r} is in several resources; say {which}"
+        )
+    raise PinNotFound(f"application {app.name!r}: no resource, block or subapp named {path!r}")
+
+
+def _inside(res: Resource, inst: FBInstance, path: str) -> Level:
     inner = getattr(inst, "rt__network", None)
     if not isinstance(inner, Network):
         # A basic block: the level shows the block alone.
@@ -108,21 +159,24 @@ def _inside(res: Resource, inst: FBInstance, path: str, app_prefix: str) -> Leve
     return Level(path, res, inner, inst, path, blocks, [], [], "")
 
 
-def _flat(res: Resource, net: Network, path: str, prefix: str) -> Level:
+def _flat(app: Application, res: Resource, path: str, prefix: str) -> Level:
     """A resource network, or a flattened subapp of it: dotted names grouped by next segment."""
+    net = res.network
     blocks: list[tuple[str, FBInstance, str]] = []
     groups: dict[str, str] = {}
-    res_name = res.name
     for name, inst in net.instances.items():
         if not name.startswith(prefix):
             continue
         rest = name[len(prefix) :]
         head, dot, _ = rest.partition(".")
         if dot and _is_group(net, prefix + head):
-            groups.setdefault(head, join(res_name, prefix + head))
+            if head not in groups:
+                groups[head] = place_name(app, res, prefix + head)
         else:
-            blocks.append((rest, inst, join(res_name, name)))
-    return Level(path, res, net, None, "", blocks, list(groups.items()), [], prefix)
+            blocks.append((rest, inst, app.pin_name(res, name)))
+    level = Level(path or res.name, res, net, None, "", blocks, list(groups.items()), [], prefix)
+    level.inner = prefix[:-1]
+    return level
 
 
 def _is_group(net: Network, name: str) -> bool:
@@ -181,11 +235,20 @@ def _block(
     }
 
 
-def _crumbs(app: Application, path: str) -> list[dict[str, str]]:
+def _crumbs(app: Application, level: Level) -> list[dict[str, str]]:
+    """The way down to ``level``: the application, a system's resource, then each block or
+    subapp, each crumb addressed by its one name."""
     crumbs = [{"label": app.name, "path": ""}]
-    parts = [p for p in path.split(".") if p] if path else []
+    res = level.resource
+    if app.root is not None or res is None:
+        parts = [p for p in level.path.split(".") if p]
+        for i, part in enumerate(parts):
+            crumbs.append({"label": part, "path": ".".join(parts[: i + 1])})
+        return crumbs
+    crumbs.append({"label": res.name, "path": res.name})
+    parts = [p for p in level.inner.split(".") if p]
     for i, part in enumerate(parts):
-        crumbs.append({"label": part, "path": ".".join(parts[: i + 1])})
+        crumbs.append({"label": part, "path": place_name(app, res, ".".join(parts[: i + 1]))})
     return crumbs
 
 
@@ -274,7 +337,7 @@ def describe_level(app: Application, path: str) -> dict[str, Any]:
         "app": app.name,
         "kind": app.kind,
         "level": level.path,
-        "crumbs": _crumbs(app, level.path),
+        "crumbs": _crumbs(app, level),
         "state": app.state,
         "error": app.error,
         "border": border,
@@ -330,12 +393,13 @@ def _drawn_connections(
 def _flat_connections(level: Level) -> list[dict[str, Any]]:
     """The engine's connections at this level (no drawing: a composite, a Python network)."""
     by_id = {id(inst): p for _, inst, p in level.blocks}
-    group_of: dict[int, str] = {}
+    group_of: dict[int, tuple[str, str]] = {}  # instance -> (group path, its name prefix)
     if level.network is not None:
         for head, gpath in level.groups:
             for name, inst in level.network.instances.items():
                 if name.startswith(level.prefix + head + "."):
-                    group_of[id(inst)] = gpath
+                    group_of[id(inst)] = (gpath, level.prefix + head + ".")
+    group_paths = {gpath for _, gpath in level.groups}
     connections: list[dict[str, Any]] = []
     if level.network is None:
         return connections
@@ -345,7 +409,7 @@ def _flat_connections(level: Level) -> list[dict[str, Any]]:
         dst = _end(conn.dst_fb, conn.dst_pin, by_id, group_of, level)
         if src is None or dst is None:
             continue
-        if src[0] == dst[0] and src[0] in group_of.values():
+        if src[0] == dst[0] and src[0] in group_paths:
             continue  # inside one group: drawn when the group is opened
         key = (conn.kind, *src, *dst)
         if key in seen:
@@ -365,7 +429,7 @@ def _end(
     inst: FBInstance | None,
     pin: str,
     by_id: dict[int, str],
-    group_of: dict[int, str],
+    group_of: dict[int, tuple[str, str]],
     level: Level,
 ) -> tuple[str, str] | None:
     """The box an end is drawn on (a block, a group, the border ``""``) and its pin; None when
@@ -376,6 +440,6 @@ def _end(
         return by_id[id(inst)], pin
     group = group_of.get(id(inst))
     if group is not None:
-        inner = inst.rt__name[len(group.partition(".")[2]) + 1 :]
-        return group, f"{inner}.{pin}"
+        gpath, prefix = group
+        return gpath, f"{inst.rt__name.removeprefix(prefix)}.{pin}"
     return None

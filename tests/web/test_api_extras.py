@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 from fbruntime.api import ApiSettings, create_app
-from fbruntime.orchestrator import Orchestrator
+from fbruntime.core import Device
+from fbruntime.orchestrator import Application, Orchestrator
 from fbruntime.web import STATIC_DIR, web_routers
-from tests.web.conftest import AUTH, TOKEN, spinning_app, system_app
+from tests.web.conftest import AUTH, TOKEN, Relay, spinning_app, system_app
 from tests.web.plant import plant_system
 
 
@@ -103,19 +104,44 @@ async def test_system_level_groups_flattened_subapps(
     assert [r["name"] for r in top["resources"]] == ["RES"]
     res = (await web.get("/api/web/apps/plant/network", params={"level": "RES"})).json()
     assert [b["name"] for b in res["blocks"]] == ["Source"]
-    assert [(g["id"], g["name"], g["subapp"]) for g in res["groups"]] == [
-        ("RES.Line", "Line", False)
-    ]
+    assert [(g["id"], g["name"], g["subapp"]) for g in res["groups"]] == [("Line", "Line", False)]
     assert {
         "kind": "event",
-        "from": {"block": "RES.Source", "pin": "CNF"},
-        "to": {"block": "RES.Line", "pin": "In.REQ"},
+        "from": {"block": "Source", "pin": "CNF"},
+        "to": {"block": "Line", "pin": "In.REQ"},
     } in res["connections"]
-    line = (await web.get("/api/web/apps/plant/network", params={"level": "RES.Line"})).json()
-    assert [b["name"] for b in line["blocks"]] == ["In"]
-    assert line["blocks"][0]["path"] == "RES.Line.In"
-    assert [(g["id"], g["path"]) for g in line["groups"]] == [("RES.Line.Sub", "RES.Line.Sub")]
-    assert [c["label"] for c in line["crumbs"]] == ["plant", "RES", "Line"]
+    # Levels are addressed by one names; the resource-qualified form still leads there.
+    for level in ("Line", "RES.Line"):
+        line = (await web.get("/api/web/apps/plant/network", params={"level": level})).json()
+        assert line["level"] == "Line"
+        assert [b["name"] for b in line["blocks"]] == ["In"]
+        assert line["blocks"][0]["path"] == "Line.In"
+        assert [(g["id"], g["path"]) for g in line["groups"]] == [("Line.Sub", "Line.Sub")]
+        assert [(c["label"], c["path"]) for c in line["crumbs"]] == [
+            ("plant", ""),
+            ("RES", "RES"),
+            ("Line", "Line"),
+        ]
+
+
+async def test_an_application_over_two_resources_has_a_group_in_each_named_by_its_resource(
+    orch: Orchestrator, web: httpx.AsyncClient
+) -> None:
+    device = Device("spread", clock=orch.clock)
+    device.add_resource("RES1").add("App.A", Relay)
+    device.add_resource("RES2").add("App.B", Relay)
+    orch._apps["spread"] = Application("spread", "system", device, clock=orch.clock)
+    res1 = (await web.get("/api/web/apps/spread/network", params={"level": "RES1"})).json()
+    assert [(g["name"], g["path"]) for g in res1["groups"]] == [("App", "RES1.App")]
+    # The group is ambiguous, its blocks are not: App.A is RES1's alone.
+    inside = (await web.get("/api/web/apps/spread/network", params={"level": "RES1.App"})).json()
+    assert [b["path"] for b in inside["blocks"]] == ["App.A"]
+    assert [c["path"] for c in inside["crumbs"]] == ["", "RES1", "RES1.App"]
+    block = (await web.get("/api/web/apps/spread/network", params={"level": "App.B"})).json()
+    assert block["level"] == "App.B" and block["blocks"][0]["path"] == "App.B"
+    ambiguous = await web.get("/api/web/apps/spread/network", params={"level": "App"})
+    assert ambiguous.status_code == 404
+    assert "say RES1.App, RES2.App" in ambiguous.json()["detail"]
 
 
 async def test_unknown_level_is_not_found(orch: Orchestrator, web: httpx.AsyncClient) -> None:
@@ -210,7 +236,7 @@ async def test_live_stream_sends_one_frame_per_interval_however_many_events_run(
     )
     sent = frames(response.text)
     assert len(sent) == 4
-    counts = [f["counts"]["RES.Spin.REQ"] for f in sent]
+    counts = [f["counts"]["Spin.REQ"] for f in sent]
     assert counts == sorted(counts)
     assert counts[0] < counts[-1]
 
@@ -228,16 +254,14 @@ async def test_network_carries_the_files_positions_and_subapp_pins(
     assert [p["name"] for p in line["interface"]["data_outputs"]] == ["COUNT"]
     # Connections end on the subapp's own pins, never on the FBs inside it.
     ends = {(c["to"]["block"], c["to"]["pin"]) for c in net["connections"]}
-    assert ("_default.Plant.Line1", "START") in ends
+    assert ("Plant.Line1", "START") in ends
     assert not any("." in pin for _, pin in ends)
-    inside = (
-        await web.get("/api/web/apps/lines/network", params={"level": "_default.Plant.Line1"})
-    ).json()
+    inside = (await web.get("/api/web/apps/lines/network", params={"level": "Plant.Line1"})).json()
     assert inside["border"]["subapp"] is True
     assert {
         "kind": "event",
         "from": {"block": "", "pin": "START"},
-        "to": {"block": "_default.Plant.Line1.S0", "pin": "EI"},
+        "to": {"block": "Plant.Line1.S0", "pin": "EI"},
     } in inside["connections"]
     feeds = next(b for b in inside["blocks"] if b["name"] == "W0")["connected"]
     assert feeds == {"G": "Plant.Line1.C0.Q"}

@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx
 import pytest
 from playwright.async_api import expect
 
 from fbruntime.cli.serve import demo_system
-from tests.web.conftest import BROWSER_MODULE, TOKEN, WebServer, shot, use_token
+from fbruntime.core import Device
+from fbruntime.orchestrator import Application
+from tests.web.conftest import AUTH, BROWSER_MODULE, TOKEN, Relay, WebServer, shot, use_token
 
 pytestmark = BROWSER_MODULE
 
@@ -123,17 +126,78 @@ async def test_a_fault_reads_kind_message_count_and_date_without_server_paths(
     await shot(page, "overview-fault")
 
 
+def twin_app(server: WebServer) -> None:
+    """Two resources each holding a ``Pump``; only the first holds ``Valve``."""
+    orch = server.orch
+    if "twin" in {a.name for a in orch.apps()}:
+        return
+    device = Device("twin", clock=orch.clock)
+    for res_name in ("RES1", "RES2"):
+        device.add_resource(res_name).add("Pump", Relay)
+    device.resources["RES1"].add("Valve", Relay)
+    app = Application("twin", "system", device, clock=orch.clock)
+    orch._apps["twin"] = app
+    app.start()
+
+
+async def test_page_names_pins_as_rest_does_and_forces_by_that_name(
+    server: WebServer, page: Any
+) -> None:
+    twin_app(server)
+    await page.goto(server.url + "/web/apps/twin")
+    await page.get_by_role("link", name="Resource RES1, open").click()
+    await page.wait_for_url(re.compile(r"level=RES1$"))
+    # Valve is RES1's alone: no prefix. Pump is in both resources: RES1.Pump.
+    shown = page.locator("#graph g.fb[data-block]")
+    await expect(shown).to_have_count(2)
+    on_page = {await g.get_attribute("data-block") for g in await shown.all()}
+    async with httpx.AsyncClient(base_url=server.url, headers=AUTH) as rest:
+        blocks = (await rest.get("/api/apps/twin")).json()["blocks"]
+        assert on_page == {"RES1.Pump", "Valve"}
+        assert on_page < {b["path"] for b in blocks}
+        assert "RES2.Pump" in {b["path"] for b in blocks}
+        await use_token(page)
+        # Force and fire from the page by the one names; REST reports the same names.
+        await page.locator('g.fb[data-block="Valve"] polygon.fb-box').click()
+        await page.get_by_label("New value for Valve.IN").fill("5")
+        await page.get_by_role("button", name="Force Valve.IN").click()
+        await expect(page.locator('[data-watch="Valve.IN"]')).to_have_text(re.compile(r"^⚑ 5"))
+        await page.locator('g.fb[data-block="RES1.Pump"] polygon.fb-box').click()
+        await expect(page.locator("#details h2")).to_have_text("Pump")
+        await page.get_by_label("New value for RES1.Pump.IN").fill("9")
+        await page.get_by_role("button", name="Force RES1.Pump.IN").click()
+        await expect(page.locator('[data-watch="RES1.Pump.IN"]')).to_have_text(re.compile("^⚑ 9"))
+        forces = (await rest.get("/api/apps/twin/forces")).json()
+        assert {(f["path"], f["literal"]) for f in forces} == {
+            ("Valve.IN", "5"),
+            ("RES1.Pump.IN", "9"),
+        }
+        await page.get_by_role("button", name="Fire event RES1.Pump.REQ").click()
+        await expect(page.locator('[data-watch="RES1.Pump.OUT"]')).to_have_text("10")
+        out = (await rest.get("/api/apps/twin/values/RES1.Pump.OUT")).json()
+        assert (out["path"], out["literal"]) == ("RES1.Pump.OUT", "10")
+        other = (await rest.get("/api/apps/twin/values/RES2.Pump.OUT")).json()
+        assert other["literal"] == "0"
+        # An unqualified Pump is ambiguous for REST and for the page's levels alike.
+        assert (await rest.get("/api/apps/twin/values/Pump.OUT")).status_code == 404
+        level = await rest.get("/api/web/apps/twin/network", params={"level": "Pump"})
+        assert level.status_code == 404 and "RES1.Pump" in level.json()["detail"]
+        for path in ("Valve.IN", "RES1.Pump.IN"):
+            await rest.delete(f"/api/apps/twin/forces/{path}")
+    assert page.js_errors == []
+
+
 async def test_basic_blocks_show_their_ecc_state(server: WebServer, page: Any) -> None:
     orch = server.orch
     if "demo" not in {a.name for a in orch.apps()}:
         await orch.create_system("demo", path=str(demo_system()), start=True)
     await page.goto(server.url + "/web/apps/demo?level=BlinkRes.BlinkApp")
-    text = page.locator('g.fb[data-block="BlinkRes.BlinkApp.Text"]')
+    text = page.locator('g.fb[data-block="BlinkApp.Text"]')
     await expect(text.locator(".fb-ecc")).to_have_text(re.compile(r"◉ \w+"))
     await text.locator("polygon.fb-box").click()
     await expect(page.locator("#sel-ecc")).to_have_text(re.compile(r"\w+"))
     # The subapp Pulse shows its own pins.
-    pulse = page.locator('g.subapp[data-group="BlinkRes.BlinkApp.Pulse"]')
+    pulse = page.locator('g.subapp[data-group="BlinkApp.Pulse"]')
     await expect(pulse.locator(".pin-label")).to_have_text(["START", "STOP", "TOGGLED", "Q"])
 
 

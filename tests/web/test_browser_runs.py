@@ -3,6 +3,7 @@ state, the log following live, the archive link, and rerunning the failed tasks.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
@@ -21,7 +22,7 @@ def server(module_server: WebServer) -> WebServer:
     return module_server
 
 
-FLAKY = {
+FLAKY: dict[str, Any] = {
     "dag_name": "nightly_report",
     "max_retries": 1,
     "retry_delay": 1.5,
@@ -50,14 +51,56 @@ def needs_service(server: WebServer) -> Any:
     return server.service
 
 
+# The retry test's run waits at a pool's one slot, held by another run, until the page is open:
+# the retry's delay (a real clock's) then passes while the page is watching, however long the
+# browser took to load it on a busy machine.
+GATED = {
+    **FLAKY,
+    "dag_name": "gated_report",
+    "pools": {"gate": 1},
+    "tasks": [{**t, "pool": "gate"} if t["id"] == "load" else t for t in FLAKY["tasks"]],
+}
+HOLDER = {
+    "dag_name": "gate_holder",
+    "pools": {"gate": 1},
+    "tasks": [
+        {
+            "id": "hold",
+            "operation": "time.delay",
+            "independent_params": {"seconds": 60},
+            "pool": "gate",
+        }
+    ],
+}
+
+
+async def pool_in_use(server: WebServer, name: str, in_use: int) -> None:
+    """Wait (up to 10 s) until pool ``name`` has ``in_use`` slots taken, as the API reports."""
+    async with httpx.AsyncClient(base_url=server.url, headers=AUTH) as client:
+        for _ in range(1000):
+            pools = (await client.get("/api/pools")).json()
+            if any(p["name"] == name and p["in_use"] == in_use for p in pools):
+                return
+            await asyncio.sleep(0.01)
+    raise AssertionError(f"pool {name!r} never had {in_use} slots in use: {pools}")
+
+
 async def test_failing_task_is_retried_then_fails_and_downstream_is_skipped(
     server: WebServer, page: Any
 ) -> None:
     service = needs_service(server)
-    service.upload("nightly.json", json.dumps(FLAKY))
-    run_id = await service.start_run("nightly_report")
+    service.upload("gated.json", json.dumps(GATED))
+    service.upload("holder.json", json.dumps(HOLDER))
+    holder = await service.start_run("gate_holder")
+    await pool_in_use(server, "gate", 1)
+    run_id = await service.start_run("gated_report")
     await page.goto(server.url + f"/web/runs/{run_id}")
     load = page.locator('g.task[data-task="load"]')
+    await expect(load).to_have_attribute("data-status", "queued")
+    await expect(page.locator('g.task[data-task="greeting"]')).to_have_attribute(
+        "data-status", "succeeded"
+    )
+    await service.cancel(holder)  # the slot is free: load's first attempt runs and fails
     await expect(load).to_have_attribute("data-status", "retrying")
     await expect(page.locator("#logs")).to_contain_text("attempt 1 failed")
     await expect(page.get_by_role("button", name="Rerun failed tasks")).to_be_disabled()
@@ -156,3 +199,57 @@ async def test_link_from_post_api_web_opens_the_run_page(server: WebServer, page
     await page.goto(link.json()["url"])
     await expect(page.locator("#run-title")).to_contain_text("nightly_report")
     await expect(page.locator('g.task[data-task="greeting"]')).to_be_visible()
+
+
+EACH = {
+    "dag_name": "read_each",
+    "max_retries": 1,
+    "retry_delay": 0,
+    "tasks": [
+        {
+            "id": "make",
+            "operation": "file.write",
+            "independent_params": {"file": "a.txt", "content": "A"},
+        },
+        {
+            "id": "names",
+            "operation": "value.pass",
+            "independent_params": {"value": ["a.txt", "missing.txt", "a.txt"]},
+        },
+        {
+            "id": "read",
+            "operation": "file.read",
+            "dependencies": ["make", "names"],
+            "for_each": "names",
+            "on_item_failure": "continue",
+            "dependent_params": {"file": "item"},
+        },
+    ],
+}
+
+
+async def test_task_detail_of_a_map_shows_each_items_attempts(server: WebServer, page: Any) -> None:
+    service = needs_service(server)
+    service.upload("each.json", json.dumps(EACH))
+    run_id = await service.start_run("read_each")
+    assert await service.wait(run_id) == "succeeded"  # on_item_failure: continue
+    await page.goto(server.url + f"/web/runs/{run_id}")
+    await page.locator('g.task[data-task="read"]').click()
+    items = page.locator("#items tbody[data-item]")
+    await expect(items).to_have_count(3)
+    await expect(page.locator("#items caption")).to_contain_text("Items (3 of 3 ended)")
+    ok, bad = page.locator('#items [data-item="0"]'), page.locator('#items [data-item="1"]')
+    await expect(ok).to_have_attribute("data-status", "succeeded")
+    await expect(ok.locator(".item-attempts")).to_have_text("1")
+    await expect(ok).to_contain_text("read[0]")
+    await expect(bad).to_have_attribute("data-status", "failed")
+    await expect(bad.locator(".item-attempts")).to_have_text("2")
+    await expect(bad).to_contain_text("file 'missing.txt' does not exist")
+    await expect(bad.locator(".item-took")).to_have_text(re.compile(r"^\d+(\.\d)? m?s$"))
+    await bad.get_by_text("each attempt of read[1]").click()
+    tries = bad.locator("li.attempt")
+    await expect(tries).to_have_count(2)
+    await expect(tries.nth(0)).to_have_attribute("data-status", "failed")
+    await expect(tries.nth(1)).to_contain_text("attempt 2")
+    await shot(page, "run-map-items")
+    assert page.js_errors == []

@@ -257,7 +257,8 @@ async function refreshDetail(focus) {
   }
   if (state.detailFor !== taskId) return;
   const box = document.getElementById("task-detail");
-  box.replaceChildren(
+  // replaceChildren would print a null as the text "null": leave the absent parts out.
+  box.replaceChildren(...[
     el("h3", { id: "task-h", tabindex: "-1" }, "Task ", d.task, " ", pill(d.status)),
     el("p", { class: "muted" }, (d.operation || "") + " · started " + fmtTime(d.started_at) + " · ended " + fmtTime(d.ended_at) +
       (d.started_at ? " · took " + fmtDuration(d.started_at, d.ended_at) : "")),
@@ -266,15 +267,42 @@ async function refreshDetail(focus) {
     d.params.overridden.length ? el("p", { class: "small muted" }, "set for this run: " + d.params.overridden.join(", ")) : null,
     el("h4", {}, "Result"),
     el("pre", { class: "tb", id: "task-result" }, d.result === null || d.result === undefined ? "–" : JSON.stringify(d.result, null, 2)),
-    el("h4", {}, "Attempts (" + d.attempts.length + ")"),
-    el("ol", { class: "attempts", id: "attempts" }, d.attempts.map((a) => el("li", { class: "attempt", dataset: { attempt: a.attempt, status: a.status } },
-      pill(a.status), " attempt " + a.attempt,
-      el("span", { class: "muted small" }, " · " + (a.started_at ? fmtTime(a.started_at) + " → " : "ended ") + fmtTime(a.ended_at) +
-        (a.started_at && a.ended_at ? " (" + fmtDuration(a.started_at, a.ended_at) + ")" : "")),
-      a.error ? el("p", { class: "error" }, a.error) : null,
-      a.traceback ? el("pre", { class: "tb" }, a.traceback) : null))),
-  );
+    ...(d.items ? [itemsTable(d)] : [el("h4", {}, "Attempts (" + d.attempts.length + ")"), attemptList(d.attempts, "attempts")]),
+  ].filter((x) => x !== null));
   if (focus) document.getElementById("task-h").focus();
+}
+
+function attemptList(attempts, id) {
+  return el("ol", { class: "attempts", id }, attempts.map((a) => el("li", { class: "attempt", dataset: { attempt: a.attempt, status: a.status } },
+    pill(a.status), " attempt " + a.attempt,
+    el("span", { class: "muted small" }, " · " + (a.started_at ? fmtTime(a.started_at) + " → " : "ended ") + fmtTime(a.ended_at) +
+      (a.started_at && a.ended_at ? " (" + fmtDuration(a.started_at, a.ended_at) + ")" : "")),
+    a.error ? el("p", { class: "error" }, a.error) : null,
+    a.traceback ? el("pre", { class: "tb" }, a.traceback) : null)));
+}
+
+const fmtMs = (ms) => (ms === null || ms === undefined ? "–" : ms < 1000 ? Math.round(ms) + " ms" : (ms / 1000).toFixed(1) + " s");
+
+// A mapped task's items (attempts recorded as task[N]): state, attempts, last error, time;
+// an item retried or failed opens to each of its attempts.
+function itemsTable(d) {
+  const total = state.run && (state.run.tasks.find((t) => t.id === d.task) || {}).map;
+  const caption = "Items (" + d.items_recorded + (total ? " of " + total.total : "") + " ended" +
+    (d.items.length < d.items_recorded ? ", " + d.items.length + " shown, failed first" : "") + ")";
+  const cols = [["Item", "17%"], ["State", "24%"], ["Attempts", "15%"], ["Error", "32%"], ["Took", "12%"]];
+  return el("table", { class: "grid items", id: "items" },
+    el("caption", {}, caption),
+    el("thead", {}, el("tr", {}, cols.map(([h, w]) => el("th", { scope: "col", style: "width: " + w }, h)))),
+    d.items.map((it) => el("tbody", { dataset: { item: it.index, status: it.status } },
+      el("tr", {},
+        el("th", { scope: "row" }, d.task + "[" + it.index + "]"),
+        el("td", {}, pill(it.status)),
+        el("td", { class: "item-attempts" }, String(it.attempts)),
+        el("td", {}, it.error ? el("span", { class: "error" }, it.error) : "–"),
+        el("td", { class: "item-took" }, fmtMs(it.duration_ms))),
+      it.attempts > 1 || it.error
+        ? el("tr", { class: "item-tries" }, el("td", { colspan: 5 }, el("details", {}, el("summary", {}, "each attempt of " + d.task + "[" + it.index + "]"), attemptList(it.tries, null))))
+        : null)));
 }
 
 // -- the log ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ straight from the engine's FIFO, with no hand-over to a worker: :func:`run_inlin
 from __future__ import annotations
 
 import inspect
+import time
 import traceback
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -165,12 +166,35 @@ async def run_attempt(
     op = shape.build(task_id, params)
     setup(op)
     if mode == THREAD:
-        await executors.threads.run(op.execute)  # type: ignore[attr-defined]
+        execute = op.execute  # type: ignore[attr-defined]
+
+        def measured() -> float:
+            started = time.thread_time()
+            execute()
+            return time.thread_time() - started
+
+        cpu = await executors.threads.run(measured)
+        if cpu >= CPU_BOUND_S:
+            context.log(cpu_bound_warning(shape.fbtype.name, cpu), "WARNING")
     else:
         outcome = op.execute()  # type: ignore[attr-defined]
         if inspect.isawaitable(outcome):
             await outcome
     return shape.result(op)
+
+
+CPU_BOUND_S = 0.5
+"""CPU seconds of one attempt on a thread past which its run's log says to move it to a process."""
+
+
+def cpu_bound_warning(operation: str, cpu_s: float) -> str:
+    """Why the API slowed down while a run ran: a thread that computes holds the interpreter
+    lock, which the server's event loop then waits for (Python hands it over every 5 ms)."""
+    return (
+        f"{operation} computed for {cpu_s:.1f} s of CPU on a thread, sharing Python's interpreter "
+        "lock with the server (its API answers slow down meanwhile); give the operation "
+        'run_on = "process"'
+    )
 
 
 def error_text(error: BaseException) -> str:

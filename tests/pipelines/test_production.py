@@ -88,6 +88,31 @@ async def test_a_blocking_operation_runs_on_a_thread_and_fails_on_time(server: S
     assert metric(metrics, "fbrt_pipeline_threads_abandoned_total") >= 1
 
 
+async def test_an_operation_computing_on_a_thread_is_told_to_use_a_process(
+    server: Served,
+) -> None:
+    """It slows the API (the interpreter lock): its run's log says so and names the remedy."""
+    config = {
+        "dag_name": "spin",
+        "tasks": [
+            {"id": "spin", "operation": "test.spin", "independent_params": {"seconds": 0.6}},
+            {"id": "nap", "operation": "test.block", "independent_params": {"seconds": 0.6}},
+        ],
+    }
+    run_id = await upload_and_run(server, config)
+    async with server.client(headers=server.auth) as c:
+        run = await finished(c, run_id)
+    assert run["status"] == "succeeded", run
+    warnings = [
+        (line["task"], line["message"]) for line in run["logs"] if line["level"] == "WARNING"
+    ]
+    assert len(warnings) == 1, warnings  # the sleeping one holds no CPU
+    task, message = warnings[0]
+    assert task == "spin"
+    assert message.startswith("test.spin computed for 0.")
+    assert message.endswith('give the operation run_on = "process"')
+
+
 async def test_a_process_operation_runs_in_a_worker_that_a_timeout_kills(server: Served) -> None:
     run_id = await upload_and_run(server, one_task("pid", "test.pid"))
     async with server.client(headers=server.auth) as c:

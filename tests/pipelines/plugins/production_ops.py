@@ -26,6 +26,21 @@ class BlockingInProcess(Blocking):
     run_on = "process"
 
 
+class Spinning(Operation):
+    """A plugin that computes on its thread (holding the interpreter lock) for ``seconds``."""
+
+    name = "test.spin"
+    seconds = DataInput("LREAL", 0.6)
+    result = DataOutput("ANY")
+    param_types = {"seconds": "float"}
+
+    def execute(self) -> None:
+        started = time.thread_time()
+        while time.thread_time() - started < self.seconds:
+            pass
+        self.result = "done"
+
+
 class Pid(Operation):
     """Where it ran: a worker process has its own pid."""
 

@@ -57,20 +57,15 @@ class OpShape:
         for name, initial in self.initials:
             setattr(op, name, initial())
         op.rt__reset_internals()
-        inputs = self.inputs
-        for name, value in params.items():
-            coerce = inputs.get(name)
-            if coerce is None:
-                continue
-            try:
-                setattr(op, name, coerce(value))
-            except (IecError, TypeError, ValueError) as error:
-                raise ParamTypeError(task_id, name, str(error)) from None
-        return op
+        return self._apply(op, task_id, params)
 
     def build(self, task_id: str, params: Mapping[str, object]) -> FBInstance:
         """The block with its pins set from ``params`` (``ParamTypeError`` for a bad value)."""
         op = self.fbtype.create(task_id)
+        return self._apply(op, task_id, params)
+
+    def _apply(self, op: FBInstance, task_id: str, params: Mapping[str, object]) -> FBInstance:
+        """Set ``op``'s input pins from ``params`` (names that are no input are left alone)."""
         inputs = self.inputs
         for name, value in params.items():
             coerce = inputs.get(name)

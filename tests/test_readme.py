@@ -54,6 +54,32 @@ def fresh_shell_env(workdir: Path) -> dict[str, str]:
     return env
 
 
+def run_pasted(script: str, cwd: Path, env: dict[str, str], timeout: float) -> tuple[int, str]:
+    """The script in a new bash session, as pasted; its exit code and output. Whatever it left
+    running in the background (a server, a worker slow to obey its kill) is ended when the
+    shell is done, as closing the terminal would; the output goes to a file, so a process left
+    behind cannot hold the reading open."""
+    log = cwd / ".shell-output"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            ["bash", "-e", "-c", script],
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # its background processes are ours to end
+        )
+        try:
+            code = proc.wait(timeout=timeout)
+        finally:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    return code, log.read_text()
+
+
 def test_the_tour_runs_as_written(tmp_path: Path) -> None:
     blocks = tour()
     (tmp_path / "systems").symlink_to(ROOT / "systems")
@@ -76,23 +102,8 @@ def test_the_tour_runs_as_written(tmp_path: Path) -> None:
     commands = commands.replace("127.0.0.1:61499", f"127.0.0.1:{device}")
     env = fresh_shell_env(tmp_path)
     env["FBRT_PORT"] = str(api)
-    proc = subprocess.Popen(
-        ["bash", "-e", "-c", commands],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # its background servers are ours to end
-    )
-    try:
-        out, _ = proc.communicate(timeout=300)
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    assert proc.returncode == 0, out
+    code, out = run_pasted(commands, tmp_path, env, timeout=300)
+    assert code == 0, out
     assert re.search(r"^fbrt \d", out, re.M), out  # fbrt --version
     assert '"BlinkApp.Counter.CV": 1' in out  # --trigger and --dump by the pin's one name
     assert '"value":1' in out.replace(" ", "")  # the REST read after one CU
@@ -150,23 +161,8 @@ def test_beyond_one_machine_runs_as_written(tmp_path: Path) -> None:
     (systems / "distributed" / "virtualDNS.dns").write_text(dns)
 
     env = fresh_shell_env(tmp_path)
-    proc = subprocess.Popen(
-        ["bash", "-e", "-c", ". .venv/bin/activate\n" + commands],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        out, _ = proc.communicate(timeout=240)
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    assert proc.returncode == 0, out
+    code, out = run_pasted(". .venv/bin/activate\n" + commands, tmp_path, env, timeout=240)
+    assert code == 0, out
     for name, requests in (("Sensor", 15), ("Scaler", 20), ("Sink", 10)):
         assert re.search(
             rf"^{name} at localhost:\d+: 1 resource\(s\), {requests} requests OK", out, re.M

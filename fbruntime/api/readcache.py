@@ -82,8 +82,9 @@ class ReadCache:
             return
         auth = b""
         for name, value in scope["headers"]:
-            if name == b"authorization":
+            if name == b"authorization":  # the first one, as the token check reads it
                 auth = value
+                break
         key = (scope["path"], scope["query_string"], auth)
         generation = self.generation if shows_values else self.values_generation
         entry = self._entries.get(key)

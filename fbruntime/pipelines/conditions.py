@@ -38,6 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
+from .problems import json_kind
 from .references import Reference, ReferenceSyntaxError, ResolutionError, _Scanner, resolve
 
 __all__ = [
@@ -78,22 +79,6 @@ def truthy(value: object) -> bool:
     return bool(value)
 
 
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return f"a {type(value).__name__}"
-
-
 def shown(value: object, limit: int = 60) -> str:
     """A value as JSON, shortened for a message."""
     try:
@@ -122,7 +107,7 @@ def _order(op: str, left: object, right: object) -> bool:
         or (isinstance(left, str) and isinstance(right, str))
     ):
         raise ConditionError(
-            f"cannot compare {_kind(left)} ({shown(left)}) {op} {_kind(right)} "
+            f"cannot compare {json_kind(left)} ({shown(left)}) {op} {json_kind(right)} "
             f"({shown(right)}); '<' and friends need two numbers or two strings"
         )
     a: Any = left
@@ -139,14 +124,14 @@ def _order(op: str, left: object, right: object) -> bool:
 def _contains(item: object, container: object) -> bool:
     if isinstance(container, str):
         if not isinstance(item, str):
-            raise ConditionError(f"'in' a string needs a string on the left, got {_kind(item)}")
+            raise ConditionError(f"'in' a string needs a string on the left, got {json_kind(item)}")
         return item in container
     if isinstance(container, Mapping):
         return item in container if isinstance(item, str) else False
     if isinstance(container, list | tuple):
         return any(_equal(item, member) for member in container)
     raise ConditionError(
-        f"'in' needs a list, an object or a string on the right, got {_kind(container)}"
+        f"'in' needs a list, an object or a string on the right, got {json_kind(container)}"
     )
 
 
@@ -156,7 +141,7 @@ def _arith(op: str, left: object, right: object) -> object:
     if not (_is_number(left) and _is_number(right)):
         raise ConditionError(
             f"{shown(left)} {op} {shown(right)}: arithmetic needs two numbers "
-            f"(got {_kind(left)} and {_kind(right)})"
+            f"(got {json_kind(left)} and {json_kind(right)})"
         )
     a: float = left  # type: ignore[assignment]
     b: float = right  # type: ignore[assignment]
@@ -175,10 +160,10 @@ def _function(name: str, value: object) -> object:
     if name == "len":
         if isinstance(value, str | list | tuple | Mapping):
             return len(value)
-        raise ConditionError(f"len() needs a string, a list or an object, got {_kind(value)}")
+        raise ConditionError(f"len() needs a string, a list or an object, got {json_kind(value)}")
     if name in ("lower", "upper"):
         if not isinstance(value, str):
-            raise ConditionError(f"{name}() needs a string, got {_kind(value)}")
+            raise ConditionError(f"{name}() needs a string, got {json_kind(value)}")
         return value.lower() if name == "lower" else value.upper()
     if name in ("min", "max", "sum"):
         if not isinstance(value, list | tuple) or not all(_is_number(v) for v in value):
@@ -189,7 +174,7 @@ def _function(name: str, value: object) -> object:
             raise ConditionError(f"{name}() of an empty list")
         return min(value) if name == "min" else max(value)
     if not _is_number(value):
-        raise ConditionError(f"abs() needs a number, got {_kind(value)}")
+        raise ConditionError(f"abs() needs a number, got {json_kind(value)}")
     return abs(value)  # type: ignore[arg-type]
 
 
@@ -249,7 +234,7 @@ class Negate:
     def evaluate(self, results: Results) -> object:
         value = self.operand.evaluate(results)
         if not _is_number(value):
-            raise ConditionError(f"cannot negate {_kind(value)} ({shown(value)})")
+            raise ConditionError(f"cannot negate {json_kind(value)} ({shown(value)})")
         return -value  # type: ignore[operator]
 
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import ErrorDetails
 
 from .limits import MAX_BACKOFF, MAX_DELAY_S, MAX_RETRIES, check_limits
-from .problems import PipelineError, Problem
+from .problems import PipelineError, Problem, json_kind
 from .retry import (
     DEFAULT_MAX_DELAY,
     DEFAULT_MAX_RETRIES,
@@ -233,22 +233,6 @@ _KIND_WORDS = {
 }
 
 
-def _json_kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, list | tuple):
-        return "a list"
-    return type(value).__name__
-
-
 def _shown(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -288,11 +272,11 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: tuple[int | str, 
         return "required field is missing"
     if kind == "string_type" and loc and loc[0] == "dependent_params":
         return (
-            f"expected a reference string like 'fetch.items[0]', got {_json_kind(value)} "
+            f"expected a reference string like 'fetch.items[0]', got {json_kind(value)} "
             f"{_shown(value)} (fixed values belong in independent_params)"
         )
     if kind in _KIND_WORDS:
-        return f"expected {_KIND_WORDS[kind]}, got {_json_kind(value)} {_shown(value)}"
+        return f"expected {_KIND_WORDS[kind]}, got {json_kind(value)} {_shown(value)}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
@@ -334,7 +318,7 @@ def _problems_from(error: ValidationError, data: object) -> list[Problem]:
         field = _field_path(loc) if loc else None
         if detail["type"] in ("model_type", "model_attributes_type") and not relative:
             what = "task" if model is TaskConfig else "pipeline"
-            message = f"a {what} must be a JSON object, got {_json_kind(detail.get('input'))}"
+            message = f"a {what} must be a JSON object, got {json_kind(detail.get('input'))}"
         else:
             message = _message(detail, model, relative)
         problems.append(Problem(task, field, message))

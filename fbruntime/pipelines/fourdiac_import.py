@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ from fbruntime.iec.literals import parse_literal
 
 from .config import parse_config
 from .fbt_export import OPERATION_ATTRIBUTE, type_name
+from .graph import reaches
 from .operation import OperationRegistry
 from .operations import ParamType
 from .plan import Pipeline
@@ -311,19 +312,6 @@ def _split_pin(text: str) -> tuple[str, str] | None:
     return (fb, pin) if dot and fb and pin and "." not in pin else None
 
 
-def _reaches(dependencies: Mapping[str, Iterable[str]], task: str, target: str) -> bool:
-    seen = {task}
-    todo = [task]
-    while todo:
-        for dep in dependencies.get(todo.pop(), ()):
-            if dep == target:
-                return True
-            if dep not in seen:
-                seen.add(dep)
-                todo.append(dep)
-    return False
-
-
 def import_system(
     path: str | Path,
     operations: OperationRegistry,
@@ -483,7 +471,7 @@ def import_system(
                 )
                 continue
             fed[(dst, in_pin)] = str(connection.get("Source"))
-            if not _reaches(dependencies, dst, src):
+            if not reaches(dependencies, dst, src):
                 reader.problem(
                     connection,
                     dst,

@@ -8,8 +8,8 @@ task (what to skip now, and what to run again on "rerun from failure").
 "Stable" means ties are broken by the order tasks appear in the config, so the same config always
 gives the same order, the same layers and the same listings.
 
-:func:`find_cycles` is separate because a graph with a cycle cannot become a TaskGraph: the
-validator calls it first to report each cycle as a path.
+:func:`find_cycles` and :func:`reaches` are separate because a graph with a cycle cannot become a
+TaskGraph: the validator and the 4diac importer ask them before there is one.
 """
 
 from __future__ import annotations
@@ -18,7 +18,21 @@ import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 
-__all__ = ["TaskGraph", "find_cycles"]
+__all__ = ["TaskGraph", "find_cycles", "reaches"]
+
+
+def reaches(dependencies: Mapping[str, Iterable[str]], task: str, target: str) -> bool:
+    """Whether ``task`` waits for ``target``, in a graph that may have cycles."""
+    seen = {task}
+    todo = [task]
+    while todo:
+        for dep in dependencies.get(todo.pop(), ()):
+            if dep == target:
+                return True
+            if dep not in seen:
+                seen.add(dep)
+                todo.append(dep)
+    return False
 
 
 def find_cycles(dependencies: Mapping[str, Sequence[str]]) -> list[tuple[str, ...]]:

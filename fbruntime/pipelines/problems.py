@@ -7,10 +7,10 @@ list; its ``str()`` is the report a CLI or API returns as it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["PipelineError", "Problem"]
+__all__ = ["PipelineError", "Problem", "json_kind"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,3 +63,20 @@ class PipelineError(ValueError):
 
     def __str__(self) -> str:
         return self._describe()
+
+
+def json_kind(value: object) -> str:
+    """What a value is, in JSON's words, for a message: "a string", "null", "an object"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a {type(value).__name__}"

@@ -44,7 +44,6 @@ __all__ = [
 
 SECRET_KEY = "$secret"
 SECRET_ENV_PREFIX = "FBRT_SECRET_"
-SECRETS_FILE_ENV = "FBRT_SECRETS_FILE"
 REDACTED = "***"
 MIN_SCRUBBED = 4
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
@@ -92,11 +91,6 @@ class SecretStore:
         self._file_stamp: tuple[int, int] | None = None
         self.extra: set[str] = set()
         """Further values to redact that are not looked up by name (the bot's token)."""
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str] | None = None) -> SecretStore:
-        env = os.environ if environ is None else environ
-        return cls(env.get(SECRETS_FILE_ENV) or None, env)
 
     def _from_file(self) -> dict[str, str]:
         if self.file is None:

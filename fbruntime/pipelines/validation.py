@@ -36,7 +36,7 @@ from pydantic import ValidationError
 
 from .conditions import Condition, ConditionSyntaxError, parse_condition
 from .config import PipelineConfig, TaskConfig
-from .graph import TaskGraph, find_cycles
+from .graph import TaskGraph, find_cycles, reaches
 from .operations import OperationSpec
 from .parameters import PARAMS_ROOT, ParameterSpec, declare_parameters
 from .plan import ITEM_ROOT, Pipeline, TaskPlan
@@ -473,7 +473,7 @@ class _Checker:
             upstream = self.graph.is_upstream(target, task)
             downstream = not upstream and self.graph.is_upstream(task, target)
         else:
-            upstream = _reaches(dependencies, task, target)
+            upstream = reaches(dependencies, task, target)
             downstream = False
         if upstream:
             return None
@@ -524,20 +524,6 @@ class _Checker:
             parameters=self.parameters,
             result=self.result,
         )
-
-
-def _reaches(dependencies: Mapping[str, Sequence[str]], task: str, target: str) -> bool:
-    """Whether ``task`` waits for ``target``, in a graph that may have cycles."""
-    seen = {task}
-    todo = [task]
-    while todo:
-        for dep in dependencies.get(todo.pop(), ()):
-            if dep == target:
-                return True
-            if dep not in seen:
-                seen.add(dep)
-                todo.append(dep)
-    return False
 
 
 def check_pipeline(

@@ -158,10 +158,6 @@ class DeploymentSync:
         self._pending.append((dst, command))
         self._accepted += 1
 
-    @property
-    def dirty(self) -> bool:
-        return self._needs_snapshot or self._durable < self._accepted
-
     async def commit(self) -> None:
         """Return once every change accepted before the call is in the store.
 

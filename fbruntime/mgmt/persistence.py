@@ -195,10 +195,6 @@ class DeploymentSync:
             self._durable = upto
             self.commits += 1
 
-    async def flush(self) -> None:
-        """Wait until the newest deployment state is in the store (same as `commit`)."""
-        await self.commit()
-
     async def close(self) -> None:
         """Commit what is pending and stop listening to the target."""
         try:

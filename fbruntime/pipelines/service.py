@@ -44,6 +44,7 @@ from fbruntime.store import NotFound, Run, RunDetail, Schedule, Store
 
 from .archive import archive_file, run_folder, write_archive
 from .configs import ConfigFolder, StoredConfig
+from .lease import RunnerLease
 from .loading import parse_config_json
 from .metrics import PipelineMetrics
 from .nested import OPERATION as NESTED_OPERATION
@@ -160,6 +161,7 @@ class PipelineService(ServiceViews):
         self.nested = NestedRuns(self)
         self.load_errors: dict[str, str] = {}
         self.interrupted: list[str] = []
+        self.lease = RunnerLease(self.data_dir)
         self.scheduler: Any = None
         self.bot: Any = None
 
@@ -167,8 +169,15 @@ class PipelineService(ServiceViews):
 
     async def start(self, *, scheduler: bool = True) -> None:
         """Mark runs a crash left unfinished (and archive them), load the stored configs, start
-        the scheduler, the bot and the retention clean-up."""
-        self.interrupted = await self.upkeep.recover()
+        the scheduler, the bot and the retention clean-up. Runs are taken for crashed ones only
+        when no other process runs pipelines on this data folder (:mod:`.lease`)."""
+        if self.lease.take():
+            self.interrupted = await self.upkeep.recover()
+        else:
+            log.info(
+                "another process runs pipelines on %s: its unfinished runs are left to it",
+                self.data_dir,
+            )
         stored_pools = await self.store.settings.get(POOLS_SETTING, {})
         for name, size in (stored_pools or {}).items():
             self.pools.set_size(name, int(size))
@@ -193,6 +202,7 @@ class PipelineService(ServiceViews):
             await self.cancel(run_id, reason="the service stopped")
         await self.store.flush()
         self.executors.close()
+        self.lease.release()
 
     @property
     def operations(self) -> OperationRegistry:

@@ -131,6 +131,51 @@ async def test_a_killed_server_archives_the_run_and_it_resumes(tmp_path: Path) -
         served.stop()
 
 
+async def test_a_cli_run_beside_a_live_server_leaves_the_servers_runs_running(
+    tmp_path: Path,
+) -> None:
+    """The tour's way: ``fbrt serve`` in the background, ``fbrt pipeline run`` on the same data
+    folder. The CLI must not take the server's run for one a crash left behind."""
+    gate = tmp_path / "gate"
+    served = Served(tmp_path / "data", token=TOKEN)
+    await asyncio.to_thread(served.start)
+    try:
+        async with served.client(headers=served.auth) as c:
+            body = {"file_name": "gated.json", "config": gated(gate)}
+            assert (await c.post("/api/pipelines", json=body)).status_code == 201
+        run_id = await start_waiting(served)
+
+        other = tmp_path / "other.json"
+        other.write_text(
+            json.dumps(
+                {
+                    "dag_name": "other",
+                    "tasks": [
+                        {"id": "t", "operation": "value.pass", "independent_params": {"value": 1}}
+                    ],
+                }
+            )
+        )
+        command = [sys.executable, "-m", "fbruntime", "pipeline", "run", str(other)]
+        done = await asyncio.to_thread(
+            subprocess.run,
+            [*command, "--data-dir", str(served.data_dir)],
+            capture_output=True,
+            text=True,
+            env=_plain_env(),
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "run succeeded" in done.stdout
+
+        async with served.client(headers=served.auth) as c:
+            run = (await c.get(f"/api/runs/{run_id}")).json()
+            assert (run["status"], run["interrupted"]) == ("running", False)
+            gate.write_text("open")
+            assert (await finished(c, run_id))["status"] == "succeeded"
+    finally:
+        served.stop()
+
+
 def _plain_env() -> dict[str, str]:
     import os
 

@@ -265,6 +265,7 @@ async def test_a_run_interrupted_by_a_crash_is_marked_on_restart(
     await store.close()  # the process dies here: the service never ends the run
     for worker in run._workers:
         worker.cancel()
+    service.lease.release()  # and the system drops its lock on the data folder
     reopened = await Store.open(data_dir=db, clock=lambda: wall_time(clock))
     try:
         restarted = PipelineService(reopened, tmp_path / "data", shipped_operations(), clock)

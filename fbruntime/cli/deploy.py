@@ -15,6 +15,7 @@ from pathlib import Path
 
 import typer
 
+from fbruntime.cli._fail import fail
 from fbruntime.eventloop import run_loop
 from fbruntime.fourdiac.deploy import Deployment, resolve_system
 from fbruntime.fourdiac.errors import FourdiacError
@@ -92,7 +93,10 @@ def register(app: typer.Typer) -> None:
             False, "--replace", help="Kill and delete resources that exist already (IDE: Replace)."
         ),
         timeout: float = typer.Option(
-            DEFAULT_TIMEOUT, "--timeout", help="Seconds to wait for a connection or a reply."
+            DEFAULT_TIMEOUT,
+            "--timeout",
+            min=0.001,
+            help="Seconds to wait for a connection or a reply.",
         ),
     ) -> None:
         """Deploy a 4diac system to its devices over the management protocol (fbrt or FORTE)."""
@@ -103,10 +107,16 @@ def register(app: typer.Typer) -> None:
             typer.echo(dry_run_text(plans), nl=False)
             return
         if boot_files is not None:
-            boot_files.mkdir(parents=True, exist_ok=True)
+            try:
+                boot_files.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                fail(f"{boot_files}: cannot make the folder for boot files: {exc.strerror or exc}")
             for p in plans:
                 target = boot_files / f"{p.device}.fboot"
-                write_boot_file(target, ((r.dst, r.command) for r in p.requests))
+                try:
+                    write_boot_file(target, ((r.dst, r.command) for r in p.requests))
+                except OSError as exc:
+                    fail(f"{target}: cannot write the boot file: {exc.strerror or exc}")
                 typer.echo(f"{p.device}: {len(p.requests)} requests -> {target}")
             return
         outcomes = run_loop(deploy_devices(plans, replace=replace, timeout=timeout))

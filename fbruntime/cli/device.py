@@ -24,6 +24,7 @@ from typing import Any
 
 import typer
 
+from fbruntime.cli._fail import fail
 from fbruntime.cli.stopping import WATCHDOG_HELP, process_guard, stop_on_signal
 from fbruntime.eventloop import run_loop
 from fbruntime.mgmt import (
@@ -141,7 +142,10 @@ async def _start_opcua(target: DeviceTarget, where: str) -> Any:
         raise typer.BadParameter(f"--opcua: {MISSING_EXTRA}") from None
     host, port = parse_listen(where)
     ua_server = DeviceOpcUaServer(target, host, port)
-    await ua_server.start()
+    try:
+        await ua_server.start()
+    except OSError as exc:  # named here: the caller's OSError message is about --listen
+        fail(f"--opcua {where}: cannot serve OPC UA there: {exc.strerror or exc}")
     return ua_server
 
 

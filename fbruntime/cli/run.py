@@ -82,10 +82,6 @@ async def load_path(path: Path, type_dirs: list[Path]) -> Device:
         fail(str(exc))
 
 
-def _paths(device: Device) -> Callable[[Resource, str], str]:
-    return device.name_of
-
-
 def dump(device: Device) -> dict[str, Any]:
     """Every data output of every block, keyed by its one name (see fbruntime.core.device)."""
     out: dict[str, Any] = {}
@@ -117,7 +113,7 @@ async def run_device(
     trace: Callable[[str], None] | None,
 ) -> int:
     """Start, trigger, wait (for ``seconds``, STEST_END, or a signal), stop. Returns the exit code."""
-    name = _paths(device)
+    name = device.name_of
     if trace is not None:
         for res in device.resources.values():
 

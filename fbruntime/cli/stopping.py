@@ -26,12 +26,14 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 
+from fbruntime.cli._fail import fail
 from fbruntime.core import watchdog
 
 __all__ = [
     "GRACE_SECONDS",
     "WATCHDOG_HELP",
     "StopGuard",
+    "env_seconds",
     "process_guard",
     "stop_on_signal",
     "watchdog_from_env",
@@ -52,7 +54,7 @@ class StopGuard:
     """SIGINT/SIGTERM waited for on a thread; graceful first, hard after ``grace`` seconds."""
 
     def __init__(self, grace: float | None = None) -> None:
-        self.grace = grace if grace is not None else float(os.environ.get(GRACE_ENV, GRACE_SECONDS))
+        self.grace = grace if grace is not None else env_seconds(GRACE_ENV, GRACE_SECONDS)
         self._callbacks: list[tuple[asyncio.AbstractEventLoop, Callable[[], object]]] = []
         self._lock = threading.Lock()
         self._closing = threading.Event()
@@ -145,20 +147,28 @@ def stop_on_signal(callback: Callable[[], object]) -> Callable[[], None]:
     return undo
 
 
+def env_seconds(name: str, default: float) -> float:
+    """A duration in seconds from the environment variable ``name`` (unset or blank: ``default``).
+
+    A bad value stops the command with one line naming the variable, not a traceback.
+    """
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        fail(f"{name}={text!r} is not a number of seconds")
+    if not value >= 0:  # also NaN
+        fail(f"{name}={text!r}: a number of seconds cannot be negative")
+    return value
+
+
 def watchdog_from_env(seconds: float | None) -> float:
     """The watchdog budget: the option, else ``FBRT_WATCHDOG``, else the default (1 s)."""
     if seconds is not None:
         return seconds
-    text = os.environ.get(WATCHDOG_ENV, "").strip()
-    if not text:
-        return watchdog.DEFAULT_BUDGET
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"{WATCHDOG_ENV}={text!r} is not a number of seconds") from None
-    if value < 0:
-        raise ValueError(f"{WATCHDOG_ENV}={text!r}: the watchdog budget cannot be negative")
-    return value
+    return env_seconds(WATCHDOG_ENV, watchdog.DEFAULT_BUDGET)
 
 
 @contextlib.contextmanager

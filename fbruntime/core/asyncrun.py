@@ -26,6 +26,8 @@ from collections import deque
 from collections.abc import Callable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any
 
+from fbruntime.core.errors import LifecycleError
+
 if TYPE_CHECKING:
     from fbruntime.core.instance import FBInstance
     from fbruntime.core.resource import OutputEvent, Resource
@@ -122,8 +124,6 @@ class AsyncRuns:
         run.done = True
         if error is not None and run.answer is not None:
             if isinstance(error, asyncio.CancelledError):
-                from fbruntime.core.errors import LifecycleError
-
                 error = LifecycleError(f"{self.inst.rt__path()} stopped before answering")
             run.answer.fail(error)
         if self.order and self.order[0] is run:
@@ -172,8 +172,6 @@ class AsyncRuns:
     def drop(self) -> None:
         """The block was stopped or killed: forget pending and held runs (running ones are
         cancelled and end on their own)."""
-        from fbruntime.core.errors import LifecycleError
-
         for run in self.order:
             if run.started and not run.done:
                 continue

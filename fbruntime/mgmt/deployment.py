@@ -118,10 +118,6 @@ class DeploymentRecord:
         self.version = 0
 
     @property
-    def device_commands(self) -> list[Command]:
-        return list(self.device_writes.values())
-
-    @property
     def size(self) -> int:
         """How many commands rebuild the device (what a snapshot of it stores)."""
         return len(self.device_writes) + sum(1 + len(r.entries) for r in self.resources.values())
@@ -221,11 +217,6 @@ class DeploymentRecord:
                 if isinstance(command, CreateFB | CreateConnection | WriteParameter):
                     kept.keep(command)
         return record
-
-    @classmethod
-    def from_store(cls, stored: Sequence[Any]) -> list[tuple[str, Command]]:
-        """The commands that replay a stored deployment (raises ``RequestError`` if corrupt)."""
-        return cls.from_stored(stored).commands()
 
 
 def _rendered(commands: Iterable[Command]) -> tuple[str, ...]:

@@ -158,10 +158,6 @@ class DeploymentSync:
         self._pending.append((dst, command))
         self._accepted += 1
 
-    @property
-    def dirty(self) -> bool:
-        return self._needs_snapshot or self._durable < self._accepted
-
     async def commit(self) -> None:
         """Return once every change accepted before the call is in the store.
 
@@ -198,10 +194,6 @@ class DeploymentSync:
                 raise
             self._durable = upto
             self.commits += 1
-
-    async def flush(self) -> None:
-        """Wait until the newest deployment state is in the store (same as `commit`)."""
-        await self.commit()
 
     async def close(self) -> None:
         """Commit what is pending and stop listening to the target."""

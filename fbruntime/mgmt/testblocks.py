@@ -56,11 +56,6 @@ class ConditionReport:
 _REPORTS: weakref.WeakKeyDictionary[Device, ConditionReport] = weakref.WeakKeyDictionary()
 
 
-def condition_report(device: Device) -> ConditionReport | None:
-    """The TEST_CONDITION counts of *device*, if one of its TEST_CONDITIONs ever started."""
-    return _REPORTS.get(device)
-
-
 def log(level: str, message: str) -> None:
     """One line in FORTE's log format on standard error."""
     sys.stderr.write(f"{level}: T#{time.time_ns()}: {message}\n")

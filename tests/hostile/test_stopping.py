@@ -8,7 +8,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from fbruntime.cli import app
 from tests.hostile.conftest import AUTH, Process, start_server
 from tests.hostile.hostile_files import write_blocks
 
@@ -91,3 +93,21 @@ def test_a_data_dir_that_cannot_be_used_is_one_line(tmp_path: Path, case: int) -
     proc.wait_line(words, 0)
     assert code == 2
     assert len(proc.err) == 1 and proc.err[0].startswith("fbrt: "), proc.err
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("FBRT_WATCHDOG", "soon", "FBRT_WATCHDOG='soon' is not a number of seconds"),
+        ("FBRT_STOP_GRACE", "-1", "FBRT_STOP_GRACE='-1': a number of seconds cannot be negative"),
+    ],
+)
+def test_a_bad_duration_in_the_environment_is_one_line_naming_it(
+    name: str, value: str, said: str
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    result = CliRunner().invoke(
+        app, ["run", str(root / "systems" / "blinker.py"), "--for", "0.1"], env={name: value}
+    )
+    assert result.exit_code == 2
+    assert said in result.output and "Traceback" not in result.output

@@ -155,6 +155,15 @@ def test_boot_files_are_written_one_per_device(project: Path, tmp_path: Path) ->
         assert lines[-1] == f'{resource};<Request ID="{len(lines)}" Action="START"/>'
 
 
+def test_a_boot_files_folder_that_cannot_be_made_is_one_line(project: Path, tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("a file, not a folder")
+    result = runner.invoke(app, ["deploy", str(project), "--boot-files", str(taken)])
+    assert result.exit_code == 2
+    assert f"fbrt: {taken}: cannot make the folder for boot files" in result.stderr
+    assert "Traceback" not in result.output and taken.read_text() == "a file, not a folder"
+
+
 def test_a_bad_device_override_is_a_usage_error(project: Path) -> None:
     result = runner.invoke(app, ["deploy", str(project), "--device", "Nowhere=127.0.0.1:1"])
     assert result.exit_code == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -51,3 +52,20 @@ async def _deploy_and_browse(mgr: int, endpoint: str) -> None:
     async with Client(endpoint) as client:
         res = await child(client.nodes.objects, "Cell", "R")
         await eventually(lambda: _children_include(res, "T"))
+
+
+def test_an_opc_ua_port_in_use_is_one_line_naming_the_option(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        args = ["device", "--listen", "127.0.0.1:0", "--opcua", f"127.0.0.1:{port}"]
+        done = subprocess.run(
+            [sys.executable, "-m", "fbruntime", *args, "--data-dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+    assert done.returncode == 2, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"fbrt: --opcua 127.0.0.1:{port}: cannot serve OPC UA there"), last

@@ -10,16 +10,15 @@ inside the device (F_EQ) rather than read, so these stay about the blocks, not R
 from __future__ import annotations
 
 import asyncio
-import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from fbruntime.mgmt import ManagementClient, parse_reply
+from tests.device_process import listening_port
 
 SCENARIOS: dict[str, str] = {
     "F_ADD of INTs is an INT": """
@@ -317,22 +316,10 @@ def device_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
             stderr=err,
         )
     try:
-        yield _port_of(process, log)
+        yield listening_port(process, log)
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-def _port_of(process: subprocess.Popen[bytes], log: Path) -> int:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        found = re.search(r"listening on [\d.]+:(\d+)", log.read_text())
-        if found:
-            return int(found.group(1))
-        if process.poll() is not None:
-            raise RuntimeError(f"fbrt device ended: {log.read_text()}")
-        time.sleep(0.05)
-    raise RuntimeError("fbrt device did not start listening")
 
 
 def _esc(text: str) -> str:

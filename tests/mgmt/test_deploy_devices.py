@@ -9,7 +9,6 @@ on the third.
 from __future__ import annotations
 
 import asyncio
-import re
 import shutil
 import socket
 import subprocess
@@ -24,6 +23,7 @@ from typer.testing import CliRunner
 from fbruntime.cli import app
 from fbruntime.mgmt import ManagementClient, parse_reply
 from fbruntime.mgmt.commands import ReadValue
+from tests.device_process import listening_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "systems/distributed"
@@ -64,24 +64,12 @@ def ports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
                     ),
                     log,
                 )
-        yield {name: _port_of(process, log) for name, (process, log) in processes.items()}
+        yield {name: listening_port(process, log) for name, (process, log) in processes.items()}
     finally:
         for process, _ in processes.values():
             process.terminate()
         for process, _ in processes.values():
             process.wait(timeout=30)
-
-
-def _port_of(process: subprocess.Popen[bytes], log: Path) -> int:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        found = re.search(r"listening on [\d.]+:(\d+)", log.read_text())
-        if found:
-            return int(found.group(1))
-        if process.poll() is not None:
-            raise RuntimeError(f"fbrt device ended: {log.read_text()}")
-        time.sleep(0.05)
-    raise RuntimeError("fbrt device did not start listening")
 
 
 @pytest.fixture

@@ -20,27 +20,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from pipeline_bench import chain  # bench/, beside this script
+
 from fbruntime.blockfiles import default_library_dirs, load_library
 from fbruntime.core import RealClock
 from fbruntime.pipelines import OperationRegistry, PipelineRun, pipeline_from_json
 from fbruntime.pipelines.executors import DaskExecutor
 from fbruntime.pipelines.operation import is_operation
-
-
-def chain(n: int) -> dict[str, Any]:
-    tasks: list[dict[str, Any]] = [
-        {"id": "t0", "operation": "value.pass", "independent_params": {"value": 0}}
-    ]
-    tasks += [
-        {
-            "id": f"t{i}",
-            "operation": "value.pass",
-            "dependencies": [f"t{i - 1}"],
-            "dependent_params": {"value": f"t{i - 1}"},
-        }
-        for i in range(1, n)
-    ]
-    return {"dag_name": "chain", "tasks": tasks}
 
 
 def wide(n: int) -> dict[str, Any]:

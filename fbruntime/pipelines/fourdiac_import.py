@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -307,6 +307,22 @@ def _attributes(
             reader.problem(attribute, fb, f"attribute {name!r}: {error}")
 
 
+def _ends(
+    reader: _Reader, connection: etree._Element, kind: str, fbs: Container[str]
+) -> tuple[tuple[str, str], tuple[str, str], str] | None:
+    """A connection's (FB, pin) ends and its text, or None once reported: both ends must be
+    FBs of the application."""
+    source = _split_pin(connection.get("Source") or "")
+    target = _split_pin(connection.get("Destination") or "")
+    text = f"{connection.get('Source')} -> {connection.get('Destination')}"
+    if source is None or target is None or source[0] not in fbs or target[0] not in fbs:
+        reader.problem(
+            connection, None, f"{kind} connection {text}: both ends must be FBs of the application"
+        )
+        return None
+    return source, target, text
+
+
 def _split_pin(text: str) -> tuple[str, str] | None:
     fb, dot, pin = text.partition(".")
     return (fb, pin) if dot and fb and pin and "." not in pin else None
@@ -408,16 +424,10 @@ def import_system(
         dependencies: dict[str, list[str]] = {name: [] for name in tasks}
         events = network.find("EventConnections")
         for connection in events.findall("Connection") if events is not None else []:
-            source = _split_pin(connection.get("Source") or "")
-            target = _split_pin(connection.get("Destination") or "")
-            text = f"{connection.get('Source')} -> {connection.get('Destination')}"
-            if source is None or target is None or source[0] not in fbs or target[0] not in fbs:
-                reader.problem(
-                    connection,
-                    None,
-                    f"event connection {text}: both ends must be FBs of the application",
-                )
+            ends = _ends(reader, connection, "event", fbs)
+            if ends is None:
                 continue
+            source, target, text = ends
             if source[1] != "CNF" or target[1] != "REQ":
                 reader.problem(
                     connection,
@@ -431,16 +441,10 @@ def import_system(
         data = network.find("DataConnections")
         fed: dict[tuple[str, str], str] = {}
         for connection in data.findall("Connection") if data is not None else []:
-            source = _split_pin(connection.get("Source") or "")
-            target = _split_pin(connection.get("Destination") or "")
-            text = f"{connection.get('Source')} -> {connection.get('Destination')}"
-            if source is None or target is None or source[0] not in fbs or target[0] not in fbs:
-                reader.problem(
-                    connection,
-                    None,
-                    f"data connection {text}: both ends must be FBs of the application",
-                )
+            ends = _ends(reader, connection, "data", fbs)
+            if ends is None:
                 continue
+            source, target, text = ends
             (src, out_pin), (dst, in_pin) = source, target
             if src not in ops or dst not in ops:
                 continue  # the FB's type was already reported

@@ -162,6 +162,10 @@ async def test_cancelling_the_parent_cancels_the_child(
     while not await graph_service.children(parent_id):
         await clock.advance(0)
     (child,) = await graph_service.children(parent_id)
+    # The child's row is committed (and readable from the store's reader thread) a moment
+    # before the coroutine that wrote it goes on to register the running child.
+    while graph_service.run_handle(child.id) is None:
+        await clock.advance(0)
     child_run = graph_service.run_handle(child.id)
     assert child_run is not None
     await reach(child_run, "wait", TaskStatus.RUNNING)
